@@ -1,0 +1,43 @@
+"""pyproject.toml is the single source of dependencies; environment.yml mirrors it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+CONDA_NAMES = {"psycopg[binary]": "psycopg"}
+
+
+def _split(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*(?:--no-deps\s+)?([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", req)
+    return m.group(1).lower(), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_mirrors_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = dict(_split(r) for r in project["project"]["dependencies"])
+    wanted.update(_split(r) for r in project["tool"]["werkboek"]["no-deps"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    have = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for pip_dep in dep["pip"]:
+                if not pip_dep.startswith("-e"):
+                    have.update([_split(pip_dep)])
+        elif not dep.startswith(("python=", "pip")) or dep.startswith("pip "):
+            have.update([_split(dep)])
+    wanted = {CONDA_NAMES.get(k, k): v for k, v in wanted.items()}
+    assert have == wanted
+
+
+def test_no_deps_packages_are_installed_without_their_proprietary_dependency():
+    import importlib.metadata as md
+
+    import pabutools  # noqa: F401
+
+    names = {d.metadata["Name"].lower() for d in md.distributions()}
+    assert "gurobipy" not in names

@@ -1,0 +1,149 @@
+"""The vote store: workshops, codes, ballots, replacement with history, closed workshops."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from werkboek import codes as codegen
+from werkboek.ballot import BallotSubmission, Pin
+from werkboek.errors import BallotRejected, DataError, WorkshopStateError
+from werkboek.store import Store
+from werkboek.store import migrate
+from werkboek.store.schema import SCHEMA_REVISION, ballots
+
+
+def _first_choice(ws, catalogue):
+    grouped = ws.acties_per_leefgebied(catalogue)
+    lg, acties = next(iter(grouped.items()))
+    return lg, acties
+
+
+def test_schema_revision_constant_matches_alembic_head():
+    assert migrate.head_revision() == SCHEMA_REVISION
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url, catalogue):
+    s = Store(sqlite_url, catalogue=catalogue)
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_workshop_round_trip(store, catalogue):
+    acties = [a.id for a in catalogue.acties_in("wonen")[:3]]
+    ws = store.create_workshop("Bewonersconferentie 2026", method="goedkeuren", method_params={"max_approvals": 2},
+                               acties=acties, date=dt.date(2026, 3, 14), location="Glaspaleis", kind="conference")
+    again = store.workshop(ws.id)
+    assert again.title == "Bewonersconferentie 2026"
+    assert again.acties == tuple(acties)
+    assert again.date == dt.date(2026, 3, 14)
+    assert again.status == "concept"
+    assert again.voting_method().max_approvals == 2
+    assert [w.id for w in store.workshops()] == [ws.id]
+
+
+def test_workshop_with_unknown_actie_is_refused(store):
+    with pytest.raises(DataError, match="bestaat-niet"):
+        store.create_workshop("Avond", acties=["bestaat-niet"])
+    assert store.workshops() == []
+
+
+def test_codes_are_unique_printable_and_belong_to_one_workshop(store, open_workshop):
+    made = store.create_codes(open_workshop.id, 200)
+    assert len({c.code for c in made}) == 200
+    assert all(codegen.normalise(c.code) == c.code for c in made)
+    groups = store.create_codes(open_workshop.id, 3, kind="group")
+    assert [g.label for g in groups] == ["Tafel 1", "Tafel 2", "Tafel 3"]
+    typed = made[0].code.lower().replace("-", " ")
+    assert store.lookup_code(typed) == made[0]
+
+
+def test_submit_stores_exactly_the_ballot(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    lg, acties = _first_choice(open_workshop, catalogue)
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    receipt = store.submit(BallotSubmission(
+        code=code, choices={acties[0].id: 3, acties[1].id: 2}, buurt=buurt, age_group="30-49",
+        remark="Meer bankjes  ", pins=[{"leefgebied": lg, "lat": lat, "lon": lon, "text": "hier"}],
+    ))
+    assert not receipt.replaced
+    [stored] = store.ballots(open_workshop.id)
+    assert stored.id == receipt.ballot_id
+    assert stored.choices == {acties[0].id: 3, acties[1].id: 2}
+    assert stored.buurt == buurt and stored.age_group == "30-49"
+    assert stored.remark == "Meer bankjes"
+    assert stored.pins == (Pin(lg, round(lat, 6), round(lon, 6), "hier"),)
+    assert stored.group_size == 1
+
+
+def test_resubmission_replaces_and_keeps_history(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    _, acties = _first_choice(open_workshop, catalogue)
+    first = store.submit(BallotSubmission(code=code, choices={acties[0].id: 5}))
+    second = store.submit(BallotSubmission(code=code, choices={acties[1].id: 1}))
+    assert second.replaced and not first.replaced
+    [current] = store.ballots(open_workshop.id)
+    assert current.id == second.ballot_id and current.choices == {acties[1].id: 1}
+    history = store.ballots(open_workshop.id, include_superseded=True)
+    assert [b.id for b in history] == [first.ballot_id, second.ballot_id]
+    assert history[0].superseded_at is not None and history[0].choices == {acties[0].id: 5}
+
+
+def test_closed_or_unopened_workshop_refuses_and_writes_nothing(store, catalogue):
+    acties = [a.id for a in catalogue.acties_in("leren")[:2]]
+    ws = store.create_workshop("Avond", acties=acties)
+    code = store.create_codes(ws.id, 1)[0].code
+    with pytest.raises(BallotRejected) as exc:
+        store.submit(BallotSubmission(code=code, choices={acties[0]: 1}))
+    assert exc.value.reason == "not_open_yet"
+    store.open_voting(ws.id)
+    store.close_voting(ws.id)
+    with pytest.raises(BallotRejected, match="gesloten") as exc:
+        store.submit(BallotSubmission(code=code, choices={acties[0]: 1}))
+    assert exc.value.reason == "closed"
+    assert store.ballots(ws.id, include_superseded=True) == []
+
+
+def test_unknown_code_is_refused(store, open_workshop):
+    with pytest.raises(BallotRejected) as exc:
+        store.submit(BallotSubmission(code="AAA-AAA", choices={}))
+    assert exc.value.reason == "code_unknown"
+    with pytest.raises(BallotRejected):
+        store.submit(BallotSubmission(code="<script>", choices={}))
+
+
+def test_group_ballot_is_stored_with_its_size(store, open_workshop, catalogue):
+    group = store.create_codes(open_workshop.id, 1, kind="group")[0]
+    _, acties = _first_choice(open_workshop, catalogue)
+    with pytest.raises(BallotRejected) as exc:
+        store.submit(BallotSubmission(code=group.code, choices={acties[0].id: 2}))
+    assert exc.value.reason == "invalid_group_size"
+    store.submit(BallotSubmission(code=group.code, choices={acties[0].id: 2}, group_size=6))
+    [stored] = store.ballots(open_workshop.id)
+    assert stored.group_size == 6 and stored.code_kind == "group"
+
+
+def test_ballot_and_method_cannot_change_after_votes(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    _, acties = _first_choice(open_workshop, catalogue)
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}))
+    with pytest.raises(WorkshopStateError):
+        store.update_workshop(open_workshop.id, method_params={"points": 10})
+    renamed = store.update_workshop(open_workshop.id, title="Buurtavond Vrieheide (2)")
+    assert renamed.title == "Buurtavond Vrieheide (2)"
+
+
+def test_failed_submission_leaves_no_trace(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    _, acties = _first_choice(open_workshop, catalogue)
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}))
+    with pytest.raises(BallotRejected):
+        store.submit(BallotSubmission(code=code, choices={acties[0].id: 99}))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ballots)).scalar_one() == 1
+    [current] = store.ballots(open_workshop.id)
+    assert current.choices == {acties[0].id: 1}

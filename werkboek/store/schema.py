@@ -1,0 +1,88 @@
+"""The database schema (SQLAlchemy Core). Changes go through a migration in ``migrations/``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    text,
+)
+
+# The revision a database must be at for this code; tests keep it equal to Alembic's head.
+SCHEMA_REVISION = "0001"
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(120), nullable=False),
+    Column("date", Date),
+    Column("location", String(120), nullable=False, server_default=""),
+    Column("status", String(10), nullable=False, server_default="concept"),
+    Column("kind", String(12), nullable=False, server_default="workshop"),
+    Column("method", String(12), nullable=False),
+    Column("method_params", JSON, nullable=False),
+    Column("basemap", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+workshop_acties = Table(
+    "workshop_acties", metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("actie_id", String(40), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+codes = Table(
+    "codes", metadata,
+    Column("code", String(12), primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # individual | group
+    Column("label", String(60), nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+ballots = Table(
+    "ballots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(12), ForeignKey("codes.code", ondelete="CASCADE"), nullable=False),
+    Column("group_size", Integer, nullable=False),
+    Column("buurt", String(10)),
+    Column("age_group", String(10)),
+    Column("remark", Text, nullable=False, server_default=""),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    # set when a later submission with the same code replaced this one; kept for audit
+    Column("superseded_at", DateTime(timezone=True)),
+    Index("ix_ballots_workshop_current", "workshop_id", "superseded_at"),
+    Index(
+        "uq_ballots_current_code", "code", unique=True,
+        sqlite_where=text("superseded_at IS NULL"), postgresql_where=text("superseded_at IS NULL"),
+    ),
+)
+
+ballot_choices = Table(
+    "ballot_choices", metadata,
+    Column("ballot_id", Integer, ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True),
+    Column("actie_id", String(40), primary_key=True),
+    Column("value", Integer, nullable=False),  # points, 1 for approval, or rank (see werkboek.methods)
+)
+
+pins = Table(
+    "pins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ballot_id", Integer, ForeignKey("ballots.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("leefgebied", String(12), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("text", String(200), nullable=False, server_default=""),
+)

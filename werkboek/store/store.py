@@ -1,0 +1,372 @@
+"""The vote store: workshops, codes and ballots, in SQLite or PostgreSQL through one code path.
+
+Guarantees:
+
+* Submitting a ballot is one transaction; :meth:`Store.submit` returns only after commit,
+  so an acknowledged ballot is on disk (SQLite: WAL + ``synchronous=FULL``).
+* Re-submitting with the same code while the workshop is open replaces the previous
+  ballot; the old one is kept with ``superseded_at`` set (audit history).
+* Submissions with the same code are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL:
+  ``SELECT … FOR UPDATE`` on the code row), and a partial unique index allows one current
+  ballot per code whatever happens.
+* Every value is validated (:func:`werkboek.ballot.validate_ballot`) inside the same
+  transaction that checks the workshop is open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import codes as codegen
+from ..ballot import Ballot, BallotSubmission, Pin, validate_ballot
+from ..errors import BallotRejected, WorkshopStateError
+from ..workshop import STATUSES, Workshop, check_workshop_fields
+from . import migrate
+from .engine import make_engine
+from .schema import ballot_choices, ballots, codes, pins, workshop_acties, workshops
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    workshop_id: int
+    kind: str  # "individual" | "group"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the resident is told after a successful submission."""
+
+    ballot_id: int
+    code: str
+    replaced: bool
+    submitted_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredBallot:
+    id: int
+    workshop_id: int
+    code: str
+    code_kind: str
+    group_size: int
+    buurt: str | None
+    age_group: str | None
+    remark: str
+    submitted_at: dt.datetime
+    superseded_at: dt.datetime | None
+    choices: dict[str, int]
+    pins: tuple[Pin, ...]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Store:
+    """All reads and writes of workshop data. One instance per process is enough."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True, catalogue=None):
+        from .. import config
+
+        self.url = url or config.database_url()
+        self.engine = make_engine(self.url)
+        self._writer = self.engine.execution_options(write=True)
+        self._catalogue = catalogue
+        if upgrade:
+            migrate.ensure_current(self.engine)
+
+    @property
+    def catalogue(self):
+        if self._catalogue is None:
+            from ..catalogue import catalogue
+
+            self._catalogue = catalogue()
+        return self._catalogue
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- workshops ------------------------------------------------------------------------
+
+    def create_workshop(self, title: str, *, method: str = "punten", method_params: dict | None = None,
+                        acties=(), date: dt.date | None = None, location: str = "", kind: str = "workshop",
+                        basemap: bool = False) -> Workshop:
+        params = dict(method_params or {})
+        acties = list(acties)
+        check_workshop_fields(self.catalogue, title=title, method=method, method_params=params, acties=acties,
+                              kind=kind, location=location)
+        now = _now()
+        with self._writer.begin() as conn:
+            wid = conn.execute(insert(workshops).values(
+                title=title.strip(), date=date, location=location.strip(), status="concept", kind=kind,
+                method=method, method_params=params, basemap=basemap, created_at=now, updated_at=now,
+            )).inserted_primary_key[0]
+            self._set_acties(conn, wid, acties)
+        return self.workshop(wid)
+
+    def update_workshop(self, workshop_id: int, **changes) -> Workshop:
+        """Change a workshop's settings. The ballot (acties, method) is fixed once votes exist."""
+        current = self.workshop(workshop_id)
+        merged = {
+            "title": changes.get("title", current.title),
+            "method": changes.get("method", current.method),
+            "method_params": changes.get("method_params", current.method_params),
+            "acties": list(changes.get("acties", current.acties)),
+            "kind": changes.get("kind", current.kind),
+            "location": changes.get("location", current.location),
+        }
+        unknown = set(changes) - set(merged) - {"date", "basemap"}
+        if unknown:
+            raise TypeError(f"unknown workshop fields: {sorted(unknown)}")
+        check_workshop_fields(self.catalogue, **merged)
+        ballot_changed = any(k in changes and changes[k] != getattr(current, k)
+                             for k in ("method", "method_params")) or (
+            "acties" in changes and tuple(changes["acties"]) != current.acties)
+        with self._writer.begin() as conn:
+            if ballot_changed and self._count_ballots(conn, workshop_id):
+                raise WorkshopStateError(
+                    "Er is al gestemd: de acties en de stemmethode kunnen niet meer veranderen. "
+                    "Maak een nieuwe bijeenkomst als dat toch nodig is."
+                )
+            values = {k: v for k, v in merged.items() if k != "acties"}
+            values["title"] = values["title"].strip()
+            if "date" in changes:
+                values["date"] = changes["date"]
+            if "basemap" in changes:
+                values["basemap"] = bool(changes["basemap"])
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values, updated_at=_now()))
+            if "acties" in changes:
+                self._set_acties(conn, workshop_id, merged["acties"])
+        return self.workshop(workshop_id)
+
+    def set_status(self, workshop_id: int, status: str) -> Workshop:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self._writer.begin() as conn:
+            found = conn.execute(
+                update(workshops).where(workshops.c.id == workshop_id).values(status=status, updated_at=_now())
+            ).rowcount
+        if not found:
+            raise KeyError(workshop_id)
+        return self.workshop(workshop_id)
+
+    def open_voting(self, workshop_id: int) -> Workshop:
+        if not self.workshop(workshop_id).acties:
+            raise WorkshopStateError("Zet eerst acties op het stembiljet voordat het stemmen opengaat.")
+        return self.set_status(workshop_id, "open")
+
+    def close_voting(self, workshop_id: int) -> Workshop:
+        return self.set_status(workshop_id, "gesloten")
+
+    def workshop(self, workshop_id: int) -> Workshop:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().first()
+            if row is None:
+                raise KeyError(workshop_id)
+            acties = conn.execute(
+                select(workshop_acties.c.actie_id).where(workshop_acties.c.workshop_id == workshop_id)
+                .order_by(workshop_acties.c.position)
+            ).scalars().all()
+        return _workshop_from(row, acties)
+
+    def workshops(self) -> list[Workshop]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(workshops).order_by(workshops.c.id)).mappings().all()
+            links = conn.execute(select(workshop_acties).order_by(workshop_acties.c.position)).all()
+        per: dict[int, list[str]] = {}
+        for wid, actie_id, _pos in links:
+            per.setdefault(wid, []).append(actie_id)
+        return [_workshop_from(r, per.get(r["id"], [])) for r in rows]
+
+    @staticmethod
+    def _set_acties(conn, workshop_id: int, acties) -> None:
+        conn.execute(delete(workshop_acties).where(workshop_acties.c.workshop_id == workshop_id))
+        if acties:
+            conn.execute(insert(workshop_acties), [
+                {"workshop_id": workshop_id, "actie_id": a, "position": i} for i, a in enumerate(acties)
+            ])
+
+    # -- codes ----------------------------------------------------------------------------
+
+    def create_codes(self, workshop_id: int, count: int, kind: str = "individual",
+                     label: str = "") -> list[Code]:
+        """Make ``count`` new codes for a workshop (group codes get labels "Tafel 1", "Tafel 2", …)."""
+        if kind not in ("individual", "group"):
+            raise ValueError(f"unknown code kind {kind!r}")
+        if not 1 <= count <= 5000:
+            raise ValueError("count must be between 1 and 5000")
+        self.workshop(workshop_id)  # KeyError when it does not exist
+        now = _now()
+        made: list[Code] = []
+        with self._writer.begin() as conn:
+            existing_groups = conn.execute(
+                select(func.count()).select_from(codes)
+                .where(and_(codes.c.workshop_id == workshop_id, codes.c.kind == "group"))
+            ).scalar_one()
+            taken = set()
+            while len(made) < count:
+                code = codegen.new_code()
+                if code in taken or conn.execute(select(codes.c.code).where(codes.c.code == code)).first():
+                    continue
+                taken.add(code)
+                lab = label or (f"Tafel {existing_groups + len(made) + 1}" if kind == "group" else "")
+                made.append(Code(code, workshop_id, kind, lab))
+            conn.execute(insert(codes), [
+                {"code": c.code, "workshop_id": c.workshop_id, "kind": c.kind, "label": c.label, "created_at": now}
+                for c in made
+            ])
+        return made
+
+    def codes(self, workshop_id: int) -> list[Code]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(codes.c.code, codes.c.workshop_id, codes.c.kind, codes.c.label)
+                .where(codes.c.workshop_id == workshop_id).order_by(codes.c.created_at, codes.c.code)
+            ).all()
+        return [Code(*r) for r in rows]
+
+    def lookup_code(self, typed: str) -> Code | None:
+        code = codegen.normalise(typed)
+        if code is None:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(codes.c.code, codes.c.workshop_id, codes.c.kind, codes.c.label).where(codes.c.code == code)
+            ).first()
+        return Code(*row) if row else None
+
+    def check_code(self, typed: str) -> tuple[Code, Workshop]:
+        """The code and its workshop, if a resident may vote with it now; else BallotRejected."""
+        code = self.lookup_code(typed)
+        if code is None:
+            raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+        workshop = self.workshop(code.workshop_id)
+        _require_open(workshop)
+        return code, workshop
+
+    # -- ballots --------------------------------------------------------------------------
+
+    def submit(self, submission: BallotSubmission) -> Receipt:
+        """Validate and store a ballot in one transaction; returns after commit."""
+        code_value = codegen.normalise(submission.code)
+        if code_value is None:
+            raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+        submission.code = code_value
+        now = _now()
+        with self._writer.begin() as conn:
+            lock = select(codes.c.workshop_id, codes.c.kind).where(codes.c.code == code_value)
+            if conn.dialect.name == "postgresql":
+                lock = lock.with_for_update()
+            row = conn.execute(lock).first()
+            if row is None:
+                raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+            workshop_id, kind = row
+            wrow = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().one()
+            acties = conn.execute(
+                select(workshop_acties.c.actie_id).where(workshop_acties.c.workshop_id == workshop_id)
+                .order_by(workshop_acties.c.position)
+            ).scalars().all()
+            workshop = _workshop_from(wrow, acties)
+            _require_open(workshop)
+            ballot = validate_ballot(submission, workshop, kind, self.catalogue)
+            replaced = conn.execute(
+                update(ballots).where(and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))
+                .values(superseded_at=now)
+            ).rowcount > 0
+            ballot_id = self._insert_ballot(conn, ballot, now)
+        return Receipt(ballot_id, code_value, replaced, now)
+
+    @staticmethod
+    def _insert_ballot(conn, ballot: Ballot, now: dt.datetime) -> int:
+        try:
+            ballot_id = conn.execute(insert(ballots).values(
+                workshop_id=ballot.workshop_id, code=ballot.code, group_size=ballot.group_size, buurt=ballot.buurt,
+                age_group=ballot.age_group, remark=ballot.remark, submitted_at=now,
+            )).inserted_primary_key[0]
+        except IntegrityError:  # a concurrent submission with the same code won the race
+            raise BallotRejected("busy", "Uw stem werd net tegelijk twee keer verstuurd. Probeer het nog eens.") from None
+        if ballot.choices:
+            conn.execute(insert(ballot_choices), [
+                {"ballot_id": ballot_id, "actie_id": a, "value": v} for a, v in ballot.choices.items()
+            ])
+        if ballot.pins:
+            conn.execute(insert(pins), [
+                {"ballot_id": ballot_id, "leefgebied": p.leefgebied, "lat": p.lat, "lon": p.lon, "text": p.text}
+                for p in ballot.pins
+            ])
+        return ballot_id
+
+    def ballots(self, workshop_ids=None, *, include_superseded: bool = False, code: str | None = None
+                ) -> list[StoredBallot]:
+        """Stored ballots (current ones unless ``include_superseded``), oldest first."""
+        query = select(ballots, codes.c.kind).join(codes, codes.c.code == ballots.c.code)
+        if workshop_ids is not None:
+            ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
+            query = query.where(ballots.c.workshop_id.in_(ids))
+        if code is not None:
+            query = query.where(ballots.c.code == (codegen.normalise(code) or code))
+        if not include_superseded:
+            query = query.where(ballots.c.superseded_at.is_(None))
+        query = query.order_by(ballots.c.submitted_at, ballots.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            ids = [r["id"] for r in rows]
+            choice_rows, pin_rows = [], []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                choice_rows += conn.execute(select(ballot_choices).where(ballot_choices.c.ballot_id.in_(chunk))).all()
+                pin_rows += conn.execute(select(pins).where(pins.c.ballot_id.in_(chunk)).order_by(pins.c.id)).all()
+        choices: dict[int, dict[str, int]] = {}
+        for bid, actie_id, value in choice_rows:
+            choices.setdefault(bid, {})[actie_id] = value
+        pin_map: dict[int, list[Pin]] = {}
+        for _pid, bid, lg, lat, lon, txt in pin_rows:
+            pin_map.setdefault(bid, []).append(Pin(lg, lat, lon, txt))
+        return [
+            StoredBallot(
+                id=r["id"], workshop_id=r["workshop_id"], code=r["code"], code_kind=r["kind"],
+                group_size=r["group_size"], buurt=r["buurt"], age_group=r["age_group"], remark=r["remark"],
+                submitted_at=_aware(r["submitted_at"]), superseded_at=_aware(r["superseded_at"]),
+                choices=choices.get(r["id"], {}), pins=tuple(pin_map.get(r["id"], ())),
+            )
+            for r in rows
+        ]
+
+    def count_ballots(self, workshop_id: int) -> int:
+        with self.engine.connect() as conn:
+            return self._count_ballots(conn, workshop_id)
+
+    @staticmethod
+    def _count_ballots(conn, workshop_id: int) -> int:
+        return conn.execute(
+            select(func.count()).select_from(ballots)
+            .where(and_(ballots.c.workshop_id == workshop_id, ballots.c.superseded_at.is_(None)))
+        ).scalar_one()
+
+
+def _require_open(workshop: Workshop) -> None:
+    if workshop.status == "concept":
+        raise BallotRejected("not_open_yet", "Het stemmen is nog niet begonnen. Wacht even op de begeleider.")
+    if workshop.status == "gesloten":
+        raise BallotRejected("closed", "Het stemmen is gesloten. U kunt niet meer stemmen. Bedankt voor uw komst!")
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes for values that were stored in UTC
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _workshop_from(row, acties) -> Workshop:
+    return Workshop(
+        id=row["id"], title=row["title"], date=row["date"], location=row["location"], status=row["status"],
+        method=row["method"], method_params=dict(row["method_params"] or {}), acties=tuple(acties),
+        kind=row["kind"], basemap=bool(row["basemap"]), created_at=_aware(row["created_at"]),
+    )

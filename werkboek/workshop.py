@@ -1,0 +1,71 @@
+"""A workshop (bijeenkomst): its ballot of acties, its voting method, and its status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import DataError, Problem
+from .methods import Method, make_method
+
+STATUSES = ("concept", "open", "gesloten")
+KINDS = ("workshop", "conference")
+STATUS_LABELS = {"concept": "in voorbereiding", "open": "stemmen is open", "gesloten": "stemmen is gesloten"}
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    title: str
+    date: dt.date | None
+    location: str
+    status: str
+    method: str
+    method_params: dict = field(default_factory=dict)
+    acties: tuple[str, ...] = ()
+    kind: str = "workshop"
+    basemap: bool = False
+    created_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def voting_method(self) -> Method:
+        return make_method(self.method, self.method_params)
+
+    def acties_per_leefgebied(self, catalogue) -> dict[str, list]:
+        """The acties on this ballot grouped by primary leefgebied, in programme order."""
+        grouped: dict[str, list] = {lg: [] for lg in catalogue.leefgebieden}
+        for actie_id in self.acties:
+            actie = catalogue.acties.get(actie_id)
+            if actie is not None:
+                grouped[actie.leefgebied].append(actie)
+        return {lg: acties for lg, acties in grouped.items() if acties}
+
+
+def check_workshop_fields(catalogue, *, title: str, method: str, method_params: dict, acties, kind: str,
+                          location: str = "") -> None:
+    """Validate a workshop's settings before they are stored; raises DataError naming the field."""
+    problems: list[Problem] = []
+    if not title or not title.strip():
+        problems.append(Problem("workshop", None, "titel", "een titel is nodig"))
+    elif len(title) > 120:
+        problems.append(Problem("workshop", None, "titel", "hoogstens 120 tekens"))
+    if len(location or "") > 120:
+        problems.append(Problem("workshop", None, "locatie", "hoogstens 120 tekens"))
+    if kind not in KINDS:
+        problems.append(Problem("workshop", None, "soort", f"'{kind}' is geen soort bijeenkomst"))
+    try:
+        make_method(method, method_params)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    seen = set()
+    for actie_id in acties:
+        if actie_id not in catalogue.acties:
+            problems.append(Problem("workshop", None, "acties", f"actie '{actie_id}' staat niet in de catalogus"))
+        if actie_id in seen:
+            problems.append(Problem("workshop", None, "acties", f"actie '{actie_id}' staat er twee keer op"))
+        seen.add(actie_id)
+    if problems:
+        raise DataError(problems)
