@@ -147,3 +147,16 @@ def test_failed_submission_leaves_no_trace(store, open_workshop, catalogue):
         assert conn.execute(select(func.count()).select_from(ballots)).scalar_one() == 1
     [current] = store.ballots(open_workshop.id)
     assert current.choices == {acties[0].id: 1}
+
+
+def test_fingerprint_changes_when_a_ballot_arrives_or_is_replaced(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    _, acties = _first_choice(open_workshop, catalogue)
+    empty = store.ballots_fingerprint([open_workshop.id])
+    assert empty == (0, 0)
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}))
+    one = store.ballots_fingerprint([open_workshop.id])
+    store.submit(BallotSubmission(code=code, choices={acties[1].id: 1}))
+    replaced = store.ballots_fingerprint([open_workshop.id])
+    assert one[0] == replaced[0] == 1
+    assert len({empty, one, replaced}) == 3

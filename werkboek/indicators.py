@@ -169,7 +169,8 @@ class IndicatorTable:
             raise ValueError("een statcode staat meer dan eens in de tabel")
 
     def label(self) -> str:
-        """The text a map or chart must show with these figures."""
+        """The text a map or chart must show with these figures: "<source>, <year>" (just the
+        source when it already names the year), or the example warning."""
         if self.example:
             return EXAMPLE_LABEL
         if str(self.year) in self.source:
@@ -456,10 +457,12 @@ def _read_csv(path: Path) -> _Sheet:
 
 def _read_xlsx(path: Path) -> _Sheet:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with path.open("rb") as fh:  # a file object: openpyxl would refuse an .xlsx named .csv
+            book = load_workbook(io.BytesIO(fh.read()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise DataError.at(path, None, None, f"geen geldig Excel-bestand (.xlsx): {exc}") from None
     first: _Sheet | None = None
     try:

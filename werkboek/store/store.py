@@ -338,6 +338,20 @@ class Store:
             for r in rows
         ]
 
+    def ballots_fingerprint(self, workshop_ids) -> tuple[int, int]:
+        """(current ballots, highest ballot id): changes whenever a ballot arrives or is replaced.
+
+        Cheap (one indexed aggregate), so a dashboard can poll it every few seconds.
+        """
+        ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
+        with self.engine.connect() as conn:
+            count, highest = conn.execute(
+                select(func.count().filter(ballots.c.superseded_at.is_(None)),
+                       func.coalesce(func.max(ballots.c.id), 0))
+                .where(ballots.c.workshop_id.in_(ids))
+            ).one()
+        return int(count), int(highest)
+
     def count_ballots(self, workshop_id: int) -> int:
         with self.engine.connect() as conn:
             return self._count_ballots(conn, workshop_id)

@@ -1,0 +1,119 @@
+"""The facilitator's console and dashboard, driven from Python (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from werkboek.ballot import BallotSubmission
+from werkboek.demo import seed_demo
+from werkboek.results import tally
+
+
+@pytest.fixture
+def console(store, catalogue):
+    from werkboek_widgets.facilitator import ConsoleApp
+
+    return ConsoleApp(store, catalogue)
+
+
+def test_facilitator_prepares_a_workshop_with_filters(console, store, catalogue):
+    ed = console.editor
+    ed.title.value = "Buurtavond Hoensbroek"
+    ed.location.value = "Kasteel"
+    ed.picker.leefgebied.value = "gezondheid"
+    ed.picker.horizon.value = "versnelling"
+    ed.picker.select_visible.click()
+    expected = [a.id for a in catalogue.acties.values() if a.leefgebied == "gezondheid" and a.horizon == "versnelling"]
+    assert ed.picker.selected == expected
+    ed.method.value = "goedkeuren"
+    ed.param.value = 2
+    ed.save_button.click()
+    ws = store.workshop(console.workshop_id)
+    assert ws.title == "Buurtavond Hoensbroek" and ws.location == "Kasteel"
+    assert list(ws.acties) == expected
+    assert ws.method == "goedkeuren" and ws.method_params == {"max_approvals": 2}
+    assert console.chooser.value == ws.id
+
+
+def test_buurt_filter_shows_only_acties_for_that_buurt(console, catalogue):
+    picker = console.editor.picker
+    buurt = "BU09172004"
+    picker.buurt.value = buurt
+    visible = {a for a, box in picker.boxes.items() if box.layout.display != "none"}
+    assert visible == {a.id for a in catalogue.acties.values() if a.applies_to(buurt)}
+    assert visible != set(catalogue.acties)
+
+
+def test_invalid_workshop_shows_a_message_and_stores_nothing(console, store):
+    console.editor.title.value = ""
+    console.editor.save_button.click()
+    assert "titel" in console.editor.message.value
+    assert store.workshops() == []
+
+
+def test_codes_voting_and_dashboard_agree_with_the_store(console, store, catalogue):
+    ed = console.editor
+    ed.title.value = "Avond"
+    ed.picker.leefgebied.value = "wonen"
+    ed.picker.select_visible.click()
+    ed.save_button.click()
+    console.codes.individual.value = 4
+    console.codes.groups.value = 1
+    console.codes.make.click()
+    codes = store.codes(console.workshop_id)
+    assert sum(c.kind == "individual" for c in codes) == 4 and sum(c.kind == "group" for c in codes) == 1
+    console.voting.open_button.click()
+    assert store.workshop(console.workshop_id).status == "open"
+
+    ws = store.workshop(console.workshop_id)
+    a, b = ws.acties[:2]
+    store.submit(BallotSubmission(code=codes[0].code, choices={a: 3, b: 2}))
+    store.submit(BallotSubmission(code=codes[1].code, choices={b: 5}, remark="<script>alert(1)</script>"))
+    group = next(c for c in codes if c.kind == "group")
+    store.submit(BallotSubmission(code=group.code, choices={a: 1}, group_size=4))
+
+    console.tabs.selected_index = 3
+    dash = console.dashboard
+    assert dash.ballots_shown == 3
+    assert "data-testid='people'>6<" in dash.header.value  # 1 + 1 + 4 people
+    table = dash.charts["wonen"].table.value
+    # a: 3 + 4*1 = 7 stippen from 5 people; b: 2 + 5 = 7 from 2 people
+    assert "<td class='num'>7</td><td class='num'>5</td>" in table
+    assert "<td class='num'>7</td><td class='num'>2</td>" in table
+    dash.tabs.selected_index = 3
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dash.remarks.value
+    assert "<script>" not in dash.remarks.value
+
+    console.voting.close_button.click()
+    assert store.workshop(console.workshop_id).status == "open"  # first click only asks
+    console.voting.close_button.click()
+    assert store.workshop(console.workshop_id).status == "gesloten"
+
+
+def test_dashboard_refresh_only_redraws_when_ballots_change(store, catalogue):
+    from werkboek_widgets.facilitator import Dashboard
+
+    wid = seed_demo(store, ballots=5)
+    dash = Dashboard(store, catalogue, workshop_ids=[wid])
+    assert dash.refresh() is False  # nothing new since construction
+    code = next(c for c in store.codes(wid) if not store.ballots(wid, code=c.code) and c.kind == "individual")
+    ws = store.workshop(wid)
+    store.submit(BallotSubmission(code=code.code, choices={ws.acties[0]: 1}))
+    assert dash.refresh() is True
+    expected = tally(store.ballots(wid), [ws], catalogue)
+    assert dash.ballots_shown == expected.ballots == 8  # 5 + 2 group ballots of the demo + 1
+    lg = catalogue.acties[ws.acties[0]].leefgebied
+    top = expected.ranked(lg)[0]
+    assert list(dash.charts[lg].bars.y)[0] == round(top.score, 2)
+
+
+def test_pin_map_shows_every_pin(store, catalogue):
+    from werkboek_widgets.facilitator import Dashboard
+
+    wid = seed_demo(store, ballots=12)
+    dash = Dashboard(store, catalogue, workshop_ids=[wid])
+    dash.tabs.selected_index = 2
+    pins = [p for b in store.ballots(wid) for p in b.pins]
+    assert pins, "the demo should have pins"
+    assert len(dash._map.pins.layers) == len(pins)
+    assert {tuple(m.location) for m in dash._map.pins.layers} == {(p.lat, p.lon) for p in pins}

@@ -1,0 +1,23 @@
+"""Scenarios for analysts: with a budget, which acties go first, and how do the answers change?
+
+Public API::
+
+    from werkboek.scenarios import load_scenario, scenario_from_dict, run_scenario, Outcome
+
+The computation lives here; ``notebooks/scenario.ipynb`` presents and saves one scenario,
+:mod:`.batch` runs many with papermill, :mod:`.compare` puts them side by side.
+"""
+
+from .outcome import Outcome, run_scenario
+from .params import RULES, WEIGHTINGS, Scenario, load_scenario, scenario_from_dict
+
+
+def scenario_for_notebook(scenario_file=None, catalogue=None, **params) -> Scenario:
+    """The notebook's parameters cell as a Scenario: a YAML file, or the parameters themselves."""
+    if scenario_file:
+        return load_scenario(scenario_file, catalogue)
+    return scenario_from_dict({k: v for k, v in params.items() if v is not None}, catalogue=catalogue)
+
+
+__all__ = ["Outcome", "RULES", "WEIGHTINGS", "Scenario", "load_scenario", "run_scenario", "scenario_for_notebook",
+           "scenario_from_dict"]

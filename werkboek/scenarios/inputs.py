@@ -1,0 +1,129 @@
+"""What a scenario decides between: candidates (acties or pabulib projects) and the ballots.
+
+Two sources:
+
+* the catalogue plus the ballots of some workshops in the store (or no ballots at all:
+  "catalogue only", where every actie gets the same neutral support);
+* a pabulib ``.pb`` file from elsewhere (see :mod:`werkboek.pabulib`), whose projects become
+  candidates without partners or buurten.
+
+Ballots are kept as plain values here (the method's value per actie, the weight, the buurt);
+:mod:`werkboek.scenarios.selection` turns them into pabutools profiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..methods import make_method
+from .params import Scenario
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An actie a scenario may fund (from the catalogue, or a project of a pabulib file)."""
+
+    id: str
+    titel: str
+    leefgebied: str  # "" when unknown (a pabulib project without a matching category)
+    kosten: int  # euros over the whole duration
+    looptijd: int  # years
+    horizon: str  # "versnelling" | "structureel"
+    buurten: tuple[str, ...] = ()  # the buurten it reaches (empty: unknown)
+    investeerders: tuple[tuple[str, float], ...] = ()
+    incasseerders: tuple[str, ...] = ()
+
+    @property
+    def kosten_per_jaar(self) -> float:
+        return self.kosten / self.looptijd
+
+    def cost_within(self, years: int) -> int:
+        """What the actie costs inside a horizon of ``years`` years, starting at once."""
+        return round(self.kosten_per_jaar * min(self.looptijd, years))
+
+
+@dataclass(frozen=True)
+class VoterBallot:
+    """One ballot as a scenario sees it: scores per actie, and its weight (set by weighting)."""
+
+    voter_id: str
+    method: str  # "punten" | "goedkeuren" | "top3"
+    values: dict[str, int]  # actie id -> the method's value (points, 1, or rank)
+    scores: dict[str, float]  # actie id -> score (points, 1, or Borda score)
+    buurt: str = ""
+    group_size: int = 1
+    weight: float = 1.0
+
+    def top_choices(self, leefgebied_of: dict[str, str]) -> set[str]:
+        """Per leefgebied, the acties this ballot scored highest (its top choices)."""
+        best: dict[str, float] = {}
+        for actie, score in self.scores.items():
+            lg = leefgebied_of.get(actie, "")
+            best[lg] = max(best.get(lg, 0.0), score)
+        return {a for a, s in self.scores.items() if s > 0 and s == best[leefgebied_of.get(a, "")]}
+
+
+@dataclass
+class ScenarioInput:
+    candidates: dict[str, Candidate]
+    ballots: list[VoterBallot]
+    methods: tuple[str, ...]  # the voting methods present (empty: no ballots)
+    source_label: str  # where the ballots come from, for the report
+    budget_hint: float | None = None  # a pabulib file's own budget
+    notes: list[str] = field(default_factory=list)
+
+
+def candidates_from_catalogue(catalogue) -> dict[str, Candidate]:
+    return {
+        a.id: Candidate(a.id, a.titel, a.leefgebied, a.kosten, a.looptijd, a.horizon,
+                        tuple(catalogue.buurten_of(a)), a.investeerders, a.incasseerders)
+        for a in catalogue.acties.values()
+    }
+
+
+def voter_ballots(stored, workshops) -> list[VoterBallot]:
+    """Turn the store's ballots into scenario ballots (weight 1; see weighting)."""
+    methods = {w.id: (w.method, make_method(w.method, w.method_params)) for w in workshops}
+    result = []
+    for b in stored:
+        key, method = methods[b.workshop_id]
+        result.append(VoterBallot(
+            voter_id=str(b.id), method=key, values=dict(b.choices),
+            scores={a: method.score(v) for a, v in b.choices.items()},
+            buurt=b.buurt or "", group_size=b.group_size,
+        ))
+    return result
+
+
+def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
+    """Gather candidates and ballots for a scenario (store: a werkboek Store, opened when needed)."""
+    if scenario.pb_file:
+        from ..pabulib import read_pb
+
+        return read_pb(scenario.pb_file, catalogue)
+    candidates = candidates_from_catalogue(catalogue)
+    if not scenario.workshops:
+        return ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
+    from ..errors import ScenarioError
+
+    own_store = store is None
+    if own_store:
+        from ..store import Store
+
+        store = Store(scenario.database_url, catalogue=catalogue)
+    try:
+        workshops = []
+        for wid in scenario.workshops:
+            try:
+                workshops.append(store.workshop(wid))
+            except Exception:  # the store raises its own error for an unknown id
+                raise ScenarioError(f"{scenario.source or 'parameters'}, parameter 'workshops': "
+                                    f"workshop {wid} bestaat niet") from None
+        stored = store.ballots([w.id for w in workshops])
+    finally:
+        if own_store:
+            store.close()
+    ballots = voter_ballots(stored, workshops)
+    titles = ", ".join(f"{w.title} ({w.id})" for w in workshops)
+    return ScenarioInput(candidates, ballots, tuple(sorted({w.method for w in workshops})),
+                         f"Stemmen van {titles}: {len(ballots)} stembiljetten")

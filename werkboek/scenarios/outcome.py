@@ -1,0 +1,242 @@
+"""A scenario's computed outcome, and reading and writing it as JSON (``outcome.json``).
+
+:func:`run_scenario` is the whole computation; the notebook only presents and saves it.
+
+Measures (all our own arithmetic on the selection and phasing):
+
+* spending per leefgebied (by primary leefgebied) and per year;
+* per buurt: the money reaching it, an actie's cost spread evenly over the buurten it reaches;
+* per partner: what it pays as investeerder (cost x its share) and what it reaps as
+  incasseerder (an actie's cost spread evenly over its incasseerders — a rough measure of
+  effects, not a calculation of returns);
+* support: the weighted share of ballots with at least one of their top choices funded
+  (overall and per buurt), and the share of all support that went to funded acties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .inputs import ScenarioInput, load_input
+from .params import RULES, WEIGHTINGS, Scenario
+from .phasing import phase
+from .selection import select
+from .weighting import apply_weighting, population_table
+
+FORMAT = 1
+
+
+@dataclass
+class Outcome:
+    scenario: dict
+    budget: float
+    yearly_budget: float
+    years: list[int]
+    spent: float
+    chosen: list[dict]  # funded acties in priority order
+    not_chosen: list[dict]  # candidates not funded, most support first
+    per_leefgebied: dict[str, float]
+    per_year: dict[str, dict[str, float]]  # year -> leefgebied -> euros
+    per_buurt: dict[str, dict]  # statcode -> {naam, wijknaam, euros, acties, inwoners?}
+    partners: dict[str, dict]  # partner id -> {naam, betaalt, incasseert, saldo, acties}
+    support: dict  # ballots, people, served_share, served_by_buurt, funded_support_share
+    source_label: str
+    data_labels: list[str]  # every source a figure or map depends on (example data says so)
+    example_data: bool
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    computed_at: str = ""
+    format: int = FORMAT
+
+    @property
+    def name(self) -> str:
+        return self.scenario["name"]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=False)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)  # atomic: a half-written outcome never looks finished
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Outcome":
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in doc.items() if k in known})
+
+
+def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioInput | None = None) -> Outcome:
+    """Compute a scenario's outcome from its parameters (catalogue: default the cached one)."""
+    if catalogue is None:
+        from ..catalogue import catalogue as default_catalogue
+
+        catalogue = default_catalogue()
+    data = data if data is not None else load_input(scenario, catalogue, store)
+    labels = [catalogue.attribution] if not scenario.pb_file else []
+    example = any("VOORBEELD" in line.upper() for line in [_acties_label(catalogue)]) and not scenario.pb_file
+    if example:
+        labels.append("Acties: voorbeeldgegevens uit data/acties.csv, geen echte plannen of bedragen")
+    population: dict[str, float] = {}
+    if scenario.weighting == "buurt" or not scenario.pb_file:
+        try:
+            table, label = population_table(scenario, catalogue)
+        except Exception:
+            if scenario.weighting == "buurt":
+                raise
+            table, label = None, ""
+        if table is not None:
+            population = {code: float(v) for code, v in table.data["inwoners"].items() if v == v}
+            labels.append(f"Inwoners: {label}")
+            example = example or table.example
+    ballots, notes = apply_weighting(data.ballots, scenario.weighting, population)
+    years = scenario.years
+    budget = scenario.budget
+    candidates = data.candidates
+    sel = select(candidates, ballots, rule=scenario.rule, budget=budget, years=len(years),
+                 min_share=scenario.min_share_per_leefgebied, versnelling_first=scenario.versnelling_first,
+                 forced_in=[a for a in scenario.forced_in if a in candidates],
+                 forced_out=[a for a in scenario.forced_out if a in candidates])
+    phasing = phase(sel.chosen, candidates, years, scenario.yearly_budget, scenario.versnelling_first)
+    warnings = list(sel.warnings)
+    if phasing.overspent_years:
+        warnings.append("Het jaarbudget is overschreden in " + ", ".join(map(str, phasing.overspent_years)) + ".")
+
+    def row(a: str) -> dict:
+        c = candidates[a]
+        return {"id": a, "titel": c.titel, "leefgebied": c.leefgebied, "horizon": c.horizon,
+                "kosten": sel.cost[a], "kosten_totaal": c.kosten, "looptijd": c.looptijd,
+                "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3)}
+
+    chosen = [dict(row(a), start=phasing.start[a], eind=phasing.end[a], reden=sel.stage[a]) for a in sel.chosen]
+    rest = sorted((a for a in candidates if a not in sel.stage), key=lambda a: (-sel.support.get(a, 0.0), a))
+    not_chosen = [dict(row(a), uitgesloten=a in scenario.forced_out) for a in rest]
+
+    lgs = list(catalogue.leefgebieden) + sorted({c.leefgebied for c in candidates.values()} - set(catalogue.leefgebieden))
+    per_lg = {lg: 0.0 for lg in lgs}
+    per_year = {str(y): {lg: 0.0 for lg in lgs} for y in years}
+    for a, by_year in phasing.spending.items():
+        lg = candidates[a].leefgebied
+        for y, amount in by_year.items():
+            per_year[str(y)][lg] += amount
+            per_lg[lg] += amount
+    spent = sum(per_lg.values())
+
+    per_buurt = _per_buurt(sel.chosen, candidates, phasing, catalogue, population)
+    partners = _partners(sel.chosen, candidates, phasing, catalogue)
+    support = _support(ballots, set(sel.chosen), candidates, sel.support)
+    return Outcome(
+        scenario=scenario.to_dict(), budget=budget, yearly_budget=scenario.yearly_budget, years=years,
+        spent=round(spent, 2), chosen=chosen, not_chosen=not_chosen, per_leefgebied=per_lg, per_year=per_year,
+        per_buurt=per_buurt, partners=partners, support=support, source_label=data.source_label,
+        data_labels=labels, example_data=example, warnings=warnings, notes=notes + data.notes,
+        computed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def _acties_label(catalogue) -> str:
+    from .. import config
+
+    path = config.data_dir() / "acties.csv"
+    try:
+        with path.open(encoding="utf-8") as f:
+            return f.readline()
+    except OSError:
+        return ""
+
+
+def _per_buurt(chosen, candidates, phasing, catalogue, population) -> dict[str, dict]:
+    result = {
+        code: {"naam": b.naam, "wijknaam": b.wijknaam, "euros": 0.0, "acties": 0,
+               "inwoners": population.get(code)}
+        for code, b in sorted(catalogue.heerlen_noord.items())
+    }
+    for a in chosen:
+        reach = [code for code in candidates[a].buurten if code in result]
+        if not reach:
+            continue
+        spent = sum(phasing.spending[a].values())
+        for code in reach:
+            result[code]["euros"] += spent / len(reach)
+            result[code]["acties"] += 1
+    for entry in result.values():
+        entry["euros"] = round(entry["euros"], 2)
+        inw = entry["inwoners"]
+        entry["euros_per_inwoner"] = round(entry["euros"] / inw, 2) if inw else None
+    return result
+
+
+def _partners(chosen, candidates, phasing, catalogue) -> dict[str, dict]:
+    result: dict[str, dict] = {}
+
+    def entry(pid: str) -> dict:
+        if pid not in result:
+            partner = catalogue.partners.get(pid)
+            result[pid] = {"naam": partner.naam if partner else pid, "betaalt": 0.0, "incasseert": 0.0,
+                           "acties_betaalt": 0, "acties_incasseert": 0}
+        return result[pid]
+
+    for a in chosen:
+        c = candidates[a]
+        spent = sum(phasing.spending[a].values())
+        for pid, pct in c.investeerders:
+            e = entry(pid)
+            e["betaalt"] += spent * pct / 100
+            e["acties_betaalt"] += 1
+        for pid in c.incasseerders:
+            e = entry(pid)
+            e["incasseert"] += spent / len(c.incasseerders)
+            e["acties_incasseert"] += 1
+    for e in result.values():
+        e["betaalt"] = round(e["betaalt"], 2)
+        e["incasseert"] = round(e["incasseert"], 2)
+        e["saldo"] = round(e["incasseert"] - e["betaalt"], 2)
+    return dict(sorted(result.items(), key=lambda kv: kv[1]["saldo"]))
+
+
+def _support(ballots, funded: set[str], candidates, support: dict[str, float]) -> dict:
+    leefgebied_of = {a: c.leefgebied for a, c in candidates.items()}
+    people = sum(b.weight for b in ballots)
+    served = 0.0
+    by_buurt: dict[str, list[float]] = {}
+    for b in ballots:
+        hit = bool(b.top_choices(leefgebied_of) & funded)
+        served += b.weight * hit
+        cell = by_buurt.setdefault(b.buurt or "", [0.0, 0.0])
+        cell[0] += b.weight * hit
+        cell[1] += b.weight
+    total_support = sum(support.values())
+    return {
+        "ballots": len(ballots),
+        "people": round(people, 3),
+        "served_share": round(served / people, 4) if people else None,
+        "served_by_buurt": {k: {"share": round(h / n, 4) if n else None, "people": round(n, 3)}
+                            for k, (h, n) in sorted(by_buurt.items())},
+        "funded_support_share": round(sum(support.get(a, 0.0) for a in funded) / total_support, 4)
+        if total_support else None,
+    }
+
+
+def describe(scenario: dict) -> list[tuple[str, str]]:
+    """The scenario's choices as (label, value) rows in Dutch, for reports."""
+    shares = scenario.get("min_share_per_leefgebied") or {}
+    return [
+        ("Naam", scenario["name"]),
+        ("Budget", f"€ {scenario['budget_total']:,.0f} totaal".replace(",", ".") if scenario.get("budget_total") else "—"),
+        ("Budget per jaar", f"€ {scenario['budget_per_year']:,.0f}".replace(",", ".") if scenario.get("budget_per_year") else "—"),
+        ("Periode", f"{scenario['start_year']} tot en met {scenario['end_year']}"),
+        ("Stemmen", ", ".join(map(str, scenario.get("workshops") or [])) or (
+            f"pabulib-bestand {Path(scenario['pb_file']).name}" if scenario.get("pb_file") else "geen (alleen catalogus)")),
+        ("Weging", WEIGHTINGS.get(scenario.get("weighting"), "")),
+        ("Regel", RULES.get(scenario.get("rule"), "")),
+        ("Minimum per leefgebied", ", ".join(f"{lg} {s:.0%}" for lg, s in shares.items()) or "geen"),
+        ("Versnellingsacties eerst", "ja" if scenario.get("versnelling_first") else "nee"),
+        ("Altijd mee", ", ".join(scenario.get("forced_in") or []) or "—"),
+        ("Nooit mee", ", ".join(scenario.get("forced_out") or []) or "—"),
+    ]

@@ -1,0 +1,245 @@
+"""A scenario's parameters: the :class:`Scenario` dataclass and loading it from YAML.
+
+Every problem is reported with the file and the parameter, in Dutch, so an analyst can fix
+a scenario file without reading code. All problems of one file are reported together.
+
+A scenario file (keys in English, like the notebook's parameters)::
+
+    name: Versnelling eerst
+    budget_per_year: 4000000       # and/or budget_total
+    start_year: 2025               # the programme runs 2022-2047
+    end_year: 2034
+    workshops: [1, 2]              # ballots of these workshops; [] = catalogue only
+    pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue
+    weighting: person              # ballot | person | buurt
+    example_indicators: false      # buurt weighting may use invented example figures
+    rule: equal_shares             # see RULES
+    min_share_per_leefgebied: 0.1  # a fraction of the budget, or {leren: 0.2, ...}
+    versnelling_first: true
+    forced_in: [wonen-01]
+    forced_out: [veiligheid-03]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..catalogue import LEEFGEBIEDEN
+from ..errors import ScenarioError, _display
+
+PROGRAMME_START, PROGRAMME_END = 2022, 2047
+
+RULES = {
+    "support": "Meeste steun eerst (greedy)",
+    "support_per_euro": "Meeste steun per euro eerst (greedy)",
+    "equal_shares": "Method of Equal Shares",
+    "phragmen": "Sequentiële Phragmén (alleen bij aankruisen)",
+    "max_welfare": "Maximale totale steun (optimaal)",
+}
+WEIGHTINGS = {
+    "ballot": "Elk stembiljet telt even zwaar",
+    "person": "Elke persoon telt even zwaar (een tafel telt voor het aantal mensen)",
+    "buurt": "Gewogen naar het aantal inwoners per buurt",
+}
+
+_FIELDS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
+           "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
+           "forced_in", "forced_out", "database_url")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    budget_total: float | None = None
+    budget_per_year: float | None = None
+    start_year: int = 2025
+    end_year: int = 2034
+    workshops: tuple[int, ...] = ()
+    pb_file: str | None = None
+    weighting: str = "person"
+    example_indicators: bool = False
+    rule: str = "support"
+    min_share_per_leefgebied: dict[str, float] = field(default_factory=dict)
+    versnelling_first: bool = False
+    forced_in: tuple[str, ...] = ()
+    forced_out: tuple[str, ...] = ()
+    database_url: str | None = None  # None: the default store (WERKBOEK_DATABASE_URL or var/)
+    source: str = ""  # the file it was read from, for messages
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def budget(self) -> float:
+        """The money for the whole horizon."""
+        if self.budget_total is not None and self.budget_per_year is not None:
+            return min(self.budget_total, self.budget_per_year * len(self.years))
+        if self.budget_total is not None:
+            return float(self.budget_total)
+        return float(self.budget_per_year) * len(self.years)
+
+    @property
+    def yearly_budget(self) -> float:
+        """The money per year (the total spread evenly when no yearly budget is given)."""
+        if self.budget_per_year is not None:
+            return float(self.budget_per_year)
+        return self.budget / len(self.years)
+
+    @property
+    def slug(self) -> str:
+        return slugify(Path(self.source).stem if self.source else self.name)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["workshops"] = list(self.workshops)
+        d["forced_in"] = list(self.forced_in)
+        d["forced_out"] = list(self.forced_out)
+        d.pop("database_url")
+        return d
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "scenario"
+
+
+def load_scenario(path: str | Path, catalogue=None) -> Scenario:
+    """Read and validate one scenario file; ScenarioError naming file and parameter."""
+    path = Path(path)
+    shown = _display(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{shown}: bestand niet gevonden") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", regel {mark.line + 1}" if mark else ""
+        raise ScenarioError(f"{shown}{where}: geen geldige YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(doc, dict):
+        raise ScenarioError(f"{shown}: verwacht parameters als 'naam: waarde'")
+    doc.setdefault("name", path.stem)
+    if doc.get("pb_file") and not Path(str(doc["pb_file"])).is_absolute():
+        doc["pb_file"] = str(path.parent / str(doc["pb_file"]))
+    return scenario_from_dict(doc, source=str(path), catalogue=catalogue)
+
+
+def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None) -> Scenario:
+    """Validate parameters (from YAML or the notebook); ScenarioError listing every problem."""
+    shown = _display(source) if source not in ("parameters", "") else "parameters"
+    problems: list[str] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(f"{shown}, parameter '{key}': {message}")
+
+    for key in values:
+        if key not in _FIELDS:
+            bad(key, f"onbekende parameter (kies uit {', '.join(_FIELDS)})")
+    v = {k: values[k] for k in _FIELDS if k in values and values[k] is not None}
+
+    name = str(v.get("name", "")).strip()
+    if not name:
+        bad("name", "een naam is nodig")
+    elif len(name) > 80:
+        bad("name", "hoogstens 80 tekens")
+
+    budgets = {}
+    for key in ("budget_total", "budget_per_year"):
+        if key in v:
+            value = v[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                bad(key, f"'{value}' is geen bedrag in euro groter dan 0")
+            else:
+                budgets[key] = float(value)
+    if not budgets and not any(k in v for k in ("budget_total", "budget_per_year")):
+        bad("budget_total", "geef budget_total en/of budget_per_year")
+
+    years = {}
+    for key, default in (("start_year", 2025), ("end_year", 2034)):
+        value = v.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not PROGRAMME_START <= value <= PROGRAMME_END:
+            bad(key, f"'{value}' is geen jaar van het programma ({PROGRAMME_START} tot en met {PROGRAMME_END})")
+        else:
+            years[key] = value
+    if len(years) == 2 and years["end_year"] < years["start_year"]:
+        bad("end_year", f"{years['end_year']} ligt voor start_year {years['start_year']}")
+
+    workshops: list[int] = []
+    raw = v.get("workshops", [])
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = [raw]
+    if not isinstance(raw, list) or any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in raw):
+        bad("workshops", "verwacht een lijst met workshopnummers, bijvoorbeeld [1, 2], of [] voor alleen de catalogus")
+    else:
+        workshops = list(dict.fromkeys(raw))
+    pb_file = v.get("pb_file")
+    if pb_file is not None:
+        if workshops:
+            bad("pb_file", "kies workshops óf een pabulib-bestand, niet allebei")
+        if not Path(str(pb_file)).is_file():
+            bad("pb_file", f"bestand '{pb_file}' niet gevonden")
+
+    weighting = v.get("weighting", "person")
+    if weighting not in WEIGHTINGS:
+        bad("weighting", f"'{weighting}' is onbekend (kies uit {', '.join(WEIGHTINGS)})")
+    rule = v.get("rule", "support")
+    if rule not in RULES:
+        bad("rule", f"'{rule}' is onbekend (kies uit {', '.join(RULES)})")
+    flags = {}
+    for key in ("example_indicators", "versnelling_first"):
+        value = v.get(key, False)
+        if not isinstance(value, bool):
+            bad(key, f"'{value}' moet true of false zijn")
+        flags[key] = bool(value)
+
+    shares: dict[str, float] = {}
+    raw = v.get("min_share_per_leefgebied", {})
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = {lg: raw for lg in LEEFGEBIEDEN}
+    if not isinstance(raw, dict):
+        bad("min_share_per_leefgebied", "verwacht een deel van het budget (0.1 = 10%) of per leefgebied een deel")
+    else:
+        for lg, share in raw.items():
+            if lg not in LEEFGEBIEDEN:
+                bad("min_share_per_leefgebied", f"onbekend leefgebied '{lg}' (kies uit {', '.join(LEEFGEBIEDEN)})")
+            elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+                bad("min_share_per_leefgebied", f"bij {lg}: '{share}' moet een deel tussen 0 en 1 zijn (0.1 = 10%)")
+            else:
+                shares[lg] = float(share)
+        if sum(shares.values()) > 1 + 1e-9:
+            bad("min_share_per_leefgebied", f"de delen tellen op tot {sum(shares.values()):.0%}, meer dan 100%")
+
+    lists = {}
+    for key in ("forced_in", "forced_out"):
+        raw = v.get(key, [])
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
+            bad(key, "verwacht een lijst met actie-ids")
+            raw = []
+        if catalogue is not None and pb_file is None:
+            for actie in raw:
+                if actie not in catalogue.acties:
+                    bad(key, f"actie '{actie}' staat niet in de catalogus")
+        lists[key] = tuple(dict.fromkeys(raw))
+    both = set(lists["forced_in"]) & set(lists["forced_out"])
+    if both:
+        bad("forced_out", f"{', '.join(sorted(both))} staat ook bij forced_in")
+    url = v.get("database_url")
+    if url is not None and not isinstance(url, str):
+        bad("database_url", "verwacht een SQLAlchemy-adres als tekst")
+
+    if problems:
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} fouten in het scenario:\n  " + "\n  ".join(problems)
+        raise ScenarioError(head)
+    return Scenario(
+        name=name, budget_total=budgets.get("budget_total"), budget_per_year=budgets.get("budget_per_year"),
+        start_year=years["start_year"], end_year=years["end_year"], workshops=tuple(workshops),
+        pb_file=str(pb_file) if pb_file is not None else None, weighting=weighting,
+        example_indicators=flags["example_indicators"], rule=rule, min_share_per_leefgebied=shares,
+        versnelling_first=flags["versnelling_first"], forced_in=lists["forced_in"], forced_out=lists["forced_out"],
+        database_url=url, source=source if source != "parameters" else "",
+    )

@@ -1,0 +1,136 @@
+"""The resident's ballot app: six steps on one small screen, with "stap 2 van 6" and a way back.
+
+Compose it in a notebook::
+
+    from werkboek_widgets.ballot_app import BallotApp
+    app = BallotApp.from_environment()   # store and catalogue from WERKBOEK_* settings
+    app.widget                            # display it
+    app.apply_query(query_string)         # ?code=K7P-4QX&lang=en from the link
+
+Every value goes to the store only through :meth:`werkboek.store.Store.submit`, which
+validates it again: the browser is never trusted.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from werkboek.errors import BallotRejected
+
+from . import ui
+from .draft import BallotDraft
+from .flow import Flow
+from .steps import step_class
+from .texts import LANGUAGES, t
+
+
+class BallotApp:
+    def __init__(self, store, catalogue, *, lang: str = "nl", workshop=None):
+        self.store = store
+        self.catalogue = catalogue
+        self.lang = lang if lang in LANGUAGES else "nl"
+        self.workshop = workshop  # known from the link's code (or the server), for the welcome screen
+        self.flow = Flow()
+        self.draft: BallotDraft | None = None
+        self.code_typed = ""
+        self.receipt = None
+        self.notice = ""
+        self.step = None
+        self.progress = ui.html("", "wb-progress")
+        self.body = ui.column([], "wb-body")
+        self.message = ui.status()
+        self.back_button = ui.button(t("back", self.lang), "secondary")
+        self.next_button = ui.button(t("next", self.lang), "primary")
+        self.back_button.on_click(lambda _b: self.back())
+        self.next_button.on_click(lambda _b: self.next())
+        self.nav = ui.row([self.back_button, self.next_button], "wb-nav")
+        self.widget = ui.column([self.progress, self.body, self.message, self.nav], "wb-app")
+        self.render()
+
+    @classmethod
+    def from_environment(cls, **kwargs) -> "BallotApp":
+        from werkboek.catalogue import catalogue
+        from werkboek.store import Store
+
+        # the resident server brings the schema up to date before it starts: no Alembic here
+        return cls(Store(upgrade=False), catalogue(), **kwargs)
+
+    # -- the link -------------------------------------------------------------------------
+
+    def apply_query(self, query_string: str | None) -> None:
+        """Take ``code`` and ``lang`` from the page's query string (``?code=K7P-4QX&lang=en``)."""
+        params = parse_qs((query_string or "").lstrip("?"))
+        lang = (params.get("lang") or [""])[0]
+        if lang in LANGUAGES:
+            self.lang = lang
+        code = (params.get("code") or [""])[0].strip()[:20]
+        if code:
+            self.code_typed = code
+            try:
+                _code, self.workshop = self.store.check_code(code)
+            except BallotRejected:
+                pass  # the code step shows why, when the resident gets there
+        self.render()
+
+    # -- moving between screens -----------------------------------------------------------
+
+    def render(self) -> None:
+        screen = self.flow.current
+        self.step = step_class(screen.step)(self, screen)
+        self.progress.value = (
+            f'<p class="wb-progress-text">{ui.escape(t("step_of", self.lang, n=screen.number, total=self.flow.total_steps))}</p>'
+            f'<progress max="{self.flow.total_steps}" value="{screen.number}" aria-hidden="true"></progress>'
+            if screen.step != "bedankt" else ""
+        )
+        self.body.children = [self.step.widget]
+        self.back_button.description = t("back", self.lang)
+        self.back_button.layout.display = None if self.step.show_back else "none"
+        self.next_button.layout.display = None if self.step.next_key else "none"
+        if self.step.next_key:
+            self.next_button.description = t(self.step.next_key, self.lang)
+        ui.set_status(self.message, self.notice)
+        self.notice = ""
+
+    def next(self) -> None:
+        self.next_button.disabled = True
+        try:
+            problem = self.step.leave()
+        finally:
+            self.next_button.disabled = False
+        if problem:
+            ui.set_status(self.message, problem, "error")
+            return
+        self.flow.next()
+        self.render()
+
+    def back(self) -> None:
+        self.flow.back()
+        self.render()
+
+    def switch_language(self) -> None:
+        self.lang = "en" if self.lang == "nl" else "nl"
+        self.render()
+
+    # -- called by the steps --------------------------------------------------------------
+
+    def start_ballot(self, code, workshop) -> None:
+        """A valid code: start a fresh ballot (or keep the current one for the same code)."""
+        self.workshop = workshop
+        if self.draft is None or self.draft.code != code.code:
+            self.draft = BallotDraft(workshop, self.catalogue, code.code, code.kind)
+            self.flow.set_leefgebieden(self.draft.leefgebieden)
+            self.receipt = None
+        notes = []
+        if code.kind == "group":
+            notes.append(t("code_group", self.lang))
+        if self.store.ballots(workshop.id, code=code.code):
+            notes.append(t("code_used", self.lang))
+        self.notice = " ".join(notes) or t("code_ok", self.lang)
+
+    def change_vote(self) -> None:
+        lgs = self.draft.leefgebieden
+        if lgs:
+            self.flow.go("stemmen", lgs[0])
+        else:
+            self.flow.go("opmerking")
+        self.render()

@@ -1,0 +1,104 @@
+"""The map of Heerlen-Noord: real buurt polygons, the chosen buurt highlighted, names on hover/tap.
+
+Imports ipyleaflet, so import this module only when a map step opens (the resident's kernel
+stays lean). Works without internet: the polygons alone make the map; a tile basemap is
+added only when the workshop asks for it (``Workshop.basemap``).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import ipyleaflet as L
+import ipywidgets as w
+
+from .ui import html
+
+BASE_STYLE = {"color": "#1d3557", "weight": 2, "fillColor": "#a8c5e2", "fillOpacity": 0.55}
+HOVER_STYLE = {"fillColor": "#ffd166", "fillOpacity": 0.8}
+CHOSEN_STYLE = {"color": "#000000", "weight": 4, "fillColor": "#e63946", "fillOpacity": 0.75}
+
+
+def buurten_geojson(catalogue) -> dict:
+    """The Heerlen-Noord buurten as GeoJSON (rebuilt from the catalogue's shapes)."""
+    features = []
+    for code, buurt in catalogue.heerlen_noord.items():
+        polygons = [[list(map(list, ring)) for ring in poly] for poly in buurt.shape.polygons]
+        features.append({
+            "type": "Feature", "id": code,
+            "properties": {"statcode": code, "naam": buurt.naam},
+            "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _bounds(catalogue):
+    boxes = [b.shape.bbox for b in catalogue.heerlen_noord.values()]
+    return ((min(b[1] for b in boxes), min(b[0] for b in boxes)), (max(b[3] for b in boxes), max(b[2] for b in boxes)))
+
+
+class BuurtKaart:
+    """A map to choose a buurt (``on_buurt``) or a place (``on_place(lat, lon)``)."""
+
+    def __init__(self, catalogue, *, basemap: bool = False, chosen: str | None = None,
+                 on_buurt=None, on_place=None, hint: str = ""):
+        self.catalogue = catalogue
+        self.on_buurt = on_buurt
+        self.on_place = on_place
+        self.chosen: str | None = None
+        self.place = None
+        (south, west), (north, east) = _bounds(catalogue)
+        self.layer = L.GeoJSON(data=buurten_geojson(catalogue), style=BASE_STYLE, hover_style=HOVER_STYLE,
+                               style_callback=partial(self._style, chosen))
+        layers = [self.layer]
+        if basemap:
+            layers.insert(0, L.basemap_to_tiles(L.basemaps.OpenStreetMap.Mapnik))
+        self.map = L.Map(center=((south + north) / 2, (west + east) / 2), zoom=13, layers=tuple(layers),
+                         scroll_wheel_zoom=False, attribution_control=True,
+                         layout=w.Layout(width="100%", height="320px"))
+        self.map.add_class("wb-map")
+        self.map.fit_bounds([[south, west], [north, east]])
+        self.name = html("", "wb-map-name")
+        self.widget = w.VBox([html(f'<p class="wb-text">{hint}</p>') if hint else html(""), self.map, self.name])
+        self.widget.add_class("wb-kaart")
+        self.layer.on_hover(self._hovered)
+        self.layer.on_click(self._clicked)
+        if on_place is not None:
+            self.map.on_interaction(self._interaction)
+        self.marker = None
+        self.chosen = chosen
+
+    @staticmethod
+    def _style(chosen, feature):
+        return CHOSEN_STYLE if feature["properties"]["statcode"] == chosen else BASE_STYLE
+
+    def _hovered(self, feature=None, **_kw):
+        if feature:
+            self.name.value = f'<p class="wb-text" aria-live="polite">{feature["properties"]["naam"]}</p>'
+
+    def _clicked(self, feature=None, **_kw):
+        if feature and self.on_place is None:
+            self.choose(feature["properties"]["statcode"])
+            if self.on_buurt:
+                self.on_buurt(self.chosen)
+
+    def choose(self, statcode: str | None) -> None:
+        """Highlight a buurt (None: no buurt)."""
+        self.chosen = statcode
+        # a new callback makes ipyleaflet re-style the features (and send them once)
+        self.layer.style_callback = partial(self._style, statcode)
+        if statcode:
+            self.name.value = f'<p class="wb-text" aria-live="polite">{self.catalogue.buurten[statcode].naam}</p>'
+
+    def _interaction(self, **event):
+        if event.get("type") != "click":
+            return
+        lat, lon = event["coordinates"]
+        self.place = (lat, lon)
+        if self.marker is None:
+            self.marker = L.CircleMarker(location=(lat, lon), radius=10, color="#000000", fill_color="#e63946",
+                                         fill_opacity=0.9, weight=3)
+            self.map.add(self.marker)
+        else:
+            self.marker.location = (lat, lon)
+        self.on_place(lat, lon)

@@ -1,0 +1,172 @@
+"""Create and edit a workshop: its details, voting method and the acties on its ballot."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+import traitlets as t
+
+from werkboek.errors import WerkboekError
+from werkboek.methods import METHODS
+
+
+ALL = "__all__"
+WIDE = {"description_width": "180px"}
+METHOD_PARAM = {"punten": ("points", "Stippen per leefgebied", 5),
+                "goedkeuren": ("max_approvals", "Hoeveel acties kiezen", 3),
+                "top3": ("top", "Lengte van de top", 3)}
+
+
+class ActiePicker(w.VBox):
+    """Checkboxes for the catalogue's acties with filters by leefgebied, buurt and horizon."""
+
+    selected = t.List(t.Unicode(), help="chosen actie ids, in catalogue order")
+
+    def __init__(self, catalogue, **kwargs):
+        self.catalogue = catalogue
+        self.leefgebied = w.Dropdown(
+            description="Leefgebied", style=WIDE,
+            options=[("Alle leefgebieden", ALL)] + [(lg.naam, lg.id) for lg in catalogue.leefgebieden.values()])
+        self.buurt = w.Dropdown(
+            description="Buurt", style=WIDE,
+            options=[("Alle buurten", ALL)] + sorted(((b.naam, c) for c, b in catalogue.heerlen_noord.items())))
+        self.horizon = w.Dropdown(description="Termijn", style=WIDE, options=[
+            ("Alles", ALL), ("Versnelling (binnen 2 jaar)", "versnelling"), ("Structureel (lange termijn)", "structureel")])
+        self.boxes: dict[str, w.Checkbox] = {}
+        for actie in catalogue.acties.values():
+            lg = catalogue.leefgebieden[actie.leefgebied].naam
+            cost = f"{actie.kosten:,}".replace(",", ".")
+            label = f"{actie.titel} · {lg} · € {cost} · {actie.horizon}"
+            box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="100%"))
+            box.observe(self._on_box, "value")
+            self.boxes[actie.id] = box
+        self.select_visible = w.Button(description="Kies alle getoonde acties", icon="check-square-o")
+        self.clear = w.Button(description="Wis de keuze", icon="square-o")
+        self.summary = w.HTML()
+        self.select_visible.on_click(lambda _b: self._set_visible(True))
+        self.clear.on_click(lambda _b: self._set_all(False))
+        for control in (self.leefgebied, self.buurt, self.horizon):
+            control.observe(self._filter, "value")
+        self.list = w.VBox(list(self.boxes.values()), layout=w.Layout(max_height="420px", overflow_y="auto"))
+        super().__init__([w.HBox([self.leefgebied, self.buurt, self.horizon], layout=w.Layout(flex_flow="row wrap")),
+                          w.HBox([self.select_visible, self.clear]), self.summary, self.list], **kwargs)
+        self._syncing = False
+        self._summarise()
+
+    def _visible(self, actie) -> bool:
+        return ((self.leefgebied.value == ALL or actie.leefgebied == self.leefgebied.value)
+                and (self.horizon.value == ALL or actie.horizon == self.horizon.value)
+                and (self.buurt.value == ALL or actie.applies_to(self.buurt.value)))
+
+    def _filter(self, _change=None) -> None:
+        for actie_id, box in self.boxes.items():
+            box.layout.display = None if self._visible(self.catalogue.acties[actie_id]) else "none"
+
+    def _set_visible(self, value: bool) -> None:
+        self._bulk({a: value for a, b in self.boxes.items() if b.layout.display != "none"})
+
+    def _set_all(self, value: bool) -> None:
+        self._bulk({a: value for a in self.boxes})
+
+    def _bulk(self, values: dict[str, bool]) -> None:
+        self._syncing = True
+        for actie_id, value in values.items():
+            self.boxes[actie_id].value = value
+        self._syncing = False
+        self._on_box()
+
+    def _on_box(self, _change=None) -> None:
+        if not self._syncing:
+            self.selected = [a for a, box in self.boxes.items() if box.value]
+
+    @t.observe("selected")
+    def _selected_changed(self, change) -> None:
+        chosen = set(change["new"])
+        self._syncing = True
+        for actie_id, box in self.boxes.items():
+            box.value = actie_id in chosen
+        self._syncing = False
+        self._summarise()
+
+    def _summarise(self) -> None:
+        per = {}
+        for actie_id in self.selected:
+            lg = self.catalogue.acties[actie_id].leefgebied
+            per[lg] = per.get(lg, 0) + 1
+        parts = ", ".join(f"{self.catalogue.leefgebieden[lg].naam.lower()} {n}" for lg, n in per.items())
+        self.summary.value = (f"<p data-testid='chosen'><b>{len(self.selected)} acties gekozen</b>"
+                              f"{': ' + escape(parts) if parts else ''}</p>")
+
+
+class WorkshopEditor(w.VBox):
+    """The form for one workshop. ``workshop_id`` is None for a new one."""
+
+    workshop_id = t.Int(None, allow_none=True)
+
+    def __init__(self, store, catalogue, **kwargs):
+        self.store = store
+        self.catalogue = catalogue
+        self.title = w.Text(description="Titel", placeholder="Bijvoorbeeld: Buurtavond Vrieheide",
+                            style=WIDE, layout=w.Layout(width="640px"))
+        self.date = w.DatePicker(description="Datum", style=WIDE)
+        self.location = w.Text(description="Plaats", placeholder="Bijvoorbeeld: Buurthuis", style=WIDE,
+                               layout=w.Layout(width="640px"))
+        self.kind = w.ToggleButtons(description="Soort", style=WIDE,
+                                    options=[("Buurtavond / workshop", "workshop"), ("Bewonersconferentie", "conference")])
+        self.method = w.Dropdown(description="Manier van stemmen", style=WIDE,
+                                 options=[(cls.label, key) for key, cls in METHODS.items()])
+        self.param = w.BoundedIntText(value=5, min=1, max=20, description="Stippen per leefgebied", style=WIDE)
+        self.basemap = w.Checkbox(value=False, description="Achtergrondkaart tonen (alleen met internet)",
+                                  indent=False)
+        self.picker = ActiePicker(catalogue)
+        self.save_button = w.Button(description="Opslaan", button_style="primary", icon="save",
+                                    layout=w.Layout(width="200px", height="48px"))
+        self.message = w.HTML()
+        self.method.observe(self._method_changed, "value")
+        self.save_button.on_click(self._save)
+        super().__init__([
+            w.HTML("<h2>Bijeenkomst</h2>"), self.title, self.date, self.location, self.kind,
+            w.HTML("<h3>Stemmen</h3>"), self.method, self.param, self.basemap,
+            w.HTML("<h3>Acties op het stembiljet</h3>"), self.picker, self.save_button, self.message,
+        ], **kwargs)
+
+    def _method_changed(self, change) -> None:
+        _name, label, default = METHOD_PARAM[change["new"]]
+        self.param.description = label
+        self.param.value = default
+
+    @t.observe("workshop_id")
+    def _load(self, _change=None) -> None:
+        self.message.value = ""
+        if self.workshop_id is None:
+            self.title.value, self.location.value, self.date.value = "", "", None
+            self.kind.value, self.method.value, self.basemap.value = "workshop", "punten", False
+            self.param.value = 5
+            self.picker.selected = []
+            return
+        ws = self.store.workshop(self.workshop_id)
+        self.title.value, self.location.value, self.date.value = ws.title, ws.location, ws.date
+        self.kind.value, self.method.value, self.basemap.value = ws.kind, ws.method, ws.basemap
+        name = METHOD_PARAM[ws.method][0]
+        self.param.value = ws.method_params.get(name, METHOD_PARAM[ws.method][2])
+        self.picker.selected = list(ws.acties)
+
+    def settings(self) -> dict:
+        name = METHOD_PARAM[self.method.value][0]
+        return dict(title=self.title.value, date=self.date.value, location=self.location.value,
+                    kind=self.kind.value, method=self.method.value, method_params={name: int(self.param.value)},
+                    basemap=self.basemap.value, acties=list(self.picker.selected))
+
+    def _save(self, _button=None) -> None:
+        values = self.settings()
+        try:
+            if self.workshop_id is None:
+                ws = self.store.create_workshop(values.pop("title"), **values)
+                self.workshop_id = ws.id
+                self.message.value = f"<p class='wb-ok'>Bijeenkomst '{escape(ws.title)}' is gemaakt.</p>"
+            else:
+                ws = self.store.update_workshop(self.workshop_id, **values)
+                self.message.value = f"<p class='wb-ok'>Opgeslagen.</p>"
+        except WerkboekError as exc:
+            self.message.value = f"<p class='wb-error' role='alert'>{escape(str(exc))}</p>"

@@ -1,0 +1,74 @@
+"""Exports for the programme office: CSV, an Excel workbook and a printable report."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import ipywidgets as w
+
+from werkboek import exports, report
+
+from .downloads import download_link
+
+
+class ExportsPanel(w.VBox):
+    def __init__(self, store, catalogue, **kwargs):
+        self.store = store
+        self.catalogue = catalogue
+        self.choice = w.SelectMultiple(description="Bijeenkomsten", rows=6, style={"description_width": "140px"},
+                                       layout=w.Layout(width="640px"))
+        self.csv = w.Button(description="CSV (stembiljetten)", icon="table", layout=w.Layout(width="240px", height="48px"))
+        self.excel = w.Button(description="Excel-werkboek", icon="file-excel-o", layout=w.Layout(width="240px", height="48px"))
+        self.report = w.Button(description="Rapport (HTML)", icon="file-text-o", layout=w.Layout(width="240px", height="48px"))
+        self.links = w.HTML()
+        self.csv.on_click(self._csv)
+        self.excel.on_click(self._excel)
+        self.report.on_click(self._report)
+        super().__init__([
+            w.HTML("<h2>Exporteren</h2><p>Kies een of meer bijeenkomsten. Alleen de geldige, laatste stem "
+                   "van elke code telt mee.</p>"),
+            self.choice, w.HBox([self.csv, self.excel, self.report]), self.links,
+        ], **kwargs)
+        self.reload()
+
+    def reload(self, selected=None) -> None:
+        self.choice.options = [(f"{ws.id}. {ws.title}", ws.id) for ws in self.store.workshops()]
+        if selected is not None:
+            self.choice.value = tuple(selected)
+
+    def _selection(self):
+        ids = list(self.choice.value)
+        if not ids:
+            self.links.value = "<p class='wb-error' role='alert'>Kies eerst een bijeenkomst.</p>"
+            return None, None
+        workshops = [self.store.workshop(i) for i in ids]
+        return workshops, self.store.ballots(ids)
+
+    def _stem(self, workshops) -> str:
+        return "uitslag-" + "-".join(str(ws.id) for ws in workshops)
+
+    def _csv(self, _button=None) -> None:
+        workshops, ballots = self._selection()
+        if workshops is None:
+            return
+        data = exports.ballots_csv(ballots, workshops, self.catalogue).encode("utf-8-sig")
+        self.links.value = download_link(data, self._stem(workshops) + ".csv", "text/csv", "CSV downloaden")
+
+    def _excel(self, _button=None) -> None:
+        workshops, ballots = self._selection()
+        if workshops is None:
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            path = exports.excel_workbook(ballots, workshops, self.catalogue, Path(tmp) / "uitslag.xlsx")
+            data = Path(path).read_bytes()
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        self.links.value = download_link(data, self._stem(workshops) + ".xlsx", mime, "Excel downloaden")
+
+    def _report(self, _button=None) -> None:
+        workshops, ballots = self._selection()
+        if workshops is None:
+            return
+        page = report.results_report_html(workshops, ballots, self.catalogue)
+        self.links.value = download_link(page.encode("utf-8"), self._stem(workshops) + ".html", "text/html",
+                                         "Rapport openen")

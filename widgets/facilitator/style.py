@@ -1,0 +1,34 @@
+"""The console's and the projector's look: large type, high contrast, visible focus."""
+
+import ipywidgets as w
+
+CSS = """
+<style>
+.wb-console, .wb-dashboard { font-size: 18px; color: #1a1a1a; }
+.wb-console h1, .wb-dash-title { font-size: 36px; margin: 8px 0; }
+.wb-console .widget-label, .wb-console .widget-button, .wb-console input, .wb-console select { font-size: 17px; }
+.wb-dash-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 24px; }
+.wb-dash-count { font-size: 28px; }
+.wb-big { font-size: 56px; font-weight: 700; color: #00513B; }
+.wb-dash-status, .wb-dash-time { font-size: 20px; color: #333; }
+.wb-table { border-collapse: collapse; font-size: 18px; margin: 4px 0 12px; width: 100%; }
+.wb-table th, .wb-table td { border-bottom: 1px solid #bbb; padding: 4px 8px; text-align: left; }
+.wb-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.wb-remarks { font-size: 24px; line-height: 1.5; list-style: none; padding: 0; }
+.wb-remarks li { border-bottom: 1px solid #ddd; padding: 8px 0; white-space: pre-wrap; }
+.wb-time { color: #444; margin-right: 12px; }
+.wb-legend { display: flex; gap: 20px; font-size: 20px; margin: 8px 0; flex-wrap: wrap; }
+.wb-dot { display: inline-block; width: 18px; height: 18px; border-radius: 50%; margin-right: 6px; vertical-align: -2px; }
+.wb-ok { color: #00513B; font-weight: 600; }
+.wb-warn { color: #5A3E00; font-weight: 600; }
+.wb-error { color: #a00000; font-weight: 600; }
+.wb-download { display: inline-block; font-size: 20px; padding: 10px 16px; margin: 8px 12px 8px 0;
+               background: #0072B2; color: #fff !important; border-radius: 6px; text-decoration: none; }
+.wb-saved { display: block; font-size: 15px; color: #444; }
+.wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
+</style>
+"""
+
+
+def style() -> w.HTML:
+    return w.HTML(CSS)
