@@ -15,10 +15,9 @@ KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name
 
 NOTEBOOKS = {
     "facilitator.ipynb": [
-        new_markdown_cell("# Werkboek Heerlen-Noord: console voor begeleiders\n\n"
-                          "Bereid een bijeenkomst voor, maak stemcodes, open en sluit het stemmen, "
-                          "toon de live uitslag en exporteer. Served by `werkboek workshop`; works in JupyterLab too."),
         new_code_cell(
+            "# Werkboek Heerlen-Noord: the facilitators' console (prepare, codes, voting, live results, exports).\n"
+            "# Served by `werkboek workshop`; works in JupyterLab too.\n"
             "import os\n"
             "from IPython.display import display\n"
             "from werkboek.catalogue import catalogue\n"
@@ -30,9 +29,9 @@ NOTEBOOKS = {
             "display(style(), console)"),
     ],
     "dashboard.ipynb": [
-        new_markdown_cell("# Live uitslag voor de beamer\n\n"
-                          "Open with `?workshop=3` (or `?workshop=3,4` to combine); without it, the open workshops."),
         new_code_cell(
+            "# The live results for the projector. Open with ?workshop=3 (or ?workshop=3,4 to combine);\n"
+            "# without it, the workshops that are open now.\n"
             "import os\n"
             "from urllib.parse import parse_qs\n"
             "from IPython.display import display\n"

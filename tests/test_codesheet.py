@@ -89,10 +89,13 @@ def test_slips_tell_residents_where_to_go_and_mark_group_codes():
     assert '<html lang="nl">' in sheet
     assert sheet.count("Scan de code met uw telefoon, of ga naar <b>192.168.1.20:8866</b> en typ de code.") == 4
     assert sheet.count("Voor de hele tafel") == 2
-    assert '<p class="table">Tafel 1</p><p class="for-table">Voor de hele tafel</p>' in sheet
-    assert '<p class="table">Tafel 2</p>' in sheet
+    assert '<span class="table">Tafel 1</span> Voor de hele tafel</p>' in sheet
+    assert '<span class="table">Tafel 2</span> Voor de hele tafel</p>' in sheet
     assert "dinsdag 3 maart 2026" in sheet and "Buurthuis De Koumen" in sheet
     assert "@page { size: A4" in sheet
+    assert 'lang="en"' not in sheet
+    english = code_sheet_html(_workshop(), individual, BASE, english=True)
+    assert english.count('<p class="how en" lang="en">Scan the code with your phone') == 2
     assert "<script" not in sheet and "http" not in sheet.replace(BASE, "")  # self-contained
 
 
@@ -113,6 +116,7 @@ def test_terminal_qr_draws_the_symbol_with_half_blocks():
 
 def test_lan_ip_is_an_address_of_this_machine():
     ip = network.lan_ip()
+    assert ip == (network.candidate_ips() or ["127.0.0.1"])[0]
     addr = ipaddress.ip_address(ip)
     assert addr.version == 4
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -131,7 +135,7 @@ def test_resident_url_and_short_address():
 @pytest.mark.slow
 def test_code_sheet_prints_on_a4_with_ten_slips_per_page():
     codes = _codes(22) + _codes(3, kind="group")
-    sheet = code_sheet_html(_workshop(), codes, BASE)
+    sheet = code_sheet_html(_workshop(), codes, BASE, english=True)  # the fullest slip must fit too
     pw, browser = launch()
     try:
         png, pdf = render(browser, sheet, "codesheet", width=900, pdf=True)

@@ -207,16 +207,28 @@ def test_statline_export(tmp_path, buurten, codes, delimiter, names_in_wijkenenb
     assert_values(table, values)
 
 
-def test_xlsx(tmp_path, buurten, codes):
+def write_xlsx(path: Path, rows: list[list], write_only: bool) -> Path:
     openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append([h.strip() for h in KWB_HEADER])
-    sheet.append(["NL00      ", "", "Nederland", "Nederland", "Land", 17942942, 33.1, 40.0, 405560, 785330, 158400, 360])
-    sheet.append([f"{codes.b1}", "", "B", "Heerlen", "Buurt", 2105, 23.7, "       .", 170, 240, 30, 179])
-    sheet.append([f"{codes.b2}  ", "", "B", "Heerlen", "Buurt", "   85", "x", 61.5, None, "0", "-", " 301"])
-    path = tmp_path / "kwb-2024.xlsx"
+    book = openpyxl.Workbook(write_only=write_only)
+    if write_only:  # strings inline in the sheet
+        book.create_sheet("Toelichting").append(["Kerncijfers wijken en buurten"])
+        sheet = book.create_sheet("kwb")
+    else:  # strings in sharedStrings.xml
+        sheet = book.active
+    for cells in [[h.strip() for h in KWB_HEADER], *rows]:
+        sheet.append(cells)
     book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_xlsx(tmp_path, buurten, codes, write_only):
+    rows = [
+        ["NL00      ", "", "Nederland", "Nederland", "Land", 17942942, 33.1, 40.0, 405560, 785330, 158400, 360],
+        [codes.b1, "", "B", "Heerlen", "Buurt", 2105, 23.7, "       .", 170, 240, 30, 179],
+        [f"{codes.b2}  ", "", "B", "Heerlen", "Buurt", "   85", "x", 61.5, None, "0", "-", " 301"],
+    ]
+    path = write_xlsx(tmp_path / "kwb-2024.xlsx", rows, write_only)
 
     table = import_kerncijfers(path, buurten=buurten)
 
@@ -227,13 +239,17 @@ def test_xlsx(tmp_path, buurten, codes):
                        bijstand=math.nan, uitkeringen_ao=0, uitkeringen_ww=0, woz_gemiddeld=301),
     })
 
-    # errors name the spreadsheet's own row number
-    sheet.append([codes.b3, "", "B", "Heerlen", "Buurt", -20, 1, 1, 1, 1, 1, 1])
-    bad_row = sheet.max_row
-    book.save(path)
+    # errors name the spreadsheet's own row number (header = row 1)
+    rows.append([codes.b3, "", "B", "Heerlen", "Buurt", -20, 1, 1, 1, 1, 1, 1])
+    write_xlsx(path, rows, write_only)
     with pytest.raises(DataError) as caught:
         import_kerncijfers(path, buurten=buurten)
-    assert f"rij {bad_row}, veld 'a_inw'" in str(caught.value)
+    assert f"rij {len(rows) + 1}, veld 'a_inw'" in str(caught.value)
+
+
+def test_xlsx_under_a_csv_name(tmp_path, buurten, codes):
+    path = write_xlsx(tmp_path / "kwb-2024.csv", [[codes.b1, "", "B", "Heerlen", "Buurt", 2105]], False)
+    assert import_kerncijfers(path, buurten=buurten).population(codes.b1) == 2105
 
 
 def test_default_buurten_come_from_the_data_directory(tmp_path, codes):

@@ -38,13 +38,17 @@ def terminal_qr(url: str) -> str:
     return out.getvalue()
 
 
-def code_sheet_html(workshop, codes, base_url: str) -> str:
-    """An A4 print-ready HTML page with one slip per code (``werkboek.store.Code``)."""
+def code_sheet_html(workshop, codes, base_url: str, *, english: bool = False) -> str:
+    """An A4 print-ready HTML page with one slip per code (``werkboek.store.Code``).
+
+    ``base_url`` is the resident app's address on this laptop (see :mod:`werkboek.network`);
+    keep it short, people may have to type it. ``english`` adds one line in English per slip.
+    """
     codes = list(codes)
     title = html.escape(workshop.title)
     pages = [codes[i:i + SLIPS_PER_PAGE] for i in range(0, len(codes), SLIPS_PER_PAGE)] or [[]]
     body = "\n".join(
-        '<section class="page">\n' + "\n".join(_slip(workshop, c, base_url) for c in page) + "\n</section>"
+        '<section class="page">\n' + "\n".join(_slip(workshop, c, base_url, english) for c in page) + "\n</section>"
         for page in pages
     )
     return f"""<!DOCTYPE html>
@@ -63,13 +67,13 @@ Knip de briefjes los langs de stippellijnen. Elk briefje is één stem.</p>
 """
 
 
-def _slip(workshop, code, base_url: str) -> str:
+def _slip(workshop, code, base_url: str, english: bool) -> str:
     url = code_url(base_url, code.code)
     address = html.escape(short_address(base_url))
     when = " · ".join(x for x in (date_nl(workshop.date), workshop.location) if x)
     group = code.kind == "group"
-    label = (f'<p class="table">{html.escape(code.label or "Tafel")}</p><p class="for-table">Voor de hele tafel</p>'
-             if group else "")
+    label = (f'<p class="group-line"><span class="table">{html.escape(code.label or "Tafel")}</span> '
+             f'Voor de hele tafel</p>' if group else "")
     return f"""<div class="slip{' group' if group else ''}" data-code="{html.escape(code.code)}">
   <div class="qr-box">{qr_svg(url)}</div>
   <div class="text">
@@ -78,6 +82,8 @@ def _slip(workshop, code, base_url: str) -> str:
     {label}
     <p class="code">{html.escape(code.code)}</p>
     <p class="how">Scan de code met uw telefoon, of ga naar <b>{address}</b> en typ de code.</p>
+    {'<p class="how en" lang="en">Scan the code with your phone, or go to the address and type the code.</p>'
+     if english else ""}
   </div>
 </div>"""
 
@@ -95,18 +101,18 @@ body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #000; ba
 .page:last-child { break-after: auto; page-break-after: auto; }
 .slip { border: 0.3mm dashed #777; display: flex; align-items: center; gap: 3mm; padding: 3mm;
         overflow: hidden; break-inside: avoid; }
-.qr-box { flex: 0 0 38mm; width: 38mm; height: 38mm; }
-.qr-box svg { width: 38mm; height: 38mm; display: block; }
+.qr-box { flex: 0 0 34mm; width: 34mm; height: 34mm; }
+.qr-box svg { width: 34mm; height: 34mm; display: block; }
 .text { flex: 1 1 auto; min-width: 0; }
 .text p { margin: 0 0 1.2mm 0; }
 .title { font-weight: bold; font-size: 10pt; line-height: 1.2; }
 .when { font-size: 8pt; }
-.table { font-size: 11pt; font-weight: bold; border: 0.4mm solid #000; padding: 0.3mm 1.5mm;
-         display: inline-block; margin-bottom: 0.5mm !important; }
-.for-table { font-size: 8pt; font-weight: bold; }
-.code { font-family: "DejaVu Sans Mono", "Courier New", monospace; font-size: 19pt; font-weight: bold;
+.group-line { font-size: 8pt; font-weight: bold; }
+.table { font-size: 11pt; border: 0.4mm solid #000; padding: 0 1.5mm; margin-right: 1mm; white-space: nowrap; }
+.code { font-family: "DejaVu Sans Mono", "Courier New", monospace; font-size: 18pt; font-weight: bold;
         letter-spacing: 0.5mm; white-space: nowrap; }
 .how { font-size: 7.5pt; line-height: 1.25; overflow-wrap: anywhere; }
+.how.en { color: #333; font-style: italic; }
 .screen-only { font-size: 11pt; margin: 4mm 0; max-width: 190mm; }
 @media print { .screen-only { display: none; } }
 @media screen { body { padding: 5mm; background: #eee; } .page { background: #fff; margin-bottom: 5mm; } }

@@ -26,10 +26,14 @@ def lan_ip() -> str:
     addresses of this host's name; falls back to ``127.0.0.1`` when there is no network.
     Private addresses (192.168.x, 10.x, 172.16-31.x) are preferred over others.
     """
-    candidates = _from_routing() + _from_hostname_command() + _from_host_name()
-    usable = [ip for ip in candidates if _usable(ip)]
-    private = [ip for ip in usable if ipaddress.ip_address(ip).is_private]
-    return (private or usable or [LOOPBACK])[0]
+    return (candidate_ips() or [LOOPBACK])[0]
+
+
+def candidate_ips() -> list[str]:
+    """Every usable IPv4 address of this laptop, best first (for a "wrong address?" choice)."""
+    found = _from_routing() + _from_hostname_command() + _from_host_name()
+    usable = list(dict.fromkeys(ip for ip in found if _usable(ip)))
+    return sorted(usable, key=lambda ip: not ipaddress.ip_address(ip).is_private)  # stable: keeps order
 
 
 def resident_url(host: str, port: int, path: str = "/") -> str:

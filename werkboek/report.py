@@ -38,6 +38,7 @@ def results_report_html(workshops, ballots, catalogue, *, title: str = "Resultat
         f'<p class="meta">Werkboek Heerlen-Noord · gemaakt op {esc(datetime_nl(generated_at))}</p>',
         _workshops_section(workshops, ballots, res),
         _ranking_section(workshops, ballots, res, catalogue),
+        _comparison_section(workshops, ballots, res, catalogue),
         _people_section(res, catalogue),
         _pins_section(res, catalogue),
         _remarks_section(ballots, workshops, catalogue),
@@ -69,6 +70,10 @@ def _number(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}".replace(".", ",")
 
 
+def _count(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
+
+
 def _percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
@@ -92,8 +97,8 @@ def _workshops_section(workshops, ballots, res: Results) -> str:
              "een actie koos.</p>") if len(methods) > 1 else ""
     return f"""<section>
 <h2>Bijeenkomsten</h2>
-<p>{res.ballots} stembiljetten van samen {_number(res.people)} mensen. Een tafel stemt samen en telt voor het
-aantal mensen aan die tafel.</p>
+<p>{_count(res.ballots, "stembiljet", "stembiljetten")} van samen {_number(res.people)} mensen.
+Een tafel stemt samen en telt voor het aantal mensen aan die tafel.</p>
 <table>
 <thead><tr><th>Bijeenkomst</th><th>Datum</th><th>Plaats</th><th>Manier van stemmen</th>
 <th class=num>Stembiljetten</th><th class=num>Waarvan tafels</th><th class=num>Mensen</th></tr></thead>
@@ -107,58 +112,74 @@ aantal mensen aan die tafel.</p>
 
 
 def _ranking_section(workshops, ballots, res: Results, catalogue) -> str:
-    per_workshop = {}
-    if len(workshops) > 1:
-        for w in workshops:
-            mine = [b for b in ballots if b.workshop_id == w.id]
-            per_workshop[w.id] = tally(mine, [w], catalogue)
     blocks = []
     for lg_id, lg in catalogue.leefgebieden.items():
         ranked = res.ranked(lg_id)
         if not ranked:
             continue
-        top = max((r.score for r in ranked), default=0) or 1
-        heads = "".join(f'<th class="num per">{esc(w.title)}</th>' for w in workshops) if per_workshop else ""
+        top = max(r.score for r in ranked) or 1
         rows = []
         for rank, r in enumerate(ranked, start=1):
             a = catalogue.acties[r.actie_id]
-            width = 100 * r.score / top
-            cells = "".join(
-                f'<td class="num per">{_percent(per_workshop[w.id].by_actie[r.actie_id].share)}</td>'
-                if r.actie_id in per_workshop[w.id].by_actie else '<td class="num per">–</td>'
-                for w in workshops
-            ) if per_workshop else ""
+            width = 75 * r.score / top  # leave room for the number after the bar
             rows.append(
                 f"<tr><td class=num>{rank}</td><td>{esc(a.titel)}<br><small>{esc(euros(a.kosten))}, "
                 f"{a.looptijd} jaar</small></td>"
-                f'<td class="barcell"><span class="bar" style="width:{width:.1f}%;background:{esc(lg.kleur)}"></span>'
-                f"</td><td class=num>{_number(r.score)}</td><td class=num>{_number(r.voters)}</td>"
-                f"<td class=num>{_percent(r.share)}</td>{cells}</tr>"
+                f'<td class="barcell"><span class="bar" style="width:{width:.1f}%;background:{esc(lg.kleur)}">'
+                f"</span><span class=score>{_number(r.score)}</span></td>"
+                f"<td class=num>{_number(r.voters)}</td><td class=num>{_percent(r.share)}</td></tr>"
             )
         blocks.append(f"""<section class="leefgebied">
 <h3><span class="swatch" style="background:{esc(lg.kleur)}"></span>{esc(lg.naam)}</h3>
 <table class="ranking">
-<thead><tr><th class=num>Plaats</th><th>Actie</th><th class="barcell">Score</th><th class=num>Score</th>
-<th class=num>Mensen</th><th class=num>Aandeel</th>{heads}</tr></thead>
+<thead><tr><th class=num>Plaats</th><th>Actie</th><th class="barcell">Score</th>
+<th class=num>Mensen</th><th class=num>Aandeel</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
 </section>""")
-    compare = ("<p>De kolommen per bijeenkomst tonen welk deel van de mensen op die bijeenkomst de actie koos.</p>"
-               if per_workshop else "")
     return f"""<section>
 <h2>Welke acties vinden bewoners belangrijk?</h2>
-<p>Per leefgebied staan de acties op volgorde van hun score. "Mensen" is het aantal mensen dat de actie koos,
-"aandeel" is dat deel van alle mensen die stemden.</p>
-{compare}
+<p>Per leefgebied staan de acties op volgorde van hun score. "Mensen" is het aantal mensen dat de actie koos.
+"Aandeel" is het deel van alle mensen die stemden.</p>
 {chr(10).join(blocks) or "<p>Er zijn nog geen stemmen.</p>"}
+</section>"""
+
+
+def _comparison_section(workshops, ballots, res: Results, catalogue) -> str:
+    """Per leefgebied: which share of the people at each workshop chose each actie."""
+    if len(workshops) < 2:
+        return ""
+    per = {w.id: tally([b for b in ballots if b.workshop_id == w.id], [w], catalogue) for w in workshops}
+    heads = "".join(f'<th class="num">{esc(w.title)}</th>' for w in workshops)
+    blocks = []
+    for lg_id, lg in catalogue.leefgebieden.items():
+        ranked = res.ranked(lg_id)
+        if not ranked:
+            continue
+        rows = []
+        for r in ranked:
+            cells = "".join(
+                f"<td class=num>{_percent(per[w.id].by_actie[r.actie_id].share)}</td>"
+                if r.actie_id in per[w.id].by_actie else '<td class=num title="niet op het stembiljet">–</td>'
+                for w in workshops
+            )
+            rows.append(f"<tr><td>{esc(catalogue.acties[r.actie_id].titel)}</td>{cells}</tr>")
+        blocks.append(f"""<h3>{esc(lg.naam)}</h3>
+<table class="compare"><thead><tr><th>Actie</th>{heads}</tr></thead>
+<tbody>{chr(10).join(rows)}</tbody></table>""")
+    return f"""<section>
+<h2>De bijeenkomsten naast elkaar</h2>
+<p>Welk deel van de mensen op elke bijeenkomst koos de actie? Een streepje (–) betekent: de actie stond niet op
+het stembiljet van die bijeenkomst.</p>
+{chr(10).join(blocks)}
 </section>"""
 
 
 def _counter_table(counter: Counter, labels: dict[str, str], what: str, total: float, order=None) -> str:
     keys = list(order) if order is not None else sorted(counter, key=lambda k: (-counter[k], labels.get(k, k)))
-    keys = [k for k in keys if counter.get(k)]
+    keys = [k for k in keys if k and counter.get(k)]
     if counter.get(""):
         keys.append("")
     rows = "".join(
@@ -198,7 +219,7 @@ def _pins_section(res: Results, catalogue) -> str:
         blocks.append(f"<h3>{esc(lg.naam)} ({len(pins)})</h3><ul>{''.join(items)}</ul>")
     return f"""<section>
 <h2>Plekken op de kaart</h2>
-<p>Bewoners zetten {len(res.pins)} plekken op de kaart, met een korte uitleg.</p>
+<p>Bewoners zetten {_count(len(res.pins), "plek", "plekken")} op de kaart, met een korte uitleg.</p>
 {chr(10).join(blocks)}
 </section>"""
 
@@ -215,7 +236,8 @@ def _remarks_section(ballots, workshops, catalogue) -> str:
         items.append(f'<li><blockquote>{esc(b.remark)}</blockquote><small>{esc(about)}</small></li>')
     return f"""<section>
 <h2>Opmerkingen</h2>
-<p>{len(with_remark)} bewoners schreven een opmerking. Ze staan hier zoals ze zijn geschreven.</p>
+<p>Er {"is" if len(with_remark) == 1 else "zijn"} {_count(len(with_remark), "opmerking", "opmerkingen")}.
+Ze staan hier precies zoals bewoners ze schreven.</p>
 <ul class="remarks">{chr(10).join(items)}</ul>
 </section>"""
 
@@ -242,12 +264,20 @@ th { background: #eee; }
 tr { break-inside: avoid; }
 .num { text-align: right; white-space: nowrap; }
 .total td { font-weight: bold; border-top: 0.4mm solid #333; }
-.barcell { width: 28%; }
+th.num { white-space: normal; }
+table.ranking { table-layout: fixed; }
+table.ranking th:nth-child(1) { width: 14mm; }
+table.ranking th:nth-child(2) { width: 42%; }
+table.ranking th:nth-child(4), table.ranking th:nth-child(5) { width: 18mm; }
+.barcell { white-space: nowrap; }
+.score { margin-left: 2mm; vertical-align: 0.5mm; }
 .bar { display: inline-block; height: 4mm; min-width: 0.5mm; print-color-adjust: exact;
        -webkit-print-color-adjust: exact; }
 .swatch { display: inline-block; width: 4mm; height: 4mm; margin-right: 2mm; vertical-align: -0.5mm;
           print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-.per { font-size: 9pt; color: #333; }
+table.compare { table-layout: fixed; }
+table.compare th:first-child { width: 45%; }
+table.compare th.num { white-space: normal; }
 .two { display: flex; gap: 6mm; } .two > div { flex: 1; }
 ul { padding-left: 5mm; }
 .remarks { list-style: none; padding: 0; }

@@ -34,7 +34,7 @@ class ActieResult:
     leefgebied: str
     score: float  # weighted: points, approvals or Borda score, by method
     voters: float  # weighted number of people who chose it at all
-    share: float  # voters / all people who voted in this leefgebied's workshops
+    share: float  # voters / people who voted in the workshops that had this actie on their ballot
 
 
 @dataclass
@@ -59,12 +59,14 @@ def tally(ballots: Iterable[StoredBallot], workshops, catalogue, weight: Weight 
     on_ballot = {a for w in workshops for a in w.acties}
     score: dict[str, float] = defaultdict(float)
     voters: dict[str, float] = defaultdict(float)
+    people_per_workshop: dict[int, float] = defaultdict(float)
     res = Results()
     for b in ballots:
         method = methods[b.workshop_id]
         w = weight(b)
         res.ballots += 1
         res.people += w
+        people_per_workshop[b.workshop_id] += w
         res.by_buurt[b.buurt or ""] += w
         res.by_age[b.age_group or ""] += w
         if b.remark:
@@ -78,9 +80,12 @@ def tally(ballots: Iterable[StoredBallot], workshops, catalogue, weight: Weight 
         actie = catalogue.acties.get(actie_id)
         if actie is None:
             continue
+        # combined workshops may have had different ballots: the share counts only the
+        # people who could choose this actie
+        could = sum(people_per_workshop[w.id] for w in workshops if actie_id in w.acties)
         res.by_actie[actie_id] = ActieResult(
             actie_id, actie.leefgebied, score[actie_id], voters[actie_id],
-            voters[actie_id] / res.people if res.people else 0.0,
+            voters[actie_id] / could if could else 0.0,
         )
     res.turnout.sort()
     res.turnout = [(t, n) for n, (t, _) in enumerate(res.turnout, start=1)]

@@ -7,7 +7,9 @@ added only when the workshop asks for it (``Workshop.basemap``).
 
 from __future__ import annotations
 
+import math
 from functools import partial
+from html import escape
 
 import ipyleaflet as L
 import ipywidgets as w
@@ -32,6 +34,23 @@ def buurten_geojson(catalogue) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+MAP_WIDTH, MAP_HEIGHT = 320, 320  # pixels: the map on a 360 px wide phone
+
+
+def fitting_zoom(south: float, west: float, north: float, east: float,
+                 width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> float:
+    """The largest zoom (in steps of 0.25) at which the box fits the map, in Web Mercator.
+
+    Computed here because ``Map.fit_bounds`` only works once the map is on screen.
+    """
+    def y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_zoom = math.log2(width * 360 / (256 * (east - west)))
+    lat_zoom = math.log2(height * 2 * math.pi / (256 * (y(north) - y(south))))
+    return math.floor(min(lon_zoom, lat_zoom) * 4) / 4
+
+
 def _bounds(catalogue):
     boxes = [b.shape.bbox for b in catalogue.heerlen_noord.values()]
     return ((min(b[1] for b in boxes), min(b[0] for b in boxes)), (max(b[3] for b in boxes), max(b[2] for b in boxes)))
@@ -53,18 +72,18 @@ class BuurtKaart:
         layers = [self.layer]
         if basemap:
             layers.insert(0, L.basemap_to_tiles(L.basemaps.OpenStreetMap.Mapnik))
-        self.map = L.Map(center=((south + north) / 2, (west + east) / 2), zoom=13, layers=tuple(layers),
-                         scroll_wheel_zoom=False, attribution_control=True,
-                         layout=w.Layout(width="100%", height="320px"))
+        self.map = L.Map(center=((south + north) / 2, (west + east) / 2), zoom=fitting_zoom(south, west, north, east),
+                         zoom_snap=0.25, layers=tuple(layers), scroll_wheel_zoom=False, attribution_control=False,
+                         keyboard=False,  # else a tap focuses the map and the page jumps; the list is the keyboard way
+                         layout=w.Layout(width="100%", height=f"{MAP_HEIGHT}px"))
         self.map.add_class("wb-map")
-        self.map.fit_bounds([[south, west], [north, east]])
         self.name = html("", "wb-map-name")
-        self.widget = w.VBox([html(f'<p class="wb-text">{hint}</p>') if hint else html(""), self.map, self.name])
+        source = html(f'<p class="wb-source">{escape(catalogue.attribution)}</p>')
+        self.widget = w.VBox([html(f'<p class="wb-text">{escape(hint)}</p>') if hint else html(""), self.map,
+                              self.name, source])
         self.widget.add_class("wb-kaart")
         self.layer.on_hover(self._hovered)
-        self.layer.on_click(self._clicked)
-        if on_place is not None:
-            self.map.on_interaction(self._interaction)
+        self.map.on_interaction(self._interaction)
         self.marker = None
         self.chosen = chosen
 
@@ -74,13 +93,7 @@ class BuurtKaart:
 
     def _hovered(self, feature=None, **_kw):
         if feature:
-            self.name.value = f'<p class="wb-text" aria-live="polite">{feature["properties"]["naam"]}</p>'
-
-    def _clicked(self, feature=None, **_kw):
-        if feature and self.on_place is None:
-            self.choose(feature["properties"]["statcode"])
-            if self.on_buurt:
-                self.on_buurt(self.chosen)
+            self.name.value = f'<p class="wb-text" aria-live="polite">{escape(feature["properties"]["naam"])}</p>'
 
     def choose(self, statcode: str | None) -> None:
         """Highlight a buurt (None: no buurt)."""
@@ -88,12 +101,25 @@ class BuurtKaart:
         # a new callback makes ipyleaflet re-style the features (and send them once)
         self.layer.style_callback = partial(self._style, statcode)
         if statcode:
-            self.name.value = f'<p class="wb-text" aria-live="polite">{self.catalogue.buurten[statcode].naam}</p>'
+            self.name.value = f'<p class="wb-text" aria-live="polite">{escape(self.catalogue.buurten[statcode].naam)}</p>'
 
     def _interaction(self, **event):
-        if event.get("type") != "click":
+        if event.get("type") == "click":
+            self.tapped(*event["coordinates"])
+
+    def tapped(self, lat: float, lon: float) -> None:
+        """A tap or click on the map at (lat, lon): choose that buurt, or put the pin there.
+
+        We use the map's own click position rather than the polygon's click event: a tap that
+        scrolls the page a little still counts, and the server decides which buurt it is.
+        """
+        if self.on_place is None:
+            buurt = self.catalogue.buurt_at(lat, lon)
+            if buurt is not None:
+                self.choose(buurt.statcode)
+                if self.on_buurt:
+                    self.on_buurt(buurt.statcode)
             return
-        lat, lon = event["coordinates"]
         self.place = (lat, lon)
         if self.marker is None:
             self.marker = L.CircleMarker(location=(lat, lon), radius=10, color="#000000", fill_color="#e63946",

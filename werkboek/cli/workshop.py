@@ -1,25 +1,129 @@
-"""``werkboek workshop``: start the workshop (for now: JupyterLab on the notebooks)."""
+"""``werkboek workshop``: start a workshop evening on this laptop.
+
+Starts two standalone Voilà servers and watches them until Ctrl-C:
+
+* the residents' ballot (``notebooks/stemmen.ipynb`` only), reachable from phones on the
+  local network, with a preheated kernel pool and our template;
+* the facilitators' console and projector dashboard, on localhost (or with a token when
+  exposed).
+
+It prints both addresses and a QR code for the residents, and stops both servers (and
+their kernels) cleanly on Ctrl-C or SIGTERM.
+"""
 
 from __future__ import annotations
 
-import os
+import signal
 import subprocess
 import sys
-
-from .. import config
+import time
+from pathlib import Path
 
 
 def add_parser(sub) -> None:
-    parser = sub.add_parser("workshop", help="de workshop starten")
-    parser.add_argument("--port", type=int, default=8888)
-    parser.add_argument("--demo", action="store_true", help="(nog niet gebruikt)")
-    parser.set_defaults(run=run)
+    p = sub.add_parser("workshop", help="de workshop starten: stemmen voor bewoners en de console voor begeleiders")
+    p.add_argument("--port", type=int, default=8866, help="poort voor bewoners (standaard 8866)")
+    p.add_argument("--ip", default="0.0.0.0", help="adres voor bewoners (standaard: alle netwerken)")
+    p.add_argument("--console-port", type=int, default=8867, help="poort van de console (standaard 8867)")
+    p.add_argument("--console-ip", default="127.0.0.1",
+                   help="adres van de console (standaard alleen deze laptop; anders met token)")
+    p.add_argument("--token", help="token voor de console als die op het netwerk staat (standaard: willekeurig)")
+    p.add_argument("--pool-size", type=int, default=4, help="aantal voorverwarmde kernels voor bewoners")
+    p.add_argument("--cull-idle", type=int, default=900,
+                   help="seconden waarna de kernel van een vertrokken bewoner stopt (standaard 900)")
+    p.add_argument("--database-url", help="SQLAlchemy-URL (standaard: WERKBOEK_DATABASE_URL of SQLite in var/)")
+    p.add_argument("--demo", action="store_true", help="een demo-bijeenkomst met stemmen aanmaken")
+    p.add_argument("--no-qr", action="store_true", help="geen QR-code in de terminal tekenen")
+    p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from .. import config
+    from ..codesheet import terminal_qr
+    from ..console_server import console_server_command, wait_until_listening
+    from ..demo import seed_demo
+    from ..network import lan_ip, resident_url
+    from ..resident_server import ResidentServer, resident_server_command, stop, wait_until_ready
     from ..store import Store
 
-    Store()  # create or migrate the database before anything else
-    env = dict(os.environ)
-    return subprocess.call([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={args.port}",
-                            f"--notebook-dir={config.PROJECT_ROOT / 'notebooks'}"], env=env)
+    url = args.database_url or config.database_url()
+    home = config.home_dir()
+    logs = home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    store = Store(url)  # creates or migrates the schema once, before any kernel starts
+    if args.demo:
+        seed_demo(store)
+    store.close()
+
+    public_host = lan_ip() if args.ip in ("0.0.0.0", "") else args.ip
+    residents_url = resident_url(public_host, args.port)
+    common = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), "WERKBOEK_RESIDENT_URL": residents_url}
+
+    argv, env = resident_server_command(args.port, args.ip, args.pool_size, jupyter_dir=home / "jupyter",
+                                        database_url=url, home=home, cull_idle_seconds=args.cull_idle)
+    env.update(common)
+    resident = _spawn(argv, env, logs / "bewoners.log")
+    c_argv, c_env, console = console_server_command(args.console_port, args.console_ip, args.token,
+                                                    directory=home / "console", env_extra=common)
+    console_proc = _spawn(c_argv, c_env, logs / "console.log")
+    servers = [ResidentServer(resident, args.port, args.ip, logs / "bewoners.log"),
+               ResidentServer(console_proc, args.console_port, args.console_ip, logs / "console.log")]
+
+    stopping = False
+
+    def _stop(_signum=None, _frame=None):
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            print("\nWerkboek stopt…", flush=True)
+            for server in servers:
+                stop(server)
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        wait_until_ready(servers[0], timeout=90)
+        wait_until_listening(console.console_url.replace("voila/render/facilitator.ipynb", "voila/tree"),
+                             console_proc, timeout=90)
+        elapsed = time.monotonic() - started
+        _announce(residents_url, console, url, elapsed, None if args.no_qr else terminal_qr(residents_url))
+        while not stopping:
+            for server, name in zip(servers, ("bewoners", "console")):
+                if server.process.poll() is not None:
+                    print(f"De server voor {name} is gestopt (code {server.process.returncode}); "
+                          f"zie {server.log_path}", file=sys.stderr, flush=True)
+                    _stop()
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop()
+    return 0
+
+
+def _spawn(argv: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    from ..config import PROJECT_ROOT
+
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
+                                start_new_session=True)
+
+
+def _announce(residents_url: str, console, database_url: str, elapsed: float, qr: str | None) -> None:
+    from sqlalchemy.engine import make_url
+
+    db = make_url(database_url).render_as_string(hide_password=True)
+    lines = [
+        "",
+        "Werkboek Heerlen-Noord: de workshop draait.",
+        f"  Bewoners (telefoon):    {residents_url}",
+        f"  Begeleider (console):   {console.console_url}",
+        f"  Beamer (live uitslag):  {console.dashboard_url()}",
+        f"  Database:               {db}",
+        f"  Klaar na {elapsed:.1f} s. Stoppen: Ctrl-C.",
+    ]
+    print("\n".join(lines), flush=True)
+    if qr:
+        print("\nBewoners kunnen deze QR-code scannen:\n" + qr, flush=True)
+    print("READY", flush=True)

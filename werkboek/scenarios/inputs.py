@@ -54,13 +54,15 @@ class VoterBallot:
     group_size: int = 1
     weight: float = 1.0
 
-    def top_choices(self, leefgebied_of: dict[str, str]) -> set[str]:
-        """Per leefgebied, the acties this ballot scored highest (its top choices)."""
-        best: dict[str, float] = {}
-        for actie, score in self.scores.items():
-            lg = leefgebied_of.get(actie, "")
-            best[lg] = max(best.get(lg, 0.0), score)
-        return {a for a, s in self.scores.items() if s > 0 and s == best[leefgebied_of.get(a, "")]}
+    def top_choices(self) -> set[str]:
+        """The acties this ballot scored highest (ties: all of them)."""
+        best = max(self.scores.values(), default=0.0)
+        return {a for a, s in self.scores.items() if s > 0 and s == best}
+
+    def funded_share(self, funded: set[str]) -> float | None:
+        """The part of this ballot's support (its scores) that went to funded acties."""
+        total = sum(self.scores.values())
+        return sum(s for a, s in self.scores.items() if a in funded) / total if total else None
 
 
 @dataclass
@@ -116,7 +118,7 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
         for wid in scenario.workshops:
             try:
                 workshops.append(store.workshop(wid))
-            except Exception:  # the store raises its own error for an unknown id
+            except KeyError:  # the store's answer for an unknown id
                 raise ScenarioError(f"{scenario.source or 'parameters'}, parameter 'workshops': "
                                     f"workshop {wid} bestaat niet") from None
         stored = store.ballots([w.id for w in workshops])

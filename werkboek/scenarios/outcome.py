@@ -9,17 +9,19 @@ Measures (all our own arithmetic on the selection and phasing):
 * per partner: what it pays as investeerder (cost x its share) and what it reaps as
   incasseerder (an actie's cost spread evenly over its incasseerders — a rough measure of
   effects, not a calculation of returns);
-* support: the weighted share of ballots with at least one of their top choices funded
-  (overall and per buurt), and the share of all support that went to funded acties.
+* support: the weighted share of ballots with at least one of their top choices (the acties
+  they scored highest) funded, the mean share of a ballot's own support that went to funded
+  acties (overall and per buurt), and the share of all support that went to funded acties.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from ..errors import ScenarioError
 from .inputs import ScenarioInput, load_input
 from .params import RULES, WEIGHTINGS, Scenario
 from .phasing import phase
@@ -79,6 +81,10 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
 
         catalogue = default_catalogue()
     data = data if data is not None else load_input(scenario, catalogue, store)
+    if scenario.budget_total is None and scenario.budget_per_year is None:
+        if data.budget_hint is None:
+            raise ScenarioError(f"{scenario.source or 'parameters'}, parameter 'budget_total': geef een budget")
+        scenario = replace(scenario, budget_total=data.budget_hint)
     labels = [catalogue.attribution] if not scenario.pb_file else []
     example = any("VOORBEELD" in line.upper() for line in [_acties_label(catalogue)]) and not scenario.pb_file
     if example:
@@ -107,6 +113,9 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     warnings = list(sel.warnings)
     if phasing.overspent_years:
         warnings.append("Het jaarbudget is overschreden in " + ", ".join(map(str, phasing.overspent_years)) + ".")
+    if phasing.cut_off:
+        warnings.append(f"{len(phasing.cut_off)} acties passen pas later in het jaarbudget en lopen door na "
+                        f"{years[-1]}: " + ", ".join(phasing.cut_off) + ".")
 
     def row(a: str) -> dict:
         c = candidates[a]
@@ -130,7 +139,7 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
 
     per_buurt = _per_buurt(sel.chosen, candidates, phasing, catalogue, population)
     partners = _partners(sel.chosen, candidates, phasing, catalogue)
-    support = _support(ballots, set(sel.chosen), candidates, sel.support)
+    support = _support(ballots, set(sel.chosen), sel.support)
     return Outcome(
         scenario=scenario.to_dict(), budget=budget, yearly_budget=scenario.yearly_budget, years=years,
         spent=round(spent, 2), chosen=chosen, not_chosen=not_chosen, per_leefgebied=per_lg, per_year=per_year,
@@ -200,26 +209,33 @@ def _partners(chosen, candidates, phasing, catalogue) -> dict[str, dict]:
     return dict(sorted(result.items(), key=lambda kv: kv[1]["saldo"]))
 
 
-def _support(ballots, funded: set[str], candidates, support: dict[str, float]) -> dict:
-    leefgebied_of = {a: c.leefgebied for a, c in candidates.items()}
+def _support(ballots, funded: set[str], support: dict[str, float]) -> dict:
     people = sum(b.weight for b in ballots)
-    served = 0.0
     by_buurt: dict[str, list[float]] = {}
+    totals = [0.0, 0.0, 0.0]  # served, satisfaction, people with a non-empty ballot
     for b in ballots:
-        hit = bool(b.top_choices(leefgebied_of) & funded)
-        served += b.weight * hit
-        cell = by_buurt.setdefault(b.buurt or "", [0.0, 0.0])
-        cell[0] += b.weight * hit
-        cell[1] += b.weight
+        hit = float(bool(b.top_choices() & funded))
+        part = b.funded_share(funded)
+        cell = by_buurt.setdefault(b.buurt or "", [0.0, 0.0, 0.0, 0.0])
+        for target in (totals, cell):
+            target[0] += b.weight * hit
+            if part is not None:
+                target[1] += b.weight * part
+                target[2] += b.weight
+        cell[3] += b.weight
     total_support = sum(support.values())
+
+    def ratio(a: float, n: float):
+        return round(a / n, 4) if n else None
+
     return {
         "ballots": len(ballots),
         "people": round(people, 3),
-        "served_share": round(served / people, 4) if people else None,
-        "served_by_buurt": {k: {"share": round(h / n, 4) if n else None, "people": round(n, 3)}
-                            for k, (h, n) in sorted(by_buurt.items())},
-        "funded_support_share": round(sum(support.get(a, 0.0) for a in funded) / total_support, 4)
-        if total_support else None,
+        "served_share": ratio(totals[0], people),
+        "satisfaction": ratio(totals[1], totals[2]),
+        "served_by_buurt": {k: {"share": ratio(h, n), "satisfaction": ratio(s, m), "people": round(n, 3)}
+                            for k, (h, s, m, n) in sorted(by_buurt.items())},
+        "funded_support_share": ratio(sum(support.get(a, 0.0) for a in funded), total_support),
     }
 
 
@@ -231,7 +247,7 @@ def describe(scenario: dict) -> list[tuple[str, str]]:
         ("Budget", f"€ {scenario['budget_total']:,.0f} totaal".replace(",", ".") if scenario.get("budget_total") else "—"),
         ("Budget per jaar", f"€ {scenario['budget_per_year']:,.0f}".replace(",", ".") if scenario.get("budget_per_year") else "—"),
         ("Periode", f"{scenario['start_year']} tot en met {scenario['end_year']}"),
-        ("Stemmen", ", ".join(map(str, scenario.get("workshops") or [])) or (
+        ("Stemmen", ", ".join(f"workshop {w}" for w in scenario.get("workshops") or []) or (
             f"pabulib-bestand {Path(scenario['pb_file']).name}" if scenario.get("pb_file") else "geen (alleen catalogus)")),
         ("Weging", WEIGHTINGS.get(scenario.get("weighting"), "")),
         ("Regel", RULES.get(scenario.get("rule"), "")),

@@ -59,7 +59,7 @@ class Scenario:
     start_year: int = 2025
     end_year: int = 2034
     workshops: tuple[int, ...] = ()
-    pb_file: str | None = None
+    pb_file: str | None = None  # without a budget, the file's own budget is used
     weighting: str = "person"
     example_indicators: bool = False
     rule: str = "support"
@@ -154,7 +154,7 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
                 bad(key, f"'{value}' is geen bedrag in euro groter dan 0")
             else:
                 budgets[key] = float(value)
-    if not budgets and not any(k in v for k in ("budget_total", "budget_per_year")):
+    if not budgets and not any(k in v for k in ("budget_total", "budget_per_year")) and not v.get("pb_file"):
         bad("budget_total", "geef budget_total en/of budget_per_year")
 
     years = {}

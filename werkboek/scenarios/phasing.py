@@ -2,9 +2,11 @@
 
 Our own code (pabutools knows one budget, not years). Acties are placed in priority order
 (the order the rule funded them): each starts in the first year from which its cost per
-year fits in what is left of every year it runs in. An actie running past the end of the
-horizon is cut off there (its cost within the horizon was what the selection counted). An
-actie that fits nowhere starts where it overspends least, and those years show the overspend.
+year fits in what is left of every year it runs in, for all its years (or the whole
+horizon when it runs longer; the selection counted its cost within the horizon). When no
+such start exists, it starts later and is cut off at the end of the horizon (listed in
+``cut_off``: less of it is spent inside the horizon); when even that does not fit, it
+starts where it overspends least, and those years show the overspend.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Phasing:
     end: dict[str, int]  # actie id -> last year within the horizon
     spending: dict[str, dict[int, float]]  # actie id -> year -> euros
     overspent_years: list[int] = field(default_factory=list)
+    cut_off: list[str] = field(default_factory=list)  # acties started late and cut off at the horizon
 
     def per_year(self) -> dict[int, float]:
         totals = {y: 0.0 for y in self.years}
@@ -41,16 +44,24 @@ def phase(chosen: list[str], candidates: dict[str, Candidate], years: list[int],
     for a in order:
         c = candidates[a]
         per_year = c.kosten_per_jaar
-        starts = [y0 for y0 in years
-                  if len([y for y in years if y0 <= y < y0 + c.looptijd]) >= min(c.looptijd, len(years))]
-        # Starting later would cut the actie off at the horizon, so only starts where it runs
-        # all its years (or the whole horizon) count. The first start where it fits wins;
-        # when it fits nowhere, the start with the smallest overspend.
+        full = [y0 for y0 in years
+                if len([y for y in years if y0 <= y < y0 + c.looptijd]) >= min(c.looptijd, len(years))]
+
         def shortfall(y0: int) -> float:
             return max(per_year - left[y] for y in years if y0 <= y < y0 + c.looptijd)
 
-        fitting = [y0 for y0 in starts if shortfall(y0) <= tolerance]
-        start = fitting[0] if fitting else min(starts, key=lambda y0: (shortfall(y0), y0))
+        # First choice: the first start where it runs all its years within the yearly budget;
+        # then a later start, cut off at the end of the horizon (it then costs less inside
+        # the horizon); last, the full start that overspends least.
+        fitting = [y0 for y0 in full if shortfall(y0) <= tolerance]
+        cut_off = [y0 for y0 in years if y0 not in full and shortfall(y0) <= tolerance]
+        if fitting:
+            start = fitting[0]
+        elif cut_off:
+            start = cut_off[0]
+            result.cut_off.append(a)
+        else:
+            start = min(full, key=lambda y0: (shortfall(y0), y0))
         run = [y for y in years if start <= y < start + c.looptijd]
         for y in run:
             left[y] -= per_year

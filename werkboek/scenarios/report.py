@@ -83,13 +83,13 @@ def support(outcome: Outcome, catalogue) -> str:
     names = {code: b.naam for code, b in catalogue.buurten.items()}
     frame = pd.DataFrame([
         {"buurt": names.get(code, code) or "niet ingevuld", "mensen (gewogen)": round(v["people"], 1),
-         "top-keuze betaald": _percent(v["share"])}
+         "top-keuze betaald": _percent(v["share"]), "eigen steun betaald": _percent(v.get("satisfaction"))}
         for code, v in s["served_by_buurt"].items()
     ])
     return ("<h2>Steun</h2>"
             f"<p>{s['ballots']} stembiljetten. Bij {_percent(s['served_share'])} (gewogen) is minstens één "
-            f"van hun top-keuzes betaald. Van alle steun ging {_percent(s['funded_support_share'])} naar "
-            "acties die betaald worden.</p>" + _table(frame, index=False))
+            f"van hun top-keuzes betaald. Gemiddeld gaat {_percent(s.get('satisfaction'))} van wat iemand koos "
+            f"naar acties die betaald worden. Van alle steun samen is dat {_percent(s['funded_support_share'])}.</p>" + _table(frame, index=False))
 
 
 def acties(outcome: Outcome) -> str:

@@ -7,7 +7,8 @@ maximal welfare). What pabutools does not do is ours, in :func:`select`:
    which gives a warning);
 2. a guaranteed minimum share per leefgebied: for each leefgebied with a minimum, the rule
    runs on that leefgebied's acties with the reserved money (minus what forced acties there
-   already cost), so the programme stays integraal;
+   already cost), topped up with its best supported acties when the rule stays below the
+   minimum, so the programme stays integraal;
 3. the rule runs on all remaining acties with the remaining money.
 
 With ``versnelling_first`` every stage runs twice: first on the versnellingsacties, then on
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from pabutools.election import (
-    AdditiveSatisfaction, Additive_Cardinal_Sat, ApprovalBallot, ApprovalProfile, CardinalBallot,
+    AdditiveSatisfaction, Additive_Cardinal_Sat, ApprovalBallot, ApprovalMultiProfile, CardinalBallot,
     CardinalMultiProfile, Instance, Project,
 )
 from pabutools.rules import (
@@ -103,10 +104,11 @@ def run_rule(rule: str, candidates: list[Candidate], cost: dict[str, int], ballo
         ballots = [VoterBallot("neutraal", "goedkeuren", {c.id: 1 for c in candidates},
                                {c.id: 1.0 for c in candidates})]
     if rule == "phragmen":
-        profile = ApprovalProfile(instance=instance)
+        profile = ApprovalMultiProfile(instance=instance)
         for b, n in zip(ballots, multiplicities(ballots)):
-            approved = ApprovalBallot(projects[a] for a, s in b.scores.items() if s > 0 and a in projects)
-            profile.extend([approved] * n)
+            if n:
+                approved = ApprovalBallot(projects[a] for a, s in b.scores.items() if s > 0 and a in projects).frozen()
+                profile[approved] = profile.get(approved, 0) + n
         allocation = sequential_phragmen(instance, profile)
         return [p.name for p in allocation]
     profile = CardinalMultiProfile(instance=instance)
@@ -168,6 +170,18 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
             continue
         already = sum(cost[a] for a in sel.chosen if candidates[a].leefgebied == lg)
         money = min(share * budget - already, budget - sel.spent)
-        stage([c for c in pool if c.leefgebied == lg], money, f"minimum {lg}")
+        group = [c for c in pool if c.leefgebied == lg]
+        stage(group, money, f"minimum {lg}")
+        # The rule stays within the reserved money, so a knapsack gap can leave the minimum
+        # unmet; then top up with the best supported actie of the leefgebied that still fits
+        # the whole budget, so "at least this share" holds whenever it can.
+        while sum(cost[a] for a in sel.chosen if candidates[a].leefgebied == lg) < share * budget:
+            fits = [c for c in group if c.id not in sel.stage and cost[c.id] <= budget - sel.spent]
+            if not fits:
+                sel.warnings.append(f"Het minimum voor {lg} ({share:.0%}) is niet te halen binnen het budget.")
+                break
+            best = min(fits, key=lambda c: (-support.get(c.id, 0.0), cost[c.id], c.id))
+            sel.chosen.append(best.id)
+            sel.stage[best.id] = f"minimum {lg}"
     stage(pool, budget - sel.spent, "open ronde")
     return sel

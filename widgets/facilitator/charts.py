@@ -27,7 +27,8 @@ class RankedBars(w.VBox):
         self._y = bq.LinearScale(min=0)
         self.bars = bq.Bars(
             x=[], y=[], scales={"x": self._x, "y": self._y}, orientation="horizontal", colors=[colour],
-            label_display=True, label_display_format=".0f", label_font_style={"font-size": "18px"},
+            label_display=True, label_display_format=".0f",
+            label_font_style={"font-size": "18px", "fill": "#ffffff", "font-weight": "bold"},
             label_display_horizontal_offset=8,
         )
         self.figure = bq.Figure(
@@ -68,12 +69,13 @@ class RankedBars(w.VBox):
 class CountBars(w.VBox):
     """Vertical bars of people per category (buurt, age group)."""
 
-    def __init__(self, title: str, colour: str = "#0072B2", height: str = "360px", **kwargs):
+    def __init__(self, title: str, colour: str = "#0072B2", height: str = "420px", **kwargs):
         self._x = bq.OrdinalScale()
         self._y = bq.LinearScale(min=0)
         self.bars = bq.Bars(x=[], y=[], scales={"x": self._x, "y": self._y}, colors=[colour],
                             label_display=True, label_display_format=".0f",
-                            label_font_style={"font-size": "16px"})
+                            label_font_style={"font-size": "16px", "fill": "#1a1a1a", "font-weight": "bold"},
+                            label_display_vertical_offset=-24)
         self.figure = bq.Figure(
             marks=[self.bars],
             axes=[
@@ -81,9 +83,10 @@ class CountBars(w.VBox):
                 bq.Axis(scale=self._y, side="left", tick_format="d", num_ticks=4, tick_style=FONT),
             ],
             title=title, title_style={"font-size": "24px", "font-weight": "bold"},
-            fig_margin={"top": 50, "bottom": 110, "left": 60, "right": 20},
+            fig_margin={"top": 50, "bottom": 130, "left": 60, "right": 20},
             layout=w.Layout(width="100%", height=height), animation_duration=300,
         )
+        kwargs.setdefault("layout", w.Layout(flex="1 1 0", min_width="560px"))
         super().__init__([self.figure], **kwargs)
 
     def update(self, counts: list[tuple[str, float]]) -> None:
@@ -128,3 +131,4 @@ class TurnoutLine(w.VBox):
         with self.line.hold_sync():
             self.line.x = np.array(times, dtype="datetime64[ms]")
             self.line.y = np.array(counts, dtype=float)
+        self._y.max = max(counts[-1] if counts else 0, 4)  # whole-number ticks while the count is small

@@ -12,7 +12,8 @@ from werkboek.methods import METHODS
 
 
 ALL = "__all__"
-WIDE = {"description_width": "180px"}
+WIDE = {"description_width": "220px"}
+FIELD = {"width": "640px"}
 METHOD_PARAM = {"punten": ("points", "Stippen per leefgebied", 5),
                 "goedkeuren": ("max_approvals", "Hoeveel acties kiezen", 3),
                 "top3": ("top", "Lengte van de top", 3)}
@@ -26,12 +27,12 @@ class ActiePicker(w.VBox):
     def __init__(self, catalogue, **kwargs):
         self.catalogue = catalogue
         self.leefgebied = w.Dropdown(
-            description="Leefgebied", style=WIDE,
+            description="Leefgebied", style=WIDE, layout=w.Layout(width="520px"),
             options=[("Alle leefgebieden", ALL)] + [(lg.naam, lg.id) for lg in catalogue.leefgebieden.values()])
         self.buurt = w.Dropdown(
-            description="Buurt", style=WIDE,
+            description="Buurt", style=WIDE, layout=w.Layout(width="520px"),
             options=[("Alle buurten", ALL)] + sorted(((b.naam, c) for c, b in catalogue.heerlen_noord.items())))
-        self.horizon = w.Dropdown(description="Termijn", style=WIDE, options=[
+        self.horizon = w.Dropdown(description="Termijn", style=WIDE, layout=w.Layout(width="520px"), options=[
             ("Alles", ALL), ("Versnelling (binnen 2 jaar)", "versnelling"), ("Structureel (lange termijn)", "structureel")])
         self.boxes: dict[str, w.Checkbox] = {}
         for actie in catalogue.acties.values():
@@ -41,8 +42,9 @@ class ActiePicker(w.VBox):
             box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="100%"))
             box.observe(self._on_box, "value")
             self.boxes[actie.id] = box
-        self.select_visible = w.Button(description="Kies alle getoonde acties", icon="check-square-o")
-        self.clear = w.Button(description="Wis de keuze", icon="square-o")
+        self.select_visible = w.Button(description="Kies alle getoonde acties", icon="check-square-o",
+                                         layout=w.Layout(width="auto", height="44px"))
+        self.clear = w.Button(description="Wis de keuze", icon="square-o", layout=w.Layout(width="auto", height="44px"))
         self.summary = w.HTML()
         self.select_visible.on_click(lambda _b: self._set_visible(True))
         self.clear.on_click(lambda _b: self._set_all(False))
@@ -108,17 +110,18 @@ class WorkshopEditor(w.VBox):
         self.store = store
         self.catalogue = catalogue
         self.title = w.Text(description="Titel", placeholder="Bijvoorbeeld: Buurtavond Vrieheide",
-                            style=WIDE, layout=w.Layout(width="640px"))
-        self.date = w.DatePicker(description="Datum", style=WIDE)
+                            style=WIDE, layout=w.Layout(**FIELD))
+        self.date = w.DatePicker(description="Datum", style=WIDE, layout=w.Layout(width="420px"))
         self.location = w.Text(description="Plaats", placeholder="Bijvoorbeeld: Buurthuis", style=WIDE,
-                               layout=w.Layout(width="640px"))
-        self.kind = w.ToggleButtons(description="Soort", style=WIDE,
+                               layout=w.Layout(**FIELD))
+        self.kind = w.ToggleButtons(description="Soort", style={**WIDE, "button_width": "auto"},
                                     options=[("Buurtavond / workshop", "workshop"), ("Bewonersconferentie", "conference")])
-        self.method = w.Dropdown(description="Manier van stemmen", style=WIDE,
+        self.method = w.Dropdown(description="Manier van stemmen", style=WIDE, layout=w.Layout(**FIELD),
                                  options=[(cls.label, key) for key, cls in METHODS.items()])
-        self.param = w.BoundedIntText(value=5, min=1, max=20, description="Stippen per leefgebied", style=WIDE)
+        self.param = w.BoundedIntText(value=5, min=1, max=20, description="Stippen per leefgebied", style=WIDE,
+                                         layout=w.Layout(width="340px"))
         self.basemap = w.Checkbox(value=False, description="Achtergrondkaart tonen (alleen met internet)",
-                                  indent=False)
+                                  indent=False, layout=w.Layout(width="auto"))
         self.picker = ActiePicker(catalogue)
         self.save_button = w.Button(description="Opslaan", button_style="primary", icon="save",
                                     layout=w.Layout(width="200px", height="48px"))

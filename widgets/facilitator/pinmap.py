@@ -36,8 +36,8 @@ class PinMap(w.VBox):
             layers.insert(0, L.basemap_to_tiles(L.basemaps.OpenStreetMap.Mapnik))
         self.pins = L.LayerGroup(name="Plekken")
         layers.append(self.pins)
-        self.map = L.Map(center=centre, zoom=13, layers=layers, scroll_wheel_zoom=False,
-                         attribution_control=True, layout=w.Layout(height="720px", width="100%"))
+        self.map = L.Map(center=centre, zoom=13.5, zoom_snap=0.5, layers=layers, scroll_wheel_zoom=False,
+                         attribution_control=False, layout=w.Layout(height="720px", width="100%"))
         self.map.add(L.AttributionControl(position="bottomleft", prefix=escape(catalogue.attribution)))
         self.legend = w.HTML(self._legend())
         self._shown: tuple = ()

@@ -7,6 +7,18 @@ CSS = """
 .wb-console, .wb-dashboard { font-size: 18px; color: #1a1a1a; }
 .wb-console h1, .wb-dash-title { font-size: 36px; margin: 8px 0; }
 .wb-console .widget-label, .wb-console .widget-button, .wb-console input, .wb-console select { font-size: 17px; }
+.wb-console .lm-TabBar-tab, .wb-dashboard .lm-TabBar-tab { font-size: 20px; min-height: 44px; line-height: 44px;
+  min-width: 180px; color: #1a1a1a; }
+.wb-console .lm-TabBar-tab, .wb-dashboard .lm-TabBar-tab, .wb-console .lm-TabBar-tabLabel,
+.wb-dashboard .lm-TabBar-tabLabel { color: #1a1a1a !important; opacity: 1 !important; background: #e6e6e6; }
+.wb-console .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel,
+.wb-dashboard .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel { background: #ffffff; }
+.wb-console .lm-TabBar-tab.lm-mod-current, .wb-dashboard .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
+.wb-console .widget-button, .wb-console .widget-toggle-button { min-height: 44px; }
+.wb-console .mod-success { background: #00613F !important; color: #fff !important; }
+.wb-console .mod-danger { background: #A4161A !important; color: #fff !important; }
+.wb-console .mod-primary { background: #005A8C !important; color: #fff !important; }
+.wb-console .widget-button:disabled { opacity: 1 !important; background: #d9d9d9 !important; color: #1a1a1a !important; }
 .wb-dash-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 24px; }
 .wb-dash-count { font-size: 28px; }
 .wb-big { font-size: 56px; font-weight: 700; color: #00513B; }
@@ -26,6 +38,7 @@ CSS = """
                background: #0072B2; color: #fff !important; border-radius: 6px; text-decoration: none; }
 .wb-saved { display: block; font-size: 15px; color: #444; }
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
+
 </style>
 """
 

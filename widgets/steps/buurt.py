@@ -16,16 +16,16 @@ class BuurtStep(Step):
         super().__init__(app, screen)
         lang, draft = self.lang, app.draft
         buurten = sorted(app.catalogue.heerlen_noord.values(), key=lambda b: b.naam)
-        self.buurt = w.Dropdown(options=[(t("rather_not", lang), None)] + [(b.naam, b.statcode) for b in buurten],
-                                value=draft.buurt, description=t("buurt_label", lang),
+        self.buurt = w.Dropdown(options=[(t("rather_not", lang), "")] + [(b.naam, b.statcode) for b in buurten],
+                                value=draft.buurt or "", description=t("buurt_label", lang),
                                 style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.buurt.add_class("wb-input")
         self.buurt.observe(self._buurt_changed, "value")
-        self.age = w.Dropdown(options=[(t("rather_not", lang), None)] + [(age_label(k, lang), k) for k in AGE_GROUPS],
-                              value=draft.age_group, description=t("age_label", lang),
+        self.age = w.Dropdown(options=[(t("rather_not", lang), "")] + [(age_label(k, lang), k) for k in AGE_GROUPS],
+                              value=draft.age_group or "", description=t("age_label", lang),
                               style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.age.add_class("wb-input")
-        self.age.observe(lambda c: setattr(draft, "age_group", c["new"]), "value")
+        self.age.observe(lambda c: setattr(draft, "age_group", c["new"] or None), "value")
         self.map_button = ui.button(t("show_map", lang), "secondary")
         self.map_button.on_click(lambda _b: self.toggle_map())
         self.map_box = ui.column([], "wb-map-box")
@@ -44,9 +44,9 @@ class BuurtStep(Step):
         self.group.show(t("people", self.lang, n=size), can_minus=size > 2, can_plus=size < MAX_GROUP_SIZE)
 
     def _buurt_changed(self, change):
-        self.app.draft.buurt = change["new"]
-        if self.kaart is not None and self.kaart.chosen != change["new"]:
-            self.kaart.choose(change["new"])
+        self.app.draft.buurt = change["new"] or None
+        if self.kaart is not None and self.kaart.chosen != self.app.draft.buurt:
+            self.kaart.choose(self.app.draft.buurt)
 
     def toggle_map(self) -> None:
         if self.map_box.children:

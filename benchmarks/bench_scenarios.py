@@ -1,0 +1,95 @@
+"""Benchmark: 20 scenarios through papermill with 1 worker and with 2 workers.
+
+Prints the wall time of each batch, the speed-up, and where the time goes per scenario
+(kernel start-up, imports and catalogue in the kernel, the computation, the report cells
+plus the HTML export), next to the computation alone in this process.
+
+    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120]
+
+Runs on invented ballots in a temporary WERKBOEK_HOME; nothing of the user's is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+RULES = ("support", "support_per_euro", "equal_shares", "phragmen", "max_welfare")
+WEIGHTINGS = ("person", "ballot", "buurt")
+
+
+def write_scenarios(folder: Path, n: int, url: str, wid: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        text = (f"name: Scenario {i + 1:02d}\nbudget_per_year: {2_000_000 + 250_000 * (i % 8)}\n"
+                f"start_year: 2025\nend_year: {2030 + i % 6}\nworkshops: [{wid}]\ndatabase_url: '{url}'\n"
+                f"rule: {RULES[i % len(RULES)]}\nweighting: {WEIGHTINGS[i % len(WEIGHTINGS)]}\n"
+                f"example_indicators: true\nversnelling_first: {'true' if i % 2 else 'false'}\n"
+                f"min_share_per_leefgebied: {0.05 * (i % 3)}\n")
+        path = folder / f"scenario-{i + 1:02d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", type=int, default=20)
+    parser.add_argument("--ballots", type=int, default=120)
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="werkboek-bench-"))
+    os.environ["WERKBOEK_HOME"] = str(home)  # before importing werkboek: workers inherit it
+    from werkboek.catalogue import catalogue
+    from werkboek.scenarios import load_scenario, run_scenario
+    from werkboek.scenarios.batch import DONE, run_batch
+    from werkboek.scenarios.demo import seed_demo_workshop
+    from werkboek.store import Store
+
+    url = f"sqlite:///{home / 'werkboek.sqlite'}"
+    store = Store(url, catalogue=catalogue())
+    wid = seed_demo_workshop(store, catalogue(), ballots=args.ballots)
+    store.close()
+    files = write_scenarios(home / "scenarios", args.scenarios, url, wid)
+    print(f"{args.scenarios} scenarios, {args.ballots} invented ballots, {os.cpu_count()} cores, "
+          f"load average before: {os.getloadavg()[0]:.1f}")
+
+    started = time.perf_counter()
+    for f in files:
+        run_scenario(load_scenario(f, catalogue()), catalogue())
+    inprocess = (time.perf_counter() - started) / len(files)
+    print(f"computation alone (in this process, warm): {inprocess:.3f} s per scenario")
+
+    walls = {}
+    timings = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        results = run_batch([home / "scenarios"], home / f"results-{workers}", workers=workers, force=True,
+                            progress=False)
+        walls[workers] = time.perf_counter() - started
+        failed = [r for r in results if r.status != DONE]
+        if failed:
+            raise SystemExit(f"{len(failed)} scenarios failed: {failed[0].message}")
+        timings[workers] = results
+        print(f"{workers} worker(s): {walls[workers]:.1f} s wall, {walls[workers] / len(files):.2f} s per scenario")
+    print(f"speed-up 2 workers vs 1: {walls[1] / walls[2]:.2f}x")
+    for workers, results in timings.items():
+        parts = {key: statistics.mean(r.timings[key] for r in results)
+                 for key in ("kernel", "setup", "compute", "report", "other", "total")}
+        share = {k: v / parts["total"] for k, v in parts.items() if k != "total"}
+        print(f"per scenario with {workers} worker(s), mean seconds: "
+              + ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
+              + "  |  share of total: " + ", ".join(f"{k} {v:.0%}" for k, v in share.items()))
+    print(f"load average after: {os.getloadavg()[0]:.1f}; results in {home}")
+
+
+if __name__ == "__main__":
+    main()

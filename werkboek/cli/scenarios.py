@@ -1,0 +1,91 @@
+"""``werkboek scenarios``: run scenarios in a batch, compare them, export ballots for pabulib."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("scenarios", help="scenario's doorrekenen en vergelijken")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTIE")
+
+    run_p = actions.add_parser("run", help="scenario's uitrekenen met papermill")
+    run_p.add_argument("paths", nargs="+", type=Path, help="scenario-bestanden (.yaml) of mappen")
+    run_p.add_argument("--workers", type=int, default=1, help="aantal scenario's tegelijk (standaard 1)")
+    run_p.add_argument("--force", action="store_true", help="ook scenario's die al klaar zijn opnieuw doen")
+    run_p.add_argument("--results", type=Path, help="map voor de resultaten (standaard $WERKBOEK_HOME/results)")
+    run_p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+    run_p.set_defaults(run=run_batch)
+
+    cmp_p = actions.add_parser("compare", help="scenario's naast elkaar zetten (HTML-rapport)")
+    cmp_p.add_argument("results", nargs="?", type=Path, help="map met resultaten (standaard $WERKBOEK_HOME/results)")
+    cmp_p.add_argument("--output", type=Path, help="HTML-bestand (standaard vergelijking.html in de map)")
+    cmp_p.set_defaults(run=run_compare)
+
+    pb_p = actions.add_parser("export-pb", help="de stemmen van een workshop als pabulib-bestand (.pb)")
+    pb_p.add_argument("workshop", type=int, help="nummer van de workshop")
+    pb_p.add_argument("output", type=Path, help="het .pb-bestand")
+    pb_p.add_argument("--budget", type=int, help="budget in euro (standaard: de kosten van alle acties)")
+    pb_p.set_defaults(run=run_export)
+
+    demo_p = actions.add_parser("demo", help="een voorbeeld-workshop met verzonnen stemmen maken")
+    demo_p.add_argument("--ballots", type=int, default=120, help="aantal stembiljetten (standaard 120)")
+    demo_p.set_defaults(run=run_demo)
+
+
+def run_batch(args) -> int:
+    from ..errors import ScenarioError
+    from ..scenarios.batch import DONE, FAILED, SKIPPED, run_batch as batch
+
+    if args.workers < 1:
+        raise ScenarioError("--workers moet 1 of meer zijn")
+    results = batch(args.paths, args.results, workers=args.workers, force=args.force, progress=not args.quiet)
+    for r in results:
+        line = f"{r.status:12} {r.name}  →  {r.out_dir}"
+        if r.status == DONE:
+            t = r.timings
+            line += (f"  ({t['total']:.1f} s: kernel {t['kernel']:.1f}, laden {t['setup']:.1f}, "
+                     f"rekenen {t['compute']:.1f}, rapport {t['report']:.1f})")
+        print(line)
+        if r.status == FAILED:
+            print("             " + r.message.replace("\n", "\n             "))
+    counts = {s: sum(r.status == s for r in results) for s in (DONE, SKIPPED, FAILED)}
+    print(f"Klaar: {counts[DONE]}, overgeslagen: {counts[SKIPPED]}, mislukt: {counts[FAILED]}.")
+    return 1 if counts[FAILED] else 0
+
+
+def run_compare(args) -> int:
+    from ..scenarios.compare import run_compare as compare
+
+    path = compare(args.results, args.output)
+    print(f"Vergelijking: {path}")
+    return 0
+
+
+def run_export(args) -> int:
+    from ..catalogue import catalogue
+    from ..pabulib import export_workshop
+    from ..store import Store
+
+    store = Store()
+    try:
+        path = export_workshop(store, args.workshop, args.output, catalogue(), args.budget)
+    finally:
+        store.close()
+    print(f"Pabulib-bestand: {path}")
+    return 0
+
+
+def run_demo(args) -> int:
+    from ..catalogue import catalogue
+    from ..scenarios.demo import seed_demo_workshop
+    from ..store import Store
+
+    store = Store()
+    try:
+        wid = seed_demo_workshop(store, catalogue(), ballots=args.ballots)
+    finally:
+        store.close()
+    print(f"Voorbeeld-workshop {wid} gemaakt met {args.ballots} verzonnen stembiljetten. "
+          f"Gebruik 'workshops: [{wid}]' in een scenario.")
+    return 0

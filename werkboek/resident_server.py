@@ -1,0 +1,173 @@
+"""The residents' server: standalone Voilà serving only ``notebooks/stemmen.ipynb`` with our template.
+
+Residents are served by the standalone ``voila`` application (it refuses to run code sent
+from the browser), never by Voilà as a Jupyter-server extension. Voilà finds our template
+(``voila_templates/werkboek``) through ``JUPYTER_PATH``: we make a small directory with
+``voila/templates/werkboek`` linking to it.
+
+``pool_size > 0`` preheats that many kernels: each has already run the notebook when a
+resident opens the page (the code from the link is handed over on request, see
+:mod:`werkboek_widgets.request_info`).
+
+    argv, env = resident_server_command(port=8866, ip="0.0.0.0", pool_size=4)
+    with running_resident_server(pool_size=4, database_url=url) as server:
+        print(server.url)   # http://127.0.0.1:<port>/
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
+TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
+TEMPLATE_NAME = "werkboek"
+
+
+def make_jupyter_path(directory: Path | str) -> Path:
+    """Create ``<directory>/voila/templates/werkboek`` (a link to our template); returns ``directory``."""
+    directory = Path(directory)
+    target = directory / "voila" / "templates" / TEMPLATE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        try:
+            target.symlink_to(TEMPLATE, target_is_directory=True)
+        except OSError:  # no symlinks (some file systems): a copy does as well
+            shutil.copytree(TEMPLATE, target)
+    return directory
+
+
+def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: int = 0, *,
+                            jupyter_dir: Path | str | None = None, database_url: str | None = None,
+                            home: Path | str | None = None, base_url: str = "/",
+                            cull_idle_seconds: int = 1800) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that start the residents' Voilà server.
+
+    ``jupyter_dir``: where the template link goes (a new temporary directory when None).
+    ``database_url`` / ``home``: passed on as ``WERKBOEK_DATABASE_URL`` / ``WERKBOEK_HOME``.
+    ``cull_idle_seconds``: kernels of residents who left are stopped after this long idle.
+    """
+    if jupyter_dir is None:
+        jupyter_dir = tempfile.mkdtemp(prefix="werkboek-voila-")
+    jupyter_dir = make_jupyter_path(jupyter_dir)
+    argv = [
+        sys.executable, "-m", "voila", str(NOTEBOOK),
+        "--no-browser",
+        f"--port={int(port)}",
+        f"--Voila.ip={ip}",
+        f"--Voila.base_url={base_url}",
+        f"--template={TEMPLATE_NAME}",
+        "--theme=light",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--VoilaExporter.language_code=nl",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
+        "--MappingKernelManager.cull_interval=60",
+    ]
+    if pool_size > 0:
+        argv += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), env.get("JUPYTER_PATH", "")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    if database_url:
+        env["WERKBOEK_DATABASE_URL"] = database_url
+    if home:
+        env["WERKBOEK_HOME"] = str(home)
+    return argv, env
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ResidentServer:
+    process: subprocess.Popen
+    port: int
+    ip: str
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.ip in ("0.0.0.0", "") else self.ip
+        return f"http://{host}:{self.port}/"
+
+    def ballot_url(self, code: str | None = None) -> str:
+        return self.url + (f"?code={code}" if code else "")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
+    """Poll a static file of our template until the server answers (does not start a kernel)."""
+    probe = server.url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the resident server stopped (exit {server.process.returncode}):\n{server.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"the resident server did not answer within {timeout:.0f} s:\n{server.log()[-3000:]}")
+
+
+@contextlib.contextmanager
+def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool_size: int = 0, *,
+                            database_url: str | None = None, home: Path | str | None = None,
+                            timeout: float = 60.0, log_dir: Path | str | None = None):
+    """Start the residents' server, wait until it answers, yield a :class:`ResidentServer`, stop it.
+
+    The database schema is brought up to date first, so resident kernels never run Alembic.
+    """
+    from .store import Store
+
+    Store(database_url).close()  # creates/upgrades the schema
+    port = port or free_port(ip if ip != "0.0.0.0" else "127.0.0.1")
+    workdir = Path(tempfile.mkdtemp(prefix="werkboek-residents-"))
+    argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=workdir / "jupyter",
+                                        database_url=database_url, home=home)
+    log_path = Path(log_dir or workdir) / f"voila-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
+                                   start_new_session=True)
+    server = ResidentServer(process, port, ip, log_path)
+    try:
+        wait_until_ready(server, timeout)
+        yield server
+    finally:
+        stop(server)
+        shutil.rmtree(workdir / "jupyter", ignore_errors=True)
+
+
+def stop(server: ResidentServer, grace: float = 10.0) -> None:
+    """Stop Voilà (it shuts its kernels down); kill its process group if it does not go in time."""
+    process = server.process
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, 15)  # leftover kernels of this server only (its own session)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(2)
