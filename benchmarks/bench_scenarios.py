@@ -4,7 +4,7 @@ Prints the wall time of each batch, the speed-up, and where the time goes per sc
 (kernel start-up, imports and catalogue in the kernel, the computation, the report cells
 plus the HTML export), next to the computation alone in this process.
 
-    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120]
+    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120] [--keep]
 
 Runs on invented ballots in a temporary WERKBOEK_HOME; nothing of the user's is touched.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=20)
     parser.add_argument("--ballots", type=int, default=120)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the results")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="werkboek-bench-"))
@@ -88,7 +90,11 @@ def main() -> None:
         print(f"per scenario with {workers} worker(s), mean seconds: "
               + ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
               + "  |  share of total: " + ", ".join(f"{k} {v:.0%}" for k, v in share.items()))
-    print(f"load average after: {os.getloadavg()[0]:.1f}; results in {home}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    if args.keep:
+        print(f"results in {home}")
+    else:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

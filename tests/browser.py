@@ -73,7 +73,17 @@ def artifacts_dir() -> Path:
 
 
 def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG; ``full_page`` also captures Voilà's inner scrolling panel (#rendered_cells)
+    by making the viewport as tall as the content for a moment."""
     path = artifacts_dir() / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    viewport = page.viewport_size
+    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        (document.getElementById('rendered_cells') || {scrollHeight: 0}).scrollHeight)""")
+    if full_page and viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, 6000)})
+        page.screenshot(path=str(path))
+        page.set_viewport_size(viewport)
+    else:
+        page.screenshot(path=str(path))
     print(f"screenshot: {path}")
     return path

@@ -266,3 +266,15 @@ def test_resident_kernel_stays_lean(sqlite_url):
     env = {"WERKBOEK_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_query_string_without_and_with_a_broken_preheat(monkeypatch):
+    from werkboek_widgets.request_info import query_string
+
+    monkeypatch.setenv("QUERY_STRING", "code=K7P-4QX")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert query_string() == "code=K7P-4QX"  # default kernels: Voila put it in the environment
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", "9")  # nothing listens: the page must still work
+    monkeypatch.setenv("VOILA_KERNEL_ID", "x")
+    assert query_string() == ""

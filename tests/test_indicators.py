@@ -207,28 +207,73 @@ def test_statline_export(tmp_path, buurten, codes, delimiter, names_in_wijkenenb
     assert_values(table, values)
 
 
-def write_xlsx(path: Path, rows: list[list], write_only: bool) -> Path:
+def write_xlsx(path: Path, rows: list[list], writer: str) -> Path:
+    """An .xlsx with the kwb header and ``rows`` (an empty list leaves an empty row)."""
+    all_rows = [[h.strip() for h in KWB_HEADER], *rows]
+    if writer == "shared-strings":
+        return write_xlsx_shared_strings(path, all_rows)
     openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook(write_only=write_only)
-    if write_only:  # strings inline in the sheet
+    book = openpyxl.Workbook(write_only=writer == "openpyxl-write-only")
+    if writer == "openpyxl-write-only":  # a first sheet without the table, as some downloads have
         book.create_sheet("Toelichting").append(["Kerncijfers wijken en buurten"])
         sheet = book.create_sheet("kwb")
-    else:  # strings in sharedStrings.xml
+    else:
         sheet = book.active
-    for cells in [[h.strip() for h in KWB_HEADER], *rows]:
+    for cells in all_rows:
         sheet.append(cells)
     book.save(path)
     return path
 
 
-@pytest.mark.parametrize("write_only", [False, True])
-def test_xlsx(tmp_path, buurten, codes, write_only):
+def write_xlsx_shared_strings(path: Path, rows: list[list]) -> Path:
+    """A minimal workbook as Excel writes it: strings in xl/sharedStrings.xml (openpyxl inlines them)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    strings: list[str] = []
+    xml_rows = []
+    for number, cells in enumerate(rows, start=1):
+        if not cells:
+            continue  # Excel writes no element for an empty row
+        xml_cells = []
+        for col, value in enumerate(cells):
+            ref = f"{chr(65 + col // 26 - 1) if col >= 26 else ''}{chr(65 + col % 26)}{number}"
+            if value is None:
+                continue
+            if isinstance(value, str):
+                strings.append(value)
+                xml_cells.append(f'<c r="{ref}" t="s"><v>{len(strings) - 1}</v></c>')
+            else:
+                xml_cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        xml_rows.append(f'<row r="{number}">{"".join(xml_cells)}</row>')
+    # the first string as rich text, split over two runs
+    first, *rest = strings
+    si = [f'<si><r><t>{escape(first[:3])}</t></r><r><rPr><b/></rPr><t>{escape(first[3:])}</t></r></si>']
+    si += [f'<si><t xml:space="preserve">{escape(v)}</t></si>' for v in rest]
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                                      f'<sheet name="kwb" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{"".join(xml_rows)}'
+                                               '</sheetData></worksheet>')
+        z.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}" count="{len(strings)}">{"".join(si)}</sst>')
+    return path
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "openpyxl-write-only", "shared-strings"])
+def test_xlsx(tmp_path, buurten, codes, writer):
     rows = [
         ["NL00      ", "", "Nederland", "Nederland", "Land", 17942942, 33.1, 40.0, 405560, 785330, 158400, 360],
         [codes.b1, "", "B", "Heerlen", "Buurt", 2105, 23.7, "       .", 170, 240, 30, 179],
+        [],
         [f"{codes.b2}  ", "", "B", "Heerlen", "Buurt", "   85", "x", 61.5, None, "0", "-", " 301"],
     ]
-    path = write_xlsx(tmp_path / "kwb-2024.xlsx", rows, write_only)
+    path = write_xlsx(tmp_path / "kwb-2024.xlsx", rows, writer)
 
     table = import_kerncijfers(path, buurten=buurten)
 
@@ -239,16 +284,16 @@ def test_xlsx(tmp_path, buurten, codes, write_only):
                        bijstand=math.nan, uitkeringen_ao=0, uitkeringen_ww=0, woz_gemiddeld=301),
     })
 
-    # errors name the spreadsheet's own row number (header = row 1)
-    rows.append([codes.b3, "", "B", "Heerlen", "Buurt", -20, 1, 1, 1, 1, 1, 1])
-    write_xlsx(path, rows, write_only)
+    # errors name the spreadsheet's own row number (header = row 1, the empty row counts)
+    rows += [[], [codes.b3, "", "B", "Heerlen", "Buurt", -20, 1, 1, 1, 1, 1, 1]]
+    write_xlsx(path, rows, writer)
     with pytest.raises(DataError) as caught:
         import_kerncijfers(path, buurten=buurten)
     assert f"rij {len(rows) + 1}, veld 'a_inw'" in str(caught.value)
 
 
 def test_xlsx_under_a_csv_name(tmp_path, buurten, codes):
-    path = write_xlsx(tmp_path / "kwb-2024.csv", [[codes.b1, "", "B", "Heerlen", "Buurt", 2105]], False)
+    path = write_xlsx(tmp_path / "kwb-2024.csv", [[codes.b1, "", "B", "Heerlen", "Buurt", 2105]], "openpyxl")
     assert import_kerncijfers(path, buurten=buurten).population(codes.b1) == 2105
 
 
@@ -339,6 +384,15 @@ def test_all_problems_reported_together(tmp_path, buurten, codes):
         import_kerncijfers(path, buurten=buurten)
     where = {(p.row, p.field) for p in caught.value.problems}
     assert where == {(4, "a_soz_wb"), (5, "p_hh_li"), (5, "a_soz_ww")}
+
+
+def test_truncated_heerlen_row(tmp_path, buurten, codes):
+    rows, _ = sample(codes)
+    rows[3] = rows[3][:7]  # the line of b1 stops after two indicators
+    path = write_kwb(tmp_path / "kwb-2024.csv", rows)
+    with pytest.raises(DataError) as caught:
+        import_kerncijfers(path, buurten=buurten)
+    assert [(p.row, p.field) for p in caught.value.problems] == [(5, None)]
 
 
 def test_missing_statcode_column(tmp_path, buurten, codes):

@@ -38,6 +38,8 @@ def e2e(tmp_path_factory, catalogue):
 def open_ballot(e2e, code=None, query=""):
     page = phone_page(e2e["browser"])
     url = e2e["server"].ballot_url(code) + query
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
     page.goto(url)
     page.get_by_role("button", name=re.compile("Beginnen|Start")).wait_for(timeout=LOAD_TIMEOUT)
     return page
@@ -64,6 +66,12 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     body = page.inner_text("body")
     assert ws.title in body and "Stap 1 van 6" in body and "anoniem" in body
     assert "In [" not in body and not page.locator(".jp-InputArea:visible").count()  # no Jupyter chrome
+    elsewhere = [u for u in page.requested if not u.startswith((e2e["server"].url, "data:", "ws://127.0.0.1"))]
+    assert elsewhere == []  # works without internet: nothing fetched from other hosts
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => { const c = getComputedStyle(document.activeElement); "
+                            "return [document.activeElement.tagName, parseFloat(c.outlineWidth), c.outlineStyle]; }")
+    assert outline[0] == "BUTTON" and outline[1] >= 3 and outline[2] != "none"  # a focus you can see
     check_step(page, "1-welkom")
 
     page.get_by_role("button", name="Beginnen").click()

@@ -95,17 +95,17 @@ def test_outcome_json_round_trip(tmp_path, catalogue):
 
 
 @pytest.fixture
-def demo_store(sqlite_url, catalogue):
-    store = Store(sqlite_url, catalogue=catalogue)
+def demo_store(db_url, catalogue):
+    store = Store(db_url, catalogue=catalogue)
     wid = seed_demo_workshop(store, catalogue, ballots=40, groups=3)
     yield store, wid
     store.close()
 
 
-def test_scenario_on_stored_ballots(demo_store, catalogue, sqlite_url, monkeypatch, tmp_path):
+def test_scenario_on_stored_ballots(demo_store, catalogue, db_url, monkeypatch, tmp_path):
     store, wid = demo_store
     monkeypatch.setenv("WERKBOEK_HOME", str(tmp_path))  # no indicators imported here
-    base = {"name": "Stemmen", "budget_per_year": 3_000_000, "workshops": [wid], "database_url": sqlite_url}
+    base = {"name": "Stemmen", "budget_per_year": 3_000_000, "workshops": [wid], "database_url": db_url}
     person = run_scenario(scenario_from_dict({**base, "rule": "equal_shares"}), catalogue)
     ballots = store.ballots([wid])
     assert person.support["ballots"] == 40

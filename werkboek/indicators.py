@@ -220,6 +220,8 @@ def import_kerncijfers(
     """
     path = Path(path)
     shown = _display(path)
+    if not path.is_file():
+        raise DataError.at(path, None, None, "bestand niet gevonden")
     year, table_id = _resolve_year(path, year)
     known = _known_codes(buurten)
     sheet = _read(path)
@@ -259,17 +261,21 @@ def import_kerncijfers(
         if len(cells) > width and any(_text(c) for c in cells[width:]):
             problems.append(Problem(shown, line, None, f"{len(cells)} velden, maar de kopregel heeft er {width}"))
             continue
+        short = len(cells) < width
         cells = list(cells) + [None] * (width - len(cells))
         code = _text(cells[code_index])
         if not code.upper().startswith(_PREFIXES):
             continue  # another municipality, or Nederland
         heerlen_rows += 1
+        if short:
+            problems.append(Problem(shown, line, None, f"te weinig velden: de kopregel heeft er {width}"))
+            continue
         ok = True
         if code not in known:
             problems.append(Problem(shown, line, code_column, _unknown_code_message(code)))
             ok = False
         elif code in seen:
-            problems.append(Problem(shown, line, code_column, f"'{code}' staat ook al op regel {seen[code]}"))
+            problems.append(Problem(shown, line, code_column, f"'{code}' staat ook al in rij {seen[code]}"))
             ok = False
         else:
             seen[code] = line

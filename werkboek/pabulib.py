@@ -44,15 +44,14 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None) -
         "vote_type": vote_type, "rule": "greedy",
         "language": "dutch", "comment": "Werkboek Heerlen-Noord export; acties are example data",
     }
-    per_lg = {lg: n for lg, n in ((lg, len(v)) for lg, v in workshop.acties_per_leefgebied(catalogue).items())}
+    n_lg = len(workshop.acties_per_leefgebied(catalogue))  # a method's limits hold per leefgebied
     if vote_type == "cumulative":
-        # The method's limit is per leefgebied; a ballot may use it in every leefgebied.
-        meta["max_sum_points"] = method.points * len(per_lg)
+        meta["max_sum_points"] = method.points * n_lg
         meta["max_points"] = method.max_per_actie or method.points
     elif vote_type == "approval":
-        meta["max_length"] = method.max_approvals * len(per_lg)
+        meta["max_length"] = method.max_approvals * n_lg
     else:
-        meta["max_length"] = method.top * len(per_lg)
+        meta["max_length"] = method.top * n_lg
         meta["scoring_fn"] = "Borda"
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")

@@ -33,6 +33,7 @@ from .config import PROJECT_ROOT
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
 TEMPLATE_NAME = "werkboek"
+FRONTEND_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet")
 
 
 def make_jupyter_path(directory: Path | str) -> Path:
@@ -51,18 +52,20 @@ def make_jupyter_path(directory: Path | str) -> Path:
 def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             jupyter_dir: Path | str | None = None, database_url: str | None = None,
                             home: Path | str | None = None, base_url: str = "/",
-                            cull_idle_seconds: int = 1800) -> tuple[list[str], dict[str, str]]:
+                            cull_idle_seconds: int = 900, notebook: Path | str = NOTEBOOK
+                            ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
     ``jupyter_dir``: where the template link goes (a new temporary directory when None).
     ``database_url`` / ``home``: passed on as ``WERKBOEK_DATABASE_URL`` / ``WERKBOEK_HOME``.
     ``cull_idle_seconds``: kernels of residents who left are stopped after this long idle.
+    ``notebook``: the resident ballot; another notebook only for benchmarks (a baseline).
     """
     if jupyter_dir is None:
         jupyter_dir = tempfile.mkdtemp(prefix="werkboek-voila-")
     jupyter_dir = make_jupyter_path(jupyter_dir)
     argv = [
-        sys.executable, "-m", "voila", str(NOTEBOOK),
+        sys.executable, "-m", "voila", str(notebook),
         "--no-browser",
         f"--port={int(port)}",
         f"--Voila.ip={ip}",
@@ -75,6 +78,9 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
         "--MappingKernelManager.cull_interval=60",
     ]
+    # Only the frontend extensions the ballot needs: every other installed labextension
+    # (plots, …) would be downloaded and started by each resident's phone.
+    argv += [f"--VoilaConfiguration.extension_allowlist={name}" for name in FRONTEND_EXTENSIONS]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     env = dict(os.environ)
@@ -132,7 +138,8 @@ def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
 @contextlib.contextmanager
 def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             database_url: str | None = None, home: Path | str | None = None,
-                            timeout: float = 60.0, log_dir: Path | str | None = None):
+                            timeout: float = 60.0, log_dir: Path | str | None = None,
+                            notebook: Path | str = NOTEBOOK):
     """Start the residents' server, wait until it answers, yield a :class:`ResidentServer`, stop it.
 
     The database schema is brought up to date first, so resident kernels never run Alembic.
@@ -143,7 +150,7 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
     port = port or free_port(ip if ip != "0.0.0.0" else "127.0.0.1")
     workdir = Path(tempfile.mkdtemp(prefix="werkboek-residents-"))
     argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=workdir / "jupyter",
-                                        database_url=database_url, home=home)
+                                        database_url=database_url, home=home, notebook=notebook)
     log_path = Path(log_dir or workdir) / f"voila-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:

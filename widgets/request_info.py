@@ -35,6 +35,15 @@ def wait_for_request(timeout: float | None = None) -> dict[str, str]:
 
 
 def query_string() -> str:
-    """The page's query string (``code=K7P-4QX``), waiting for it when the kernel was preheated."""
-    wait_for_request()
+    """The page's query string (``code=K7P-4QX``), waiting for it when the kernel was preheated.
+
+    Never fails: without the query string the resident simply types the code from the slip.
+    """
+    try:
+        wait_for_request()
+    except Exception as exc:  # noqa: BLE001 - any websocket trouble must not break the page
+        import logging
+
+        logging.getLogger(__name__).warning("no request info from Voila: %s", exc)
+        return ""
     return os.environ.get("QUERY_STRING", "")

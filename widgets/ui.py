@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape  # noqa: F401  (re-exported for the steps)
+from html import escape  # also used by the steps as ui.escape
 
 import ipywidgets as w
 
@@ -38,7 +38,7 @@ def set_status(widget: w.HTML, text: str, kind: str = "info") -> None:
 
 
 def button(label: str, kind: str = "", tooltip: str = "") -> w.Button:
-    btn = w.Button(description=label, tooltip=tooltip or label, layout=w.Layout(width="auto"))
+    btn = w.Button(description=label, tooltip=tooltip or None, layout=w.Layout(width="auto"))
     btn.add_class("wb-button")
     if kind:
         btn.add_class(f"wb-{kind}")

@@ -19,6 +19,7 @@ COMMANDS = {
     "data": "data",
     "indicators": "indicators",
     "scenarios": "scenarios",
+    "cluster": "cluster",
 }
 
 

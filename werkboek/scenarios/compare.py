@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import ScenarioError
-from .charts import bar_chart, euro
+from .charts import bar_chart, buurt_map, euro
 from .outcome import Outcome
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "vergelijking.ipynb"
@@ -110,12 +110,25 @@ def leefgebied_charts(outcomes: dict[str, Outcome], catalogue) -> str:
     return "".join(parts)
 
 
+def buurt_maps(outcomes: dict[str, Outcome], catalogue) -> str:
+    """Small maps side by side: the money reaching each buurt, one map per scenario (same scale)."""
+    top = max((e["euros"] for o in outcomes.values() for e in o.per_buurt.values()), default=0.0)
+    maps = []
+    for o in outcomes.values():
+        values = {code: e["euros"] for code, e in o.per_buurt.items()}
+        maps.append(f'<div style="flex:0 0 auto">{buurt_map(values, catalogue, title=o.name, source="", width=260, top=top)}</div>')
+    source = " · ".join(dict.fromkeys(label for o in outcomes.values() for label in o.data_labels))
+    return (f'<div style="display:flex;flex-wrap:wrap;gap:16px">{"".join(maps)}</div>'
+            f'<div style="font-size:80%;color:#475569">{escape(source)}</div>')
+
+
 def support_chart(outcomes: dict[str, Outcome]) -> str:
     def pct(v):
         return "—" if v is None else f"{v:.0%}"
 
-    served = [(o.name, o.support.get("served_share") or 0.0, "#2563eb") for o in outcomes.values()]
-    own = [(o.name, o.support.get("satisfaction") or 0.0, "#0f766e") for o in outcomes.values()]
+    voted = [o for o in outcomes.values() if o.support.get("ballots")]  # catalogue-only scenarios have no votes
+    served = [(o.name, o.support.get("served_share") or 0.0, "#2563eb") for o in voted]
+    own = [(o.name, o.support.get("satisfaction") or 0.0, "#0f766e") for o in voted]
     return (bar_chart(served, title="Deel van de stemmers met minstens één top-keuze betaald", unit=pct)
             + bar_chart(own, title="Gemiddeld deel van wat iemand koos dat betaald wordt", unit=pct))
 

@@ -21,7 +21,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ..errors import ScenarioError
+from ..errors import DataError, ScenarioError
 from .inputs import ScenarioInput, load_input
 from .params import RULES, WEIGHTINGS, Scenario
 from .phasing import phase
@@ -85,22 +85,23 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
         if data.budget_hint is None:
             raise ScenarioError(f"{scenario.source or 'parameters'}, parameter 'budget_total': geef een budget")
         scenario = replace(scenario, budget_total=data.budget_hint)
-    labels = [catalogue.attribution] if not scenario.pb_file else []
-    example = any("VOORBEELD" in line.upper() for line in [_acties_label(catalogue)]) and not scenario.pb_file
-    if example:
+    labels = [catalogue.attribution]  # the buurt map's geometry
+    example = not scenario.pb_file and "VOORBEELD" in _acties_first_line().upper()
+    if scenario.pb_file:
+        labels.append(f"Stemmen en projecten: {data.source_label}")
+    elif example:
         labels.append("Acties: voorbeeldgegevens uit data/acties.csv, geen echte plannen of bedragen")
     population: dict[str, float] = {}
-    if scenario.weighting == "buurt" or not scenario.pb_file:
-        try:
-            table, label = population_table(scenario, catalogue)
-        except Exception:
-            if scenario.weighting == "buurt":
-                raise
-            table, label = None, ""
-        if table is not None:
-            population = {code: float(v) for code, v in table.data["inwoners"].items() if v == v}
-            labels.append(f"Inwoners: {label}")
-            example = example or table.example
+    try:  # inhabitants: for buurt weighting, and for money per inhabitant when available
+        table, label = population_table(scenario, catalogue)
+    except (ScenarioError, DataError):
+        if scenario.weighting == "buurt":
+            raise
+        table = None
+    if table is not None:
+        population = {code: float(v) for code, v in table.data["inwoners"].items() if v == v}
+        labels.append(f"Inwoners: {label}")
+        example = example or table.example
     ballots, notes = apply_weighting(data.ballots, scenario.weighting, population)
     years = scenario.years
     budget = scenario.budget
@@ -149,7 +150,8 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     )
 
 
-def _acties_label(catalogue) -> str:
+def _acties_first_line() -> str:
+    """The first line of acties.csv, which says whether the acties are example data."""
     from .. import config
 
     path = config.data_dir() / "acties.csv"

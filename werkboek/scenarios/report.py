@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .charts import bar_chart, buurt_map, euro
+from .charts import bar_chart, buurt_map, euro, stacked_columns
 from .outcome import Outcome, describe
 
 
@@ -45,8 +45,11 @@ def leefgebieden(outcome: Outcome, catalogue) -> str:
     per_year = pd.DataFrame(outcome.per_year).T.rename(columns=names)
     per_year["totaal"] = per_year.sum(axis=1)
     shown = per_year.map(lambda v: euro(v))
+    columns = [(year, parts) for year, parts in outcome.per_year.items()]
+    chart = stacked_columns(columns, colours, names, title="Uitgaven per jaar (stippellijn: jaarbudget)",
+                            limit=outcome.yearly_budget)
     return ("<h2>Geld per leefgebied</h2>" + bar_chart(rows, title="Uitgaven per leefgebied in de hele periode")
-            + "<h2>Geld per jaar</h2>" + f"<p>Jaarbudget: {euro(outcome.yearly_budget)}.</p>" + _table(shown))
+            + "<h2>Geld per jaar</h2>" + f"<p>Jaarbudget: {euro(outcome.yearly_budget)}.</p>" + chart + _table(shown))
 
 
 def buurten(outcome: Outcome, catalogue) -> str:

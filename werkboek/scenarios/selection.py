@@ -12,7 +12,9 @@ maximal welfare). What pabutools does not do is ours, in :func:`select`:
 3. the rule runs on all remaining acties with the remaining money.
 
 With ``versnelling_first`` every stage runs twice: first on the versnellingsacties, then on
-the structurele acties with what is left. Costs are the cost within the horizon (an actie
+the structurele acties with what is left. Each run is a fresh run of the rule on that
+stage's acties and money (so the Method of Equal Shares gives every voter an equal share of
+the stage's money, whatever earlier stages funded for them). Costs are the cost within the horizon (an actie
 running longer than the horizon costs only its years inside it).
 
 Ballots become a pabutools cardinal multiprofile: per ballot the method's score per actie

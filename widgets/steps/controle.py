@@ -41,7 +41,7 @@ class ControleStep(Step):
             facts.append((t("review_pins", lang), str(len(draft.pins))))
         if draft.remark.strip():
             facts.append((t("review_remark", lang), draft.remark.strip()))
-        parts.append("<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts) + "</dl>")
+        parts.append("".join(f'<p class="wb-fact"><strong>{escape(k)}:</strong> {escape(v)}</p>' for k, v in facts))
         return "".join(parts)
 
     def _value(self, value: int) -> str:

@@ -10,6 +10,8 @@
     var first = last === null;
     last = key;
     if (first) { return; }  // the first screen: leave the focus where the browser put it
+    var scroller = document.getElementById('rendered_cells');
+    if (scroller) { scroller.scrollTop = 0; }
     window.scrollTo(0, 0);
     heading.setAttribute('tabindex', '-1');
     heading.focus({preventScroll: true});

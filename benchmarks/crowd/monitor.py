@@ -1,0 +1,98 @@
+"""Kernels alive and server memory over time, from outside: psutil on the Voilà process tree.
+
+Standalone Voilà 0.5 exposes ``/api/kernels/<id>`` but no list of kernels (there is no
+``GET /api/kernels``), so kernels are counted as the ``ipykernel`` processes below the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass, field
+
+import psutil
+
+MB = 1024 * 1024
+
+
+def server_pid_on(port: int) -> int | None:
+    """The pid of the process listening on ``port`` on this machine (our own processes only)."""
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port and conn.pid:
+            return conn.pid
+    return None
+
+
+def is_kernel(process: psutil.Process) -> bool:
+    try:
+        return any("ipykernel" in part for part in process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return False
+
+
+@dataclass
+class Sample:
+    t: float  # seconds since the crowd started
+    kernels: int
+    server_rss_mb: float  # the Voilà process itself
+    tree_rss_mb: float  # Voilà + all its kernels
+    kernel_rss_max_mb: float
+    kernel_rss_median_mb: float
+    cpu_percent: float  # the whole tree, summed over cores (200 % = both cores)
+
+
+def sample(server: psutil.Process, t: float, cpu_seen: dict) -> Sample:
+    try:
+        processes = [server] + server.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return Sample(t, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    kernel_rss, total, server_rss, cpu = [], 0, 0, 0.0
+    for process in processes:
+        try:
+            rss = process.memory_info().rss
+            # cpu_percent needs the same Process object twice: keep them between samples
+            known = cpu_seen.setdefault(process.pid, process)
+            cpu += known.cpu_percent(None)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        total += rss
+        if process.pid == server.pid:
+            server_rss = rss
+        elif is_kernel(process):
+            kernel_rss.append(rss)
+    return Sample(round(t, 1), len(kernel_rss), round(server_rss / MB, 1), round(total / MB, 1),
+                  round(max(kernel_rss, default=0) / MB, 1),
+                  round(statistics.median(kernel_rss) / MB, 1) if kernel_rss else 0.0, round(cpu, 1))
+
+
+@dataclass
+class Monitor:
+    """Samples every ``interval`` seconds until stopped (or ``max_seconds``, whichever is first)."""
+
+    pid: int
+    t0: float
+    interval: float = 2.0
+    max_seconds: float = 4 * 3600
+    min_available_mb: float = 4096  # below this much free memory on the machine: stop the crowd
+    samples: list[Sample] = field(default_factory=list)
+    abort: asyncio.Event = field(default_factory=asyncio.Event)
+    abort_reason: str = ""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        server = psutil.Process(self.pid)
+        cpu_seen: dict = {}
+        deadline = time.monotonic() + self.max_seconds
+        while not stop.is_set() and time.monotonic() < deadline:
+            self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, cpu_seen))
+            available = psutil.virtual_memory().available / MB
+            if available < self.min_available_mb and not self.abort.is_set():
+                # the machine is shared: stop before the kernels push it into swap or the OOM killer
+                self.abort_reason = (f"only {available:.0f} MB of memory left on the machine at "
+                                     f"{self.samples[-1].t:.0f} s ({self.samples[-1].kernels} kernels)")
+                self.abort.set()
+            try:
+                await asyncio.wait_for(stop.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
+        self.samples.append(sample(server, time.monotonic() - self.t0, cpu_seen))

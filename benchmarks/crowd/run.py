@@ -1,0 +1,360 @@
+"""Play a crowd of residents against the residents' Voilà server, at the protocol level.
+
+    .venv/bin/python -m benchmarks.crowd.run --residents 150 --ramp 60 --pool 12
+    .venv/bin/python -m benchmarks.crowd.run --residents 300 --ramp 60 --peak 150 --spread 600 \\
+        --url http://127.0.0.1:8866/ --database-url sqlite:////path/werkboek.sqlite
+
+Without ``--url`` it starts its own resident server (``--pool`` preheated kernels) on a fresh
+SQLite database (or ``--database-url``). ``--peak`` residents arrive within ``--ramp``
+seconds, the rest spread over ``--spread`` seconds after that. Every resident has a
+behaviour (``--mix``): normal, reload halfway, wifi drop + reconnect, leave without closing.
+Afterwards it checks every acknowledged ballot is in the store exactly once, prints a
+report and writes JSON (``--json``). Traffic goes to 127.0.0.1/localhost only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .crosscheck import cross_check
+from .monitor import Monitor, server_pid_on
+from .resident import BEHAVIOURS, Resident
+from .stats import percentiles
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+TARGETS = {"ready_p95_s": 3.0, "submit_p95_ms": 300.0, "kernel_rss_mb": 65.0, "tree_rss_mb": 16 * 1024.0,
+           "kernels_freed_s": 300.0}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.crowd.run", description=__doc__.splitlines()[0])
+    p.add_argument("--residents", type=int, default=20, help="residents in the whole run (default 20)")
+    p.add_argument("--peak", type=int, default=None, help="how many of them arrive within --ramp (default: all)")
+    p.add_argument("--ramp", type=float, default=20.0, help="seconds in which the peak arrives (default 20)")
+    p.add_argument("--spread", type=float, default=0.0, help="seconds over which the others arrive after the ramp")
+    p.add_argument("--think", default="1,4", help="think time between actions, min,max seconds (default 1,4)")
+    p.add_argument("--mix", default="normal=0.7,reload=0.1,drop=0.1,leave=0.1",
+                   help="behaviour shares (normal, reload, drop, leave)")
+    p.add_argument("--url", help="a running resident server (127.0.0.1/localhost only); default: start one")
+    p.add_argument("--database-url", help="the store the server uses (default: a fresh SQLite file)")
+    p.add_argument("--server-pid", type=int, help="pid of the running server (default: who listens on the port)")
+    p.add_argument("--pool", type=int, default=8, help="preheated kernels when starting a server (default 8)")
+    p.add_argument("--cull-idle", type=int, default=1800, help="cull idle kernels after s (own server; default 1800)")
+    p.add_argument("--server-arg", action="append", default=[], metavar="ARG",
+                   help="extra Voilà argument for the own server (repeatable), e.g. "
+                        "--server-arg=--Voila.tornado_settings={'disable_check_xsrf':True}")
+    p.add_argument("--linger", type=float, default=0.0, help="after the crowd, keep watching the kernels this long (s)")
+    p.add_argument("--acties", default="leren:3,wonen:3,veiligheid:2", help="ballot: leefgebied:count,…")
+    p.add_argument("--points", type=int, default=3, help="stippen per leefgebied (default 3)")
+    p.add_argument("--timeout", type=float, default=60.0, help="longest wait for any one server answer (s)")
+    p.add_argument("--min-free-mb", type=float, default=4096,
+                   help="stop the crowd when the machine has less memory available (default 4096)")
+    p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--json", default="crowd-results.json", help="where to write the results (default ./crowd-results.json)")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+    args.think = tuple(float(x) for x in args.think.split(","))
+    args.mix = {k: float(v) for k, v in (part.split("=") for part in args.mix.split(","))}
+    if set(args.mix) - set(BEHAVIOURS):
+        p.error(f"--mix: behaviours are {', '.join(BEHAVIOURS)}")
+    args.peak = args.residents if args.peak is None else min(args.peak, args.residents)
+    if args.url and urlparse(args.url).hostname not in LOCAL_HOSTS:
+        p.error("--url: only 127.0.0.1 or localhost")
+    if args.url and not args.database_url:
+        p.error("--url needs --database-url (the crowd's workshop and codes go there, and the cross-check reads it)")
+    return args
+
+
+# -- the evening's setup ----------------------------------------------------------------
+
+def prepare(store, catalogue, args, run_id: str):
+    """A workshop with ``punten`` on the chosen acties, open, with one code per resident."""
+    acties = []
+    for part in args.acties.split(","):
+        lg, count = part.split(":")
+        acties += [a.id for a in catalogue.acties_in(lg)[:int(count)]]
+    ws = store.create_workshop(f"Crowd {run_id}", method="punten", method_params={"points": args.points},
+                               acties=acties, kind="conference", location="bench")
+    store.open_voting(ws.id)
+    codes = [c.code for c in store.create_codes(ws.id, args.residents)]
+    titles = {catalogue.acties[a].titel: a for a in acties}
+    if len(titles) != len(acties):
+        raise SystemExit("two acties on this ballot share a title; the resident could not tell them apart")
+    return ws, codes, titles
+
+
+def arrivals(args, rng: random.Random) -> list[float]:
+    peak = sorted(rng.uniform(0, args.ramp) for _ in range(args.peak))
+    rest = sorted(args.ramp + rng.uniform(0, args.spread) for _ in range(args.residents - args.peak))
+    return peak + rest
+
+
+def behaviours(args, rng: random.Random) -> list[str]:
+    names, weights = zip(*args.mix.items())
+    return [rng.choices(names, weights)[0] for _ in range(args.residents)]
+
+
+@contextlib.contextmanager
+def own_server(args, database_url: str, home: Path):
+    """Start the residents' server like ``werkboek.resident_server.running_resident_server``,
+    with the culling period of ``--cull-idle``."""
+    from werkboek.resident_server import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
+    from werkboek.config import PROJECT_ROOT
+
+    port = free_port()
+    argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
+                                        database_url=database_url, home=home, cull_idle_seconds=args.cull_idle)
+    argv += args.server_arg
+    log_path = home / "voila.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
+                                   start_new_session=True)
+    server = ResidentServer(process, port, "127.0.0.1", log_path)
+    try:
+        wait_until_ready(server, 120)
+        yield server
+    finally:
+        stop(server)
+
+
+# -- running ------------------------------------------------------------------------------
+
+async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, log=print):
+    from werkboek.ballot import AGE_GROUPS
+
+    rng = random.Random(args.seed)
+    starts, plans = arrivals(args, rng), behaviours(args, rng)
+    buurten = {b.naam: b.statcode for b in catalogue.heerlen_noord.values()}
+    t0 = time.monotonic()
+    monitor = Monitor(server_pid, t0, min_available_mb=args.min_free_mb)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(monitor.run(stop))
+
+    residents = [Resident(i, base_url, codes[i], plans[i], titles=titles, buurten=buurten,
+                          age_groups=list(AGE_GROUPS), think=args.think, rng=random.Random(args.seed * 100003 + i),
+                          t0=t0, timeout=args.timeout) for i in range(args.residents)]
+
+    async def one(resident: Resident):
+        await asyncio.sleep(max(0.0, starts[resident.outcome.index] - (time.monotonic() - t0)))
+        outcome = await resident.run()
+        i = outcome.index
+        if not args.quiet and (i + 1) % max(1, args.residents // 10) == 0:
+            log(f"  {time.monotonic() - t0:6.1f} s  resident {i + 1}/{args.residents}: {outcome.finished}")
+        return outcome
+
+    # a hard bound for the whole crowd: arrivals + enough time for everyone to finish
+    bound = args.ramp + args.spread + 60 * args.think[1] + 20 * args.timeout
+    tasks = [asyncio.create_task(one(r)) for r in residents]
+    aborted = asyncio.create_task(monitor.abort.wait())
+    try:
+        everyone = asyncio.gather(*tasks, return_exceptions=True)
+        finished, _ = await asyncio.wait([everyone, aborted], timeout=bound, return_when=asyncio.FIRST_COMPLETED)
+        if everyone not in finished:
+            log(f"  stopping the crowd: {monitor.abort_reason or f'still running after {bound:.0f} s'}")
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for r in residents:
+                if not r.outcome.finished:
+                    r.outcome.finished = "stopped"
+    finally:
+        aborted.cancel()
+        crowd_done = time.monotonic() - t0
+        if args.linger > 0 and not monitor.abort.is_set():
+            await linger(monitor, args.linger, t0, crowd_done)
+        stop.set()
+        await watcher
+    return [r.outcome for r in residents], monitor.samples, crowd_done, starts, monitor.abort_reason
+
+
+async def linger(monitor: Monitor, seconds: float, t0: float, crowd_done: float) -> None:
+    """Keep watching until only the pool is left (or ``seconds`` pass)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await asyncio.sleep(2)
+        last = monitor.samples[-1] if monitor.samples else None
+        if last and last.t > crowd_done and last.kernels <= monitor_baseline(monitor):
+            break
+
+
+def monitor_baseline(monitor: Monitor) -> int:
+    return monitor.samples[0].kernels if monitor.samples else 0
+
+
+# -- the report ----------------------------------------------------------------------------
+
+def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: str = "") -> dict:
+    ready_all = [r for o in outcomes for r in o.ready]
+    ready_peak = [o.ready[0] for o in outcomes if o.ready and starts[o.index] <= args.ramp]
+    submits = [o.submit for o in outcomes if o.submit is not None]
+    errors = [e for o in outcomes for e in o.errors]
+    baseline = samples[0].kernels if samples else 0
+    freed_after = None
+    for s in samples:
+        if s.t >= crowd_done and s.kernels <= baseline:
+            freed_after = round(s.t - crowd_done, 1)
+            break
+    watched_after = round(samples[-1].t - crowd_done, 1) if samples else 0.0
+    finished = {k: sum(o.finished == k for o in outcomes) for k in ("submitted", "left", "failed", "stopped")}
+    tracebacks = server_log.count("Traceback (most recent call last)")
+    summary = {
+        "command": " ".join([".venv/bin/python -m benchmarks.crowd.run", *sys.argv[1:]]),
+        "residents": args.residents, "peak": args.peak, "ramp_s": args.ramp, "spread_s": args.spread,
+        "think_s": list(args.think), "mix": args.mix, "pool": args.pool if not args.url else None,
+        "behaviours": {b: sum(o.behaviour == b for o in outcomes) for b in BEHAVIOURS},
+        "finished": finished,
+        "crowd_seconds": round(crowd_done, 1),
+        "ready_s": percentiles(ready_all), "ready_peak_s": percentiles(ready_peak),
+        "submit_ms": {k: (v if k == "n" or v is None else round(v * 1000, 1)) for k, v in percentiles(submits).items()},
+        "beacons_refused": sum(o.beacons_refused for o in outcomes),
+        "page_loads": sum(o.page_loads for o in outcomes), "reconnects": sum(o.reconnects for o in outcomes),
+        "errors": len(errors), "http_5xx": sum(o.http_5xx for o in outcomes),
+        "error_kinds": _kinds(errors), "server_log_tracebacks": tracebacks,
+        "kernels_max": max((s.kernels for s in samples), default=0), "kernels_at_start": baseline,
+        "kernels_at_end": samples[-1].kernels if samples else 0,
+        "kernels_back_to_pool_after_s": freed_after, "watched_after_crowd_s": watched_after,
+        "tree_rss_max_mb": max((s.tree_rss_mb for s in samples), default=0),
+        "server_rss_max_mb": max((s.server_rss_mb for s in samples), default=0),
+        "kernel_rss_max_mb": max((s.kernel_rss_max_mb for s in samples), default=0),
+        "kernel_rss_median_mb": max((s.kernel_rss_median_mb for s in samples), default=0),
+        "cross_check": dataclasses.asdict(check) | {"ok": check.ok},
+        "timeline": [dataclasses.asdict(s) for s in samples],
+        "outcomes": [dataclasses.asdict(o) for o in outcomes],
+    }
+    summary["targets"] = verdicts(summary)
+    return summary
+
+
+def _kinds(errors: list[str]) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for e in errors:
+        key = e.split(":")[0][:60]
+        kinds[key] = kinds.get(key, 0) + 1
+    return kinds
+
+
+def verdicts(s: dict) -> dict[str, bool | None]:
+    def le(value, limit):
+        return None if value is None else value <= limit
+
+    return {
+        "0 acknowledged ballots lost": s["cross_check"]["ok"],
+        "0 server errors": s["http_5xx"] == 0 and s["errors"] == 0 and s["server_log_tracebacks"] == 0,
+        "p95 ready ≤ 3 s (peak)": le(s["ready_peak_s"]["p95"], TARGETS["ready_p95_s"]),
+        "p95 submit ≤ 300 ms": le(s["submit_ms"]["p95"], TARGETS["submit_p95_ms"]),
+        "kernel ≤ 65 MB RSS": le(s["kernel_rss_max_mb"], TARGETS["kernel_rss_mb"]),
+        "server tree < 16 GiB": le(s["tree_rss_max_mb"], TARGETS["tree_rss_mb"]),
+        "departed kernels freed ≤ 5 min": (le(s["kernels_back_to_pool_after_s"], TARGETS["kernels_freed_s"])
+                                           if s["kernels_back_to_pool_after_s"] is not None
+                                           else (False if s["watched_after_crowd_s"] >= TARGETS["kernels_freed_s"]
+                                                 else None)),
+    }
+
+
+def report(s: dict) -> str:
+    def row(name, p):
+        return f"  {name:<26} {_f(p['n'], 0):>5} {_f(p['p50']):>8} {_f(p['p95']):>8} {_f(p['p99']):>8} {_f(p['max']):>8}"
+
+    cc = s["cross_check"]
+    lines = [
+        f"Crowd: {s['residents']} residents, {s['peak']} within {s['ramp_s']:.0f} s, rest over {s['spread_s']:.0f} s; "
+        f"think {s['think_s'][0]:g}–{s['think_s'][1]:g} s; pool {s['pool']}; "
+        f"load average before/after {s.get('load_average_before_after')}",
+        f"  behaviours {s['behaviours']}  →  finished {s['finished']}; page loads {s['page_loads']}, "
+        f"reconnects {s['reconnects']}; crowd took {s['crowd_seconds']:.0f} s",
+        "",
+        f"  {'':<26} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}",
+        row("ready ballot (s), all", s["ready_s"]),
+        row("ready ballot (s), peak", s["ready_peak_s"]),
+        row("submit → Bedankt (ms)", s["submit_ms"]),
+        "",
+        f"  errors {s['errors']} (HTTP ≥ 500: {s['http_5xx']}; tracebacks in server log: {s['server_log_tracebacks']})"
+        + (f"  kinds: {s['error_kinds']}" if s["error_kinds"] else ""),
+        f"  shutdown beacons refused (HTTP 403): {s['beacons_refused']}",
+        f"  kernels: {s['kernels_at_start']} at start, max {s['kernels_max']}, {s['kernels_at_end']} at end; "
+        f"back to the pool {_f(s['kernels_back_to_pool_after_s'])} s after the crowd "
+        f"(watched {s['watched_after_crowd_s']:.0f} s after it)",
+        f"  memory: server tree max {s['tree_rss_max_mb']:.0f} MB (Voilà itself {s['server_rss_max_mb']:.0f} MB); "
+        f"kernel RSS max {s['kernel_rss_max_mb']:.1f} MB, median {s['kernel_rss_median_mb']:.1f} MB",
+        f"  store: {cc['acknowledged']} acknowledged, {cc['stored']} stored; missing {len(cc['missing'])}, "
+        f"duplicated {len(cc['duplicated'])}, different {len(cc['different'])}, "
+        f"stored but not acknowledged {cc['stored_not_acknowledged']}",
+        "",
+        "  targets:",
+    ]
+    for name, ok in s["targets"].items():
+        lines.append(f"    {'PASS' if ok else ('n/a ' if ok is None else 'FAIL')}  {name}")
+    return "\n".join(lines)
+
+
+def _f(value, digits=2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+# -- main ----------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from werkboek.catalogue import catalogue as load_catalogue
+    from werkboek.store import Store
+
+    catalogue = load_catalogue()
+    home = Path(tempfile.mkdtemp(prefix="werkboek-crowd-"))
+    database_url = args.database_url or f"sqlite:///{home / 'werkboek.sqlite'}"
+    store = Store(database_url, catalogue=catalogue)
+    run_id = time.strftime("%Y%m%d-%H%M%S")
+    load_before = [round(x, 1) for x in os.getloadavg()]
+    ws, codes, titles = prepare(store, catalogue, args, run_id)
+    server_log = ""
+    with contextlib.ExitStack() as stack:
+        if args.url:
+            base_url, pid = args.url, args.server_pid or server_pid_on(urlparse(args.url).port or 80)
+            if pid is None:
+                raise SystemExit("cannot find the server's process: give --server-pid")
+        else:
+            server = stack.enter_context(own_server(args, database_url, home))
+            base_url, pid = server.url, server.process.pid
+            time.sleep(min(30, 2 + 1.5 * args.pool))  # let the pool fill before the doors open
+        print(f"crowd of {args.residents} → {base_url} (server pid {pid}), workshop {ws.id}, {database_url}", flush=True)
+        outcomes, samples, crowd_done, starts, stopped = asyncio.run(
+            play(args, base_url, pid, codes, titles, catalogue, log=lambda m: print(m, flush=True)))
+        if not args.url:
+            server_log = server.log()
+    check = cross_check(store, ws.id, outcomes)
+    summary = summarise(args, outcomes, samples, crowd_done, starts, check, server_log)
+    summary["stopped"] = stopped
+    summary["generator"] = {"cpu_s": round(time.process_time(), 1),
+                            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    summary["database_url"] = database_url
+    summary["load_average_before_after"] = [load_before, [round(x, 1) for x in os.getloadavg()]]
+    summary["workshop_id"] = ws.id
+    print()
+    print(report(summary))
+    print(f"  the crowd generator itself: {summary['generator']['cpu_s']} s CPU, "
+          f"max RSS {summary['generator']['max_rss_mb']} MB")
+    if stopped:
+        print(f"\n  STOPPED EARLY: {stopped}")
+    Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False, default=str))
+    print(f"\nresults: {args.json}")
+    store.close()
+    if not args.database_url:
+        shutil.rmtree(home, ignore_errors=True)
+    return 0 if check.ok and summary["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
