@@ -41,3 +41,12 @@ def test_no_deps_packages_are_installed_without_their_proprietary_dependency():
 
     names = {d.metadata["Name"].lower() for d in md.distributions()}
     assert "gurobipy" not in names
+
+
+def test_every_package_is_listed_for_installation():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(project["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "werkboek").rglob("__init__.py")}
+    found |= {".".join(("werkboek_widgets",) + p.parent.relative_to(ROOT / "widgets").parts)
+              for p in (ROOT / "widgets").rglob("__init__.py")}
+    assert found == listed
