@@ -95,6 +95,9 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     chosen_on_map = page.get_by_label("Buurt").evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
     assert chosen_on_map in {b.naam for b in catalogue.heerlen_noord.values()}
     page.locator(".wb-map-name").get_by_text(chosen_on_map).wait_for()
+    page.mouse.move(1, 1)  # away from the map: the chosen buurt shows its own colour, not the hover colour
+    page.wait_for_function("() => [...document.querySelectorAll('path.leaflet-interactive')]"
+                           ".filter(p => p.getAttribute('fill') === '#e63946').length === 1")
     check_step(page, "3-buurt-kaart")
     buurt = next(b for b in catalogue.heerlen_noord.values() if b.naam != chosen_on_map)
     page.get_by_label("Buurt").select_option(label=buurt.naam)  # or from the list

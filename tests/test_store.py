@@ -160,3 +160,46 @@ def test_fingerprint_changes_when_a_ballot_arrives_or_is_replaced(store, open_wo
     replaced = store.ballots_fingerprint([open_workshop.id])
     assert one[0] == replaced[0] == 1
     assert len({empty, one, replaced}) == 3
+
+
+def test_draft_is_kept_replaced_and_cleared_by_the_submission(store, open_workshop, catalogue):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    assert store.load_draft(code) is None
+    store.save_draft(code, {"step": 3, "choices": {"x": 1}})
+    store.save_draft(code.lower(), {"step": 4, "choices": {"x": 2}})
+    assert store.load_draft(code) == {"step": 4, "choices": {"x": 2}}
+    with pytest.raises(BallotRejected):
+        store.save_draft(code, {"junk": "x" * 20_000})
+    with pytest.raises(BallotRejected):
+        store.save_draft("AAA-AAA", {"step": 1})
+    _, acties = _first_choice(open_workshop, catalogue)
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}))
+    assert store.load_draft(code) is None
+
+
+def test_an_existing_database_is_migrated_without_losing_ballots(sqlite_url, catalogue):
+    from sqlalchemy import insert
+
+    from werkboek.store.engine import make_engine
+    from werkboek.store.schema import ballot_choices, codes, workshop_acties, workshops
+
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine, "0001")  # a database as the first release made it
+    now = dt.datetime.now(dt.timezone.utc)
+    actie = catalogue.acties_in("leren")[0].id
+    with engine.begin() as conn:  # data written by that release, in its schema
+        conn.execute(insert(workshops).values(id=1, title="Oud", status="open", kind="workshop", method="punten",
+                                              method_params={"points": 5}, basemap=False, created_at=now,
+                                              updated_at=now, location=""))
+        conn.execute(insert(workshop_acties).values(workshop_id=1, actie_id=actie, position=0))
+        conn.execute(insert(codes).values(code="ACD-EFH", workshop_id=1, kind="individual", label="", created_at=now))
+        conn.execute(insert(ballots).values(id=1, workshop_id=1, code="ACD-EFH", group_size=1, remark="",
+                                            submitted_at=now))
+        conn.execute(insert(ballot_choices).values(ballot_id=1, actie_id=actie, value=2))
+    assert migrate.current_revision(engine) == "0001"
+    new = Store(sqlite_url, catalogue=catalogue)  # opening brings it up to date
+    assert migrate.current_revision(engine) == SCHEMA_REVISION
+    [ballot] = new.ballots(1)
+    assert ballot.code == "ACD-EFH" and ballot.choices == {actie: 2}
+    new.save_draft("ACD-EFH", {"step": 2})
+    assert new.load_draft("ACD-EFH") == {"step": 2}

@@ -225,10 +225,11 @@ def start_nginx(config: str, workdir: Path | str) -> subprocess.Popen:
     workdir = Path(workdir).resolve()
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (workdir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:  # the workers (nobody) must reach their temporary directories
+    if os.geteuid() == 0:
+        # the workers (nobody) must get through to their temporary directories; nginx
+        # itself gives those to the worker user when it starts
         os.chmod(workdir, 0o711)
-        for path in [workdir / "tmp", *(workdir / "tmp").iterdir()]:
-            os.chmod(path, 0o777)
+        os.chmod(workdir / "tmp", 0o711)
     conf = workdir / "nginx.conf"
     conf.write_text(config)
     argv = [nginx, "-e", str(workdir / "error.log"), "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"]

@@ -67,7 +67,8 @@ class BuurtKaart:
         self.chosen: str | None = None
         self.place = None
         (south, west), (north, east) = _bounds(catalogue)
-        self.layer = L.GeoJSON(data=buurten_geojson(catalogue), style=BASE_STYLE, hover_style=HOVER_STYLE,
+        # per-feature styles only: jupyter-leaflet lays a layer-wide ``style`` over them
+        self.layer = L.GeoJSON(data=buurten_geojson(catalogue), hover_style=HOVER_STYLE,
                                style_callback=partial(self._style, chosen))
         layers = [self.layer]
         if basemap:

@@ -39,31 +39,36 @@ class Sample:
     tree_rss_mb: float  # Voilà + all its kernels
     kernel_rss_max_mb: float
     kernel_rss_median_mb: float
-    cpu_percent: float  # the whole tree, summed over cores (200 % = both cores)
+    cpu_percent: float  # the whole tree since the previous sample, summed over cores (200 % = both cores)
+    cpu_seconds: float = 0.0  # user + system CPU time of the processes alive now, since they started
 
 
-def sample(server: psutil.Process, t: float, cpu_seen: dict) -> Sample:
+def sample(server: psutil.Process, t: float, previous: "Sample | None" = None) -> Sample:
     try:
         processes = [server] + server.children(recursive=True)
     except psutil.NoSuchProcess:
         return Sample(t, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    kernel_rss, total, server_rss, cpu = [], 0, 0, 0.0
+    kernel_rss, total, server_rss, cpu_seconds = [], 0, 0, 0.0
     for process in processes:
         try:
             rss = process.memory_info().rss
-            # cpu_percent needs the same Process object twice: keep them between samples
-            known = cpu_seen.setdefault(process.pid, process)
-            cpu += known.cpu_percent(None)
+            times = process.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
+        cpu_seconds += times.user + times.system
         total += rss
         if process.pid == server.pid:
             server_rss = rss
         elif is_kernel(process):
             kernel_rss.append(rss)
+    cpu_percent = 0.0
+    if previous is not None and t > previous.t:
+        # kernels that ended since take their CPU time with them: clamp at 0
+        cpu_percent = max(0.0, 100 * (cpu_seconds - previous.cpu_seconds) / (t - previous.t))
     return Sample(round(t, 1), len(kernel_rss), round(server_rss / MB, 1), round(total / MB, 1),
                   round(max(kernel_rss, default=0) / MB, 1),
-                  round(statistics.median(kernel_rss) / MB, 1) if kernel_rss else 0.0, round(cpu, 1))
+                  round(statistics.median(kernel_rss) / MB, 1) if kernel_rss else 0.0, round(cpu_percent, 1),
+                  round(cpu_seconds, 1))
 
 
 @dataclass
@@ -81,10 +86,9 @@ class Monitor:
 
     async def run(self, stop: asyncio.Event) -> None:
         server = psutil.Process(self.pid)
-        cpu_seen: dict = {}
         deadline = time.monotonic() + self.max_seconds
         while not stop.is_set() and time.monotonic() < deadline:
-            self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, cpu_seen))
+            self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, self._last()))
             available = psutil.virtual_memory().available / MB
             if available < self.min_available_mb and not self.abort.is_set():
                 # the machine is shared: stop before the kernels push it into swap or the OOM killer
@@ -95,4 +99,7 @@ class Monitor:
                 await asyncio.wait_for(stop.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
-        self.samples.append(sample(server, time.monotonic() - self.t0, cpu_seen))
+        self.samples.append(sample(server, time.monotonic() - self.t0, self._last()))
+
+    def _last(self) -> Sample | None:
+        return self.samples[-1] if self.samples else None

@@ -131,6 +131,16 @@ def own_server(args, database_url: str, home: Path):
         stop(server)
 
 
+def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
+    """Until Voilà logs "Kernel pool of … is filled with <pool> kernel(s)" (bounded), plus a moment."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and f"is filled with {pool} kernel" not in server.log():
+        if server.process.poll() is not None:
+            raise SystemExit(f"the resident server stopped:\n{server.log()[-2000:]}")
+        time.sleep(1)
+    time.sleep(2)
+
+
 # -- running ------------------------------------------------------------------------------
 
 async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, log=print):
@@ -239,6 +249,20 @@ def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: st
     return summary
 
 
+def traceback_tails(log: str) -> list[str]:
+    """The last line of every traceback in the server log (the exception), with its count."""
+    tails: dict[str, int] = {}
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last)"):
+            j = i + 1
+            while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
+                j += 1
+            tail = lines[j][:200] if j < len(lines) else "?"
+            tails[tail] = tails.get(tail, 0) + 1
+    return [f"{n} × {tail}" for tail, n in sorted(tails.items(), key=lambda kv: -kv[1])]
+
+
 def _kinds(errors: list[str]) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for e in errors:
@@ -328,7 +352,7 @@ def main(argv=None) -> int:
         else:
             server = stack.enter_context(own_server(args, database_url, home))
             base_url, pid = server.url, server.process.pid
-            time.sleep(min(30, 2 + 1.5 * args.pool))  # let the pool fill before the doors open
+            wait_for_pool(server, args.pool)  # the doors open when the pool is full
         print(f"crowd of {args.residents} → {base_url} (server pid {pid}), workshop {ws.id}, {database_url}", flush=True)
         outcomes, samples, crowd_done, starts, stopped = asyncio.run(
             play(args, base_url, pid, codes, titles, catalogue, log=lambda m: print(m, flush=True)))
@@ -337,6 +361,11 @@ def main(argv=None) -> int:
     check = cross_check(store, ws.id, outcomes)
     summary = summarise(args, outcomes, samples, crowd_done, starts, check, server_log)
     summary["stopped"] = stopped
+    if server_log:
+        log_copy = Path(args.json).with_suffix(".voila.log")
+        log_copy.write_text(server_log)
+        summary["server_log"] = str(log_copy)
+        summary["server_log_traceback_tails"] = traceback_tails(server_log)[:5]
     summary["generator"] = {"cpu_s": round(time.process_time(), 1),
                             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     summary["database_url"] = database_url
@@ -346,6 +375,8 @@ def main(argv=None) -> int:
     print(report(summary))
     print(f"  the crowd generator itself: {summary['generator']['cpu_s']} s CPU, "
           f"max RSS {summary['generator']['max_rss_mb']} MB")
+    for tail in summary.get("server_log_traceback_tails", []):
+        print(f"  server log: {tail}")
     if stopped:
         print(f"\n  STOPPED EARLY: {stopped}")
     Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False, default=str))

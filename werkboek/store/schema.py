@@ -8,7 +8,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData(
     naming_convention={
@@ -85,4 +85,11 @@ pins = Table(
     Column("lat", Float, nullable=False),
     Column("lon", Float, nullable=False),
     Column("text", String(200), nullable=False, server_default=""),
+)
+
+drafts = Table(
+    "drafts", metadata,
+    Column("code", String(12), ForeignKey("codes.code", ondelete="CASCADE"), primary_key=True),
+    Column("payload", JSON, nullable=False),  # see werkboek.store.store.Store.save_draft
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -27,7 +27,7 @@ from ..errors import BallotRejected, WorkshopStateError
 from ..workshop import STATUSES, Workshop, check_workshop_fields
 from . import migrate
 from .engine import make_engine
-from .schema import ballot_choices, ballots, codes, pins, workshop_acties, workshops
+from .schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,9 @@ class StoredBallot:
     superseded_at: dt.datetime | None
     choices: dict[str, int]
     pins: tuple[Pin, ...]
+
+
+MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
 
 
 def _now() -> dt.datetime:
@@ -250,6 +253,42 @@ class Store:
         _require_open(workshop)
         return code, workshop
 
+    # -- drafts ---------------------------------------------------------------------------
+
+    def save_draft(self, code: str, payload: dict) -> None:
+        """Keep a ballot in progress against its code (replacing the previous draft).
+
+        The payload is untrusted and opaque here: only its size is limited; whoever restores
+        it re-checks every value, and :meth:`submit` validates everything again anyway.
+        """
+        import json
+
+        value = codegen.normalise(code)
+        if value is None:
+            raise BallotRejected("code_unknown", "Deze code kennen we niet.")
+        if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DRAFT_BYTES:
+            raise BallotRejected("draft_too_large", "Uw tussenstand is te groot om te bewaren.")
+        with self._writer.begin() as conn:
+            if conn.execute(select(codes.c.code).where(codes.c.code == value)).first() is None:
+                raise BallotRejected("code_unknown", "Deze code kennen we niet.")
+            found = conn.execute(update(drafts).where(drafts.c.code == value)
+                                 .values(payload=payload, updated_at=_now())).rowcount
+            if not found:
+                conn.execute(insert(drafts).values(code=value, payload=payload, updated_at=_now()))
+
+    def load_draft(self, code: str) -> dict | None:
+        value = codegen.normalise(code)
+        if value is None:
+            return None
+        with self.engine.connect() as conn:
+            return conn.execute(select(drafts.c.payload).where(drafts.c.code == value)).scalar()
+
+    def delete_draft(self, code: str) -> None:
+        value = codegen.normalise(code)
+        if value is not None:
+            with self._writer.begin() as conn:
+                conn.execute(delete(drafts).where(drafts.c.code == value))
+
     # -- ballots --------------------------------------------------------------------------
 
     def submit(self, submission: BallotSubmission) -> Receipt:
@@ -280,6 +319,7 @@ class Store:
                 .values(superseded_at=now)
             ).rowcount > 0
             ballot_id = self._insert_ballot(conn, ballot, now)
+            conn.execute(delete(drafts).where(drafts.c.code == code_value))  # the draft is done
         return Receipt(ballot_id, code_value, replaced, now)
 
     @staticmethod
