@@ -9,6 +9,10 @@ Compose it in a notebook::
 
 Every value goes to the store only through :meth:`werkboek.store.Store.submit`, which
 validates it again: the browser is never trusted.
+
+A ballot in progress is kept as a draft in the store (:mod:`.draft_payload`, written at
+most about once a second by :mod:`.draft_saver`): after a reload, a phone waking up or a
+culled kernel, the same code brings the resident back to the screen they were on.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from werkboek.errors import BallotRejected
 
 from . import ui
 from .draft import BallotDraft
-from .flow import Flow
+from .draft_payload import restore, to_payload
+from .draft_saver import DraftSaver
+from .flow import Flow, Screen
 from .steps import step_class
 from .texts import LANGUAGES, t
 
@@ -36,6 +42,8 @@ class BallotApp:
         self.receipt = None
         self.notice = ""
         self.step = None
+        self.saver: DraftSaver | None = None
+        self._resume_at = None  # the saved screen to continue on, after the code step
         self.progress = ui.html("", "wb-progress")
         self.body = ui.column([], "wb-body")
         self.message = ui.status()
@@ -67,9 +75,15 @@ class BallotApp:
         if code:
             self.code_typed = code
             try:
-                _code, self.workshop = self.store.check_code(code)
+                checked, self.workshop = self.store.check_code(code)
             except BallotRejected:
                 pass  # the code step shows why, when the resident gets there
+            else:
+                if self._saved_draft(checked.code) is not None:  # a reload: straight back to the ballot
+                    self.start_ballot(checked, self.workshop)
+                    self._resume_at = self._resume_at or Screen("buurt")
+                    self._continue()
+                    return
         self.render()
 
     # -- moving between screens -----------------------------------------------------------
@@ -100,12 +114,48 @@ class BallotApp:
         if problem:
             ui.set_status(self.message, problem, "error")
             return
-        self.flow.next()
+        self._continue()
+
+    def _continue(self) -> None:
+        """One screen on, or to the saved screen of a restored draft."""
+        if self._resume_at is not None:
+            screen, self._resume_at = self._resume_at, None
+            self.flow.go(screen.step, screen.leefgebied)
+        else:
+            self.flow.next()
         self.render()
+        self._moved()
 
     def back(self) -> None:
         self.flow.back()
         self.render()
+        self._moved()
+
+    # -- the draft ------------------------------------------------------------------------
+
+    def draft_changed(self) -> None:
+        """Called by the steps after every change to the ballot (cheap: writes are throttled)."""
+        if self.saver is not None:
+            self.saver.changed()
+
+    def _moved(self) -> None:
+        if self.saver is None:
+            return
+        if self.flow.current.step == "bedankt":
+            self.saver.forget()  # submitted: the store has deleted the draft
+        else:
+            self.saver.changed()  # the screen is part of the draft
+            self.saver.flush()
+
+    def _saved_draft(self, code: str):
+        try:
+            return self.store.load_draft(code)
+        except Exception:  # noqa: BLE001 - no draft is better than no ballot
+            return None
+
+    def _new_saver(self) -> DraftSaver:
+        return DraftSaver(self.store, self.draft.code,
+                          lambda: to_payload(self.draft, self.flow.current, self.lang))
 
     def switch_language(self) -> None:
         self.lang = "en" if self.lang == "nl" else "nl"
@@ -116,11 +166,16 @@ class BallotApp:
     def start_ballot(self, code, workshop) -> None:
         """A valid code: start a fresh ballot (or keep the current one for the same code)."""
         self.workshop = workshop
-        if self.draft is None or self.draft.code != code.code:
-            self.draft = BallotDraft(workshop, self.catalogue, code.code, code.kind)
-            self.flow.set_leefgebieden(self.draft.leefgebieden)
-            self.receipt = None
         notes = []
+        if self.draft is None or self.draft.code != code.code:
+            saved = self._saved_draft(code.code)
+            self.draft, self._resume_at = restore(saved, workshop, self.catalogue, code.code, code.kind)
+            self.flow.set_leefgebieden(self.draft.leefgebieden)
+            self.saver = self._new_saver()
+            self.receipt = None
+            if saved is not None and (self._resume_at is not None or not self.draft.is_empty):
+                notes.append(t("draft_resumed", self.lang))
+
         if code.kind == "group":
             notes.append(t("code_group", self.lang))
         if self.store.ballots(workshop.id, code=code.code):
@@ -128,6 +183,7 @@ class BallotApp:
         self.notice = " ".join(notes) or t("code_ok", self.lang)
 
     def change_vote(self) -> None:
+        self.saver = self._new_saver()  # a changed vote is a new draft until it is sent
         lgs = self.draft.leefgebieden
         if lgs:
             self.flow.go("stemmen", lgs[0])

@@ -130,10 +130,6 @@ class Widget:
     def classes(self) -> list[str]:
         return self.state.get("_dom_classes", [])
 
-    @property
-    def visible(self) -> bool:
-        return True  # refined by Page.visible(), which knows the layouts
-
     def children(self) -> list[str]:
         return [c.removeprefix("IPY_MODEL_") for c in self.state.get("children", [])]
 

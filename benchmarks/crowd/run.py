@@ -132,13 +132,30 @@ def own_server(args, database_url: str, home: Path):
 
 
 def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
-    """Until Voilà logs "Kernel pool of … is filled with <pool> kernel(s)" (bounded), plus a moment."""
+    """Until the pool's kernels have run the notebook (bounded by ``timeout``).
+
+    Voilà logs "Kernel pool of … is filled with <pool> kernel(s)" as soon as it has *started*
+    them; they then still run the notebook. So after that line, wait until the server's
+    process tree is quiet (under 25 % of one core for 4 s).
+    """
+    import psutil
+
+    from .monitor import sample
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and f"is filled with {pool} kernel" not in server.log():
         if server.process.poll() is not None:
             raise SystemExit(f"the resident server stopped:\n{server.log()[-2000:]}")
         time.sleep(1)
-    time.sleep(2)
+    tree = psutil.Process(server.process.pid)
+    start = time.monotonic()
+    previous = sample(tree, 0.0)
+    while time.monotonic() < deadline:
+        time.sleep(4)
+        now = sample(tree, time.monotonic() - start, previous)
+        if now.cpu_percent < 25:
+            return
+        previous = now
 
 
 # -- running ------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ def labels(outcomes: dict[str, Outcome]) -> str:
     warn = any(o.example_data for o in outcomes.values())
     head = ('<p style="color:#9a3412;font-weight:bold">Let op: (een deel van) deze scenario\'s gebruikt '
             "voorbeeldgegevens. Het zijn geen echte plannen, bedragen of cijfers.</p>") if warn else ""
-    return head + "<p>Bronnen: " + " · ".join(escape(s) for s in seen) + "</p>"
+    sources = (s.removeprefix("Bron: ") for s in seen)  # the CBS attribution starts with "Bron:" itself
+    return head + "<p>Bronnen: " + " · ".join(escape(s) for s in sources) + "</p>"
 
 
 def run_compare(results: str | Path | None = None, output: str | Path | None = None,

@@ -25,7 +25,7 @@ class BuurtStep(Step):
                               value=draft.age_group or "", description=t("age_label", lang),
                               style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.age.add_class("wb-input")
-        self.age.observe(lambda c: setattr(draft, "age_group", c["new"] or None), "value")
+        self.age.observe(self._age_changed, "value")
         self.map_button = ui.button(t("show_map", lang), "secondary")
         self.map_button.on_click(lambda _b: self.toggle_map())
         self.map_box = ui.column([], "wb-map-box")
@@ -41,10 +41,17 @@ class BuurtStep(Step):
 
     def _resize(self, delta: int) -> None:
         size = self.app.draft.set_group_size(self.app.draft.group_size + delta)
+        if delta:
+            self.app.draft_changed()
         self.group.show(t("people", self.lang, n=size), can_minus=size > 2, can_plus=size < MAX_GROUP_SIZE)
+
+    def _age_changed(self, change):
+        self.app.draft.age_group = change["new"] or None
+        self.app.draft_changed()
 
     def _buurt_changed(self, change):
         self.app.draft.buurt = change["new"] or None
+        self.app.draft_changed()
         if self.kaart is not None and self.kaart.chosen != self.app.draft.buurt:
             self.kaart.choose(self.app.draft.buurt)
 

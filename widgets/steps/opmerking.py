@@ -25,7 +25,9 @@ class OpmerkingStep(Step):
         self.widget = ui.column([ui.heading(t("remark_heading", lang)), self.input, self.counter], "wb-step")
 
     def _typed(self, change) -> None:
-        self.app.draft.remark = change["new"]
+        if self.app.draft.remark != change["new"]:
+            self.app.draft.remark = change["new"]
+            self.app.draft_changed()
         left = MAX_REMARK - len(change["new"])
         ui.set_status(self.counter, t("remark_left", self.lang, n=left) if left >= 0 else t("remark_too_long", self.lang),
                       "info" if left >= 0 else "error")

@@ -69,8 +69,10 @@ class StemmenStep(Step):
         btn.on_click(lambda _b: self._changed(toggle(actie.id)))
         return btn
 
-    def _changed(self, _ok: bool) -> None:
+    def _changed(self, ok: bool) -> None:
         self.refresh()
+        if ok:
+            self.app.draft_changed()
 
     def refresh(self) -> None:
         draft, lang = self.app.draft, self.lang
@@ -123,6 +125,7 @@ class StemmenStep(Step):
             return ui.set_status(self.pin_status, t("pins_full", lang), "error")
         self.pin_box.children = []
         ui.set_status(self.pin_status, f"{t('pin_saved', lang)} {self._pins_text()}")
+        self.app.draft_changed()
 
 
 def _mark(button, chosen: bool) -> None:
