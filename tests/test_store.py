@@ -203,3 +203,17 @@ def test_an_existing_database_is_migrated_without_losing_ballots(sqlite_url, cat
     assert ballot.code == "ACD-EFH" and ballot.choices == {actie: 2}
     new.save_draft("ACD-EFH", {"step": 2})
     assert new.load_draft("ACD-EFH") == {"step": 2}
+
+
+@pytest.mark.postgres
+def test_postgres_without_a_pool_for_pgbouncer(postgres_url, catalogue, monkeypatch):
+    from sqlalchemy.pool import NullPool
+
+    monkeypatch.setenv("WERKBOEK_DB_POOL", "none")
+    s = Store(postgres_url, catalogue=catalogue)
+    assert isinstance(s.engine.pool, NullPool)
+    acties = [a.id for a in catalogue.acties_in("werken")[:1]]
+    ws = s.open_voting(s.create_workshop("Zonder pool", acties=acties).id)
+    code = s.create_codes(ws.id, 1)[0].code
+    s.submit(BallotSubmission(code=code, choices={acties[0]: 1}))
+    assert [b.code for b in s.ballots(ws.id)] == [code]

@@ -33,6 +33,10 @@ from .config import PROJECT_ROOT
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
 TEMPLATE_NAME = "werkboek"
+KERNEL_MANAGER = "werkboek.kernel_cap.CappedKernelManager"
+CULL_IDLE_SECONDS = 180  # no websocket any more: culled 3–3.5 minutes after the last click
+CULL_INTERVAL_SECONDS = 30
+CULL_CONNECTED_SECONDS = 1200  # page still open but untouched for 20 minutes
 FRONTEND_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet")
 
 
@@ -52,14 +56,37 @@ def make_jupyter_path(directory: Path | str) -> Path:
 def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             jupyter_dir: Path | str | None = None, database_url: str | None = None,
                             home: Path | str | None = None, base_url: str = "/",
-                            cull_idle_seconds: int = 900, notebook: Path | str = NOTEBOOK
+                            cull_idle_seconds: int = CULL_IDLE_SECONDS, notebook: Path | str = NOTEBOOK,
+                            cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
+                            cull_connected_seconds: int = CULL_CONNECTED_SECONDS,
+                            max_kernels: int = 0,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
     ``jupyter_dir``: where the template link goes (a new temporary directory when None).
     ``database_url`` / ``home``: passed on as ``WERKBOEK_DATABASE_URL`` / ``WERKBOEK_HOME``.
-    ``cull_idle_seconds``: kernels of residents who left are stopped after this long idle.
+    ``cull_idle_seconds``: a kernel whose page is gone (no websocket) is stopped after this long idle.
+    ``cull_interval_seconds``: how often the culler looks.
+    ``cull_connected_seconds``: a kernel whose page is still open is stopped after this long idle
+    (0: never).
+    ``max_kernels``: at most this many resident kernels (preheated ones included); one more
+    visitor gets the "Even geduld" page, which retries by itself (0: no cap).
     ``notebook``: the resident ballot; another notebook only for benchmarks (a baseline).
+
+    Why these culling defaults (jupyter_server 2 / Voilà 0.5):
+
+    * A closed tab, a phone that went to sleep or lost the wifi: the kernel's websocket
+      closes (at once, or at the latest when jupyter_server's websocket pings — every 30 s,
+      3 missed pongs — time out). Without a websocket the kernel is culled after
+      ``cull_idle_seconds`` (3 min) idle, checked every ``cull_interval_seconds`` (30 s):
+      freed within 2–4 minutes. A phone that wakes later reloads, gets a new kernel, and
+      its draft (saved in the store) brings the resident back to the same screen.
+    * A resident who reads slowly keeps the page open, so the websocket stays:
+      jupyter_server never culls connected kernels (``cull_connected=False``), and
+      :class:`werkboek.kernel_cap.CappedKernelManager` stops them only after
+      ``cull_connected_seconds`` (20 min) without any click — a tab left open should not
+      hold a place all evening. Even then the draft makes the reload seamless.
+    * ``cull_busy=False``: a kernel that is working (e.g. submitting) is never culled.
     """
     if jupyter_dir is None:
         jupyter_dir = tempfile.mkdtemp(prefix="werkboek-voila-")
@@ -75,8 +102,13 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--VoilaExporter.language_code=nl",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
-        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_interval={max(1, int(cull_interval_seconds))}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+        f"--CappedKernelManager.cull_connected_idle_timeout={max(0, int(cull_connected_seconds))}",
+        f"--CappedKernelManager.max_kernels={max(0, int(max_kernels))}",
     ]
     # Only the frontend extensions the ballot needs: every other installed labextension
     # (plots, …) would be downloaded and started by each resident's phone.
@@ -139,8 +171,11 @@ def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
 def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             database_url: str | None = None, home: Path | str | None = None,
                             timeout: float = 60.0, log_dir: Path | str | None = None,
-                            notebook: Path | str = NOTEBOOK):
+                            notebook: Path | str = NOTEBOOK, **command_options):
     """Start the residents' server, wait until it answers, yield a :class:`ResidentServer`, stop it.
+
+    ``command_options``: more keyword arguments of :func:`resident_server_command`
+    (``cull_idle_seconds``, ``max_kernels``, …).
 
     The database schema is brought up to date first, so resident kernels never run Alembic.
     """
@@ -150,7 +185,8 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
     port = port or free_port(ip if ip != "0.0.0.0" else "127.0.0.1")
     workdir = Path(tempfile.mkdtemp(prefix="werkboek-residents-"))
     argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=workdir / "jupyter",
-                                        database_url=database_url, home=home, notebook=notebook)
+                                        database_url=database_url, home=home, notebook=notebook,
+                                        **command_options)
     log_path = Path(log_dir or workdir) / f"voila-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:

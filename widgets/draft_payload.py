@@ -92,7 +92,9 @@ def _restore_choices(draft: BallotDraft, choices) -> None:
 def _restore_pins(draft: BallotDraft, pins, catalogue) -> None:
     if not isinstance(pins, list):
         return
-    for pin in pins[:MAX_PINS]:
+    for pin in pins:  # the store keeps at most 16 kB, so this list is short
+        if len(draft.pins) >= MAX_PINS:
+            break
         if not isinstance(pin, dict) or pin.get("leefgebied") not in draft.leefgebieden:
             continue
         lat, lon, text = pin.get("lat"), pin.get("lon"), pin.get("text", "")

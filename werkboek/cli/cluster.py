@@ -125,7 +125,8 @@ def _announce(residents_url: str, cluster, console, database_url: str, elapsed: 
     db = make_url(database_url).render_as_string(hide_password=True)
     lines = [
         "",
-        f"Werkboek Heerlen-Noord: {len(cluster.servers)} servers voor bewoners achter nginx.",
+        f"Werkboek Heerlen-Noord: {len(cluster.servers)} server{'s' if len(cluster.servers) != 1 else ''} "
+        "voor bewoners achter nginx.",
         f"  Bewoners (telefoon):    {residents_url}",
     ]
     lines += [f"    server {name}:           {server.url} (alleen op deze computer)"

@@ -8,10 +8,12 @@ with "database is locked" when a read transaction tries to upgrade to a write.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -23,7 +25,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        if os.environ.get("WERKBOEK_DB_POOL") == "none":
+            # many kernels (one process each) behind PgBouncer: hold no idle connections, and no
+            # server-side prepared statements (PgBouncer before 1.21 cannot route them)
+            return create_engine(url, poolclass=NullPool, connect_args={"prepare_threshold": None})
+        # a resident kernel is one process with one thread: one connection, a little slack
+        return create_engine(url, pool_pre_ping=True, pool_size=1, max_overflow=2)
     raise ValueError(f"database '{parsed.get_backend_name()}' wordt niet ondersteund: gebruik sqlite of postgresql")
 
 
