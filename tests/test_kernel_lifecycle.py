@@ -27,7 +27,7 @@ from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
 
-LOAD_TIMEOUT = 60_000
+LOAD_TIMEOUT = 120_000  # generous: other servers may share the 2 cores
 
 
 def kernel_pids(server) -> set[int]:
@@ -103,22 +103,25 @@ def test_culling_frees_departed_residents_and_keeps_active_ones(setting):
         took = wait_for(lambda: not (kernel_pids(server) & gone_page), 20, "culling a page without websocket")
         print(f"kernel without websocket culled {took:.1f} s after the page was served (timeout 3 s, interval 1 s)")
 
-        # two open pages: one resident keeps clicking, one only reads
-        before = kernel_pids(server)
-        active = open_ballot(browser, server.url)
-        active_pid = new_kernel(server, before)
+        # two open pages: one resident only reads, one keeps clicking
         before = kernel_pids(server)
         reading = open_ballot(browser, server.url)
         reading_pid = new_kernel(server, before)
         opened = time.monotonic()
-        time.sleep(5)
-        assert {active_pid, reading_pid} <= kernel_pids(server), "an open page lost its kernel after 5 s"
+        before = kernel_pids(server)
+        active = open_ballot(browser, server.url)
+        active_pid = new_kernel(server, before)
         language = active.get_by_role("button", name=re.compile("^(English|Nederlands)$"))
-        while reading_pid in kernel_pids(server):  # connected but idle: culled after ~10 s
-            assert time.monotonic() - opened < 30, "the idle open page was never culled"
+        while reading_pid in kernel_pids(server):  # connected but idle: culled after ~10 s, not 3 s
+            assert time.monotonic() - opened < 60, "the idle open page was never culled"
             language.click()
             time.sleep(1)
-        print(f"idle kernel with a websocket culled {time.monotonic() - opened:.1f} s after opening (timeout 10 s)")
+        kept = time.monotonic() - opened
+        print(f"idle kernel with a websocket culled {kept:.1f} s after its page was shown (timeout 10 s)")
+        assert kept >= 8, "a page that is still open was culled like a closed one"
+        for _ in range(3):  # still in use: still answering
+            language.click()
+            time.sleep(1)
         assert active_pid in kernel_pids(server), "the page in use lost its kernel"
         active.get_by_text(re.compile("Welkom|Welcome")).first.wait_for()
 
@@ -144,11 +147,14 @@ def test_a_full_server_says_even_geduld_and_recovers(setting, pool_size):
         status, html = http_get(server.url)
         assert status == 503, html[:500]
         assert "Even geduld" in html and "Het is nu erg druk" in html and 'lang="nl"' in html
-        assert 'http-equiv="refresh"' in html and "Traceback" not in html
+        assert "location.reload()" in html and 'http-equiv="refresh"' in html and "Traceback" not in html
         third = phone_page(browser)
         response = third.goto(server.url)
         assert response.status == 503
         third.get_by_role("link", name="Opnieuw proberen").wait_for()
+        stop_retrying = third.get_by_role("button", name="Niet vanzelf opnieuw proberen")
+        stop_retrying.click()  # the automatic retry can be stopped (and must not take the free place below)
+        assert stop_retrying.is_hidden()
         assert third.evaluate("document.documentElement.lang") == "nl"
         assert third.evaluate("document.documentElement.scrollWidth") <= 360
         box = third.get_by_role("link", name="Opnieuw proberen").bounding_box()
@@ -158,11 +164,14 @@ def test_a_full_server_says_even_geduld_and_recovers(setting, pool_size):
         assert not violations, format_violations(violations)
         full = kernel_pids(server)
         assert len(full) == 2
+        third.close()
 
         first.close(run_before_unload=True)  # a resident leaves: a place is free again
         wait_for(lambda: not full <= kernel_pids(server), 20, "a free place")
+        if pool_size:  # the failed refill is retried once a place is free: the pool is full again
+            wait_for(lambda: len(kernel_pids(server)) == 2, 30, "refilling the preheated pool")
         fourth = open_ballot(browser, server.url)
         assert fourth.get_by_text("Stap 1 van 6").first.is_visible()
         assert len(kernel_pids(server)) <= 2
-        for page in (second, third, fourth):
+        for page in (second, fourth):
             page.close()

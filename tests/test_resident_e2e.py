@@ -7,6 +7,7 @@ runs on every step and must find nothing of impact serious or critical.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -196,4 +197,52 @@ def test_group_ballot_is_stored_with_its_size(e2e):
     page.get_by_text("Bedankt, uw stem is ontvangen").wait_for()
     [ballot] = [b for b in store.ballots(ws.id) if b.code == code]
     assert ballot.code_kind == "group" and ballot.group_size == 6 and sum(ballot.choices.values()) == 1
+    page.context.close()
+
+
+def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
+    """Half a ballot, then a reload (a new kernel): the same screen and choices; after sending, no draft."""
+    store, ws = e2e["store"], e2e["workshop"]
+    code = store.create_codes(ws.id, 1)[0].code
+    page = open_ballot(e2e, code)
+    page.get_by_role("button", name="Beginnen").click()
+    advance(page, "Stap 3 van 6")
+    buurt = sorted(catalogue.heerlen_noord.values(), key=lambda b: b.naam)[2]
+    page.get_by_label("Buurt").select_option(label=buurt.naam)
+    advance(page, "Stap 4 van 6")
+    plus = page.get_by_role("button", name="+")
+    plus.first.click()
+    plus.first.click()  # within a second of the screen change: written by the kernel's timer
+    page.get_by_text("Nog 1 stip over").wait_for()
+    first = catalogue.acties_in("leren")[0].id
+    deadline = time.monotonic() + 10
+    while (store.load_draft(code) or {}).get("choices") != {first: 2}:
+        assert time.monotonic() < deadline, f"draft not saved: {store.load_draft(code)}"
+        time.sleep(0.2)
+
+    page.reload()  # a new page view: a new kernel, which finds the draft
+    page.get_by_text("We gaan verder waar u was gebleven").wait_for(timeout=LOAD_TIMEOUT)
+    assert "Stap 4 van 6" in page.inner_text("body") and "Onderwerp 1 van 2" in page.inner_text("body")
+    page.get_by_text("Nog 1 stip over").wait_for()
+    page.get_by_text("2 stippen").first.wait_for()
+    check_step(page, "herladen-4")
+
+    # the phone sleeps for a long time (its kernel would be culled) and wakes: the page reloads itself
+    page.evaluate("window.WERKBOEK_RELOAD_AFTER_HIDDEN_MS = 1")
+    with page.expect_navigation(timeout=LOAD_TIMEOUT):
+        page.evaluate("""async () => {
+            const set = state => { Object.defineProperty(document, 'visibilityState', {value: state, configurable: true});
+                                   document.dispatchEvent(new Event('visibilitychange')); };
+            set('hidden'); await new Promise(r => setTimeout(r, 20)); set('visible'); }""")
+    page.get_by_text("We gaan verder waar u was gebleven").wait_for(timeout=LOAD_TIMEOUT)
+    page.get_by_text("Nog 1 stip over").wait_for()
+    for expect in ("Onderwerp 2 van 2", "Stap 5 van 6", "Stap 6 van 6"):
+        advance(page, expect)
+    page.get_by_text(buurt.naam).wait_for()
+    page.get_by_role("button", name="Stem versturen").click()
+    page.get_by_text("Bedankt, uw stem is ontvangen").wait_for()
+    [ballot] = [b for b in store.ballots(ws.id) if b.code == code]
+    assert ballot.choices == {first: 2} and ballot.buurt == buurt.statcode
+    time.sleep(1.5)  # a late timer must not write the draft again
+    assert store.load_draft(code) is None
     page.context.close()

@@ -47,3 +47,38 @@ def test_template_is_dutch_and_has_no_cdn():
     assert "cdn" not in html.lower() and "http" not in html
     css = (TEMPLATE / "static" / "werkboek.css").read_text()
     assert "min-height: 48px" in css and ":focus" in css
+
+
+def test_culling_and_cap_options_reach_voila(tmp_path):
+    argv, _env = resident_server_command(jupyter_dir=tmp_path, cull_idle_seconds=120, cull_interval_seconds=15,
+                                         cull_connected_seconds=600, max_kernels=150)
+    assert "--VoilaConfiguration.multi_kernel_manager_class=werkboek.kernel_cap.CappedKernelManager" in argv
+    assert "--MappingKernelManager.cull_idle_timeout=120" in argv and "--MappingKernelManager.cull_interval=15" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv and "--MappingKernelManager.cull_busy=False" in argv
+    assert "--CappedKernelManager.cull_connected_idle_timeout=600" in argv
+    assert "--CappedKernelManager.max_kernels=150" in argv
+    defaults, _env = resident_server_command(jupyter_dir=tmp_path)
+    assert "--MappingKernelManager.cull_idle_timeout=180" in defaults  # 2–4 minutes after a page is gone
+    assert "--CappedKernelManager.max_kernels=0" in defaults
+
+
+def test_workshop_command_derives_the_cap_from_free_memory():
+    import argparse
+
+    from werkboek.cli.workshop import add_parser, default_max_kernels
+
+    gib = 2**30
+    assert default_max_kernels(16 * gib) == int(16 * gib * 0.6 / (70 * 2**20)) == 140
+    assert default_max_kernels(512 * 2**20) == 10 and default_max_kernels(1024 * gib) == 400
+    assert 10 <= default_max_kernels() <= 400
+    sub = argparse.ArgumentParser().add_subparsers()
+    add_parser(sub)
+    parser = sub.choices["workshop"]
+    assert parser.parse_args([]).max_kernels is None and parser.parse_args([]).cull_idle == 180
+    assert parser.parse_args(["--max-kernels", "50"]).max_kernels == 50
+
+
+def test_error_page_is_dutch_and_needs_no_internet():
+    html = (TEMPLATE / "error.html").read_text()
+    assert '<html lang="nl">' in html and "Even geduld" in html and "Opnieuw proberen" in html
+    assert "http" not in html.replace('http-equiv', '') and "extends" not in html

@@ -87,6 +87,11 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
       ``cull_connected_seconds`` (20 min) without any click — a tab left open should not
       hold a place all evening. Even then the draft makes the reload seamless.
     * ``cull_busy=False``: a kernel that is working (e.g. submitting) is never culled.
+    * Kept at their defaults: jupyter_server's websocket ping (``ws_ping_interval`` 30 s,
+      settable only through ``--Voila.tornado_settings``) and Voilà's
+      ``http_keep_alive_timeout`` (10 s; a heartbeat while a page renders, not about culling).
+    * The page itself reloads when a phone wakes after more than 2 minutes asleep
+      (``static/werkboek.js``), so a culled kernel is replaced before the resident notices.
     """
     if jupyter_dir is None:
         jupyter_dir = tempfile.mkdtemp(prefix="werkboek-voila-")

@@ -4,12 +4,15 @@ The resident finds controls the way a person does, by what they show (see PROTOC
 the Button "Beginnen"/"Verder"/"Stem versturen", the Text "Stemcode", the Dropdowns
 "Buurt"/"Leeftijd", the "+" Buttons (tooltip "Eén stip erbij: <titel>"), the Textarea
 "Uw opmerking…", and texts like "Stap 3 van 6" and "Bedankt, uw stem is ontvangen".
+What the resident expects in the store is what step 6 ("Kloppen uw keuzes?") showed when
+they pressed "Stem versturen" — read from that screen, not from their own bookkeeping.
 
 Behaviours (``Resident.behaviour``):
 
 ``normal``  goes through and closes the tab (shutdown beacon + clean websocket close).
-``reload``  reloads the page halfway once: shutdown beacon, clean close, new page = new kernel,
-            starts again from the beginning.
+``reload``  reloads the page halfway once: shutdown beacon, clean close, new page = new kernel;
+            goes on from whatever screen the new page shows (the app may restore the saved
+            draft and continue where the resident was).
 ``drop``    the wifi drops once for a few seconds (socket aborted, no close frame), then the
             same page reconnects to the same kernel (same session id) and asks for the widget
             state again. Sometimes the drop comes right after the click on "Stem versturen".
@@ -20,7 +23,9 @@ Behaviours (``Resident.behaviour``):
 from __future__ import annotations
 
 import asyncio
+import html
 import random
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -30,7 +35,8 @@ from .protocol import KernelGone, ProtocolError, VoilaPage
 
 THANKS = "Bedankt, uw stem is ontvangen"
 BEHAVIOURS = ("normal", "reload", "drop", "leave")
-MAX_LEEFGEBIED_SCREENS = 10  # bounds the step-4 loop (the ballot has at most five)
+MAX_ACTIONS = 40  # bounds one page's walk through the screens (a ballot needs about 10)
+SCREENS = ("welkom", "code", "buurt", "stemmen", "opmerking", "controle")
 
 
 @dataclass
@@ -60,13 +66,13 @@ class Outcome:
 
 class Resident:
     def __init__(self, index: int, base_url: str, code: str, behaviour: str, *, titles: dict[str, str],
-                 buurten: dict[str, str], age_groups: list[str], think: tuple[float, float],
+                 buurten: dict[str, str], age_groups: dict[str, str], think: tuple[float, float],
                  rng: random.Random, t0: float, timeout: float = 60.0):
         self.base_url = base_url
         self.behaviour = behaviour
         self.titles = titles  # actie titel → actie id
         self.buurten = buurten  # buurt naam → statcode
-        self.age_groups = age_groups  # in the order of the Dropdown, after "Zeg ik liever niet"
+        self.age_by_label = age_groups  # age label (as on screen) → age group key
         self.think_range = think
         self.rng = rng
         self.t0 = t0
@@ -103,49 +109,75 @@ class Resident:
                         await self.page.drop()
         return self.outcome
 
-    async def vote(self) -> str:
-        out = self.outcome  # a reload starts over: forget what the lost page held
-        out.choices, out.buurt, out.age_group, out.remark = {}, None, None, ""
+    async def vote(self) -> str:  # noqa: C901 - one branch per screen reads best here
+        """Look at the screen, do what it asks, until "Bedankt" (bounded).
+
+        Screen-driven, not a fixed script: after a reload the app may continue on the saved
+        screen with the saved draft ("We gaan verder waar u was gebleven").
+        """
         page = await self.open_page()
-        await self.think()
-        await self.press("Beginnen", expect="Stap 2 van 6")
-        if await self.mishap("code"):
-            return "left"
-        code_box = self.one("TextModel", "Stemcode")
-        if code_box.state.get("value") != self.outcome.code:  # no code from the link: type it
-            await page.set_value(code_box, self.outcome.code)
-        await self.think()
-        await self.press("Verder", expect="Stap 3 van 6")
-        if await self.mishap("buurt"):
-            return "left"
-        await self.choose_buurt_and_age()
-        await self.think()
-        await self.press("Verder", expect="Stap 4 van 6")
-        self.outcome.choices = {}
-        for _screen in range(MAX_LEEFGEBIED_SCREENS):
-            await self.place_points()
-            if await self.mishap("stemmen"):
-                return "left"
-            await self.think()
-            await self.press("Verder")
-            if "Stap 5 van 6" in page.text():
-                break
-        else:
-            raise ProtocolError("still on step 4 after every leefgebied screen")
-        remark = self.rng.choice(["", "", "Meer licht in het park", "Meer bankjes bij de bushalte"])
-        if remark:  # typed on a phone: the Textarea sends its value as it grows (continuous_update)
-            box = self.one("TextareaModel")
-            for end in sorted({len(remark) * k // 4 for k in range(1, 5)}):
-                await page.set_value(box, remark[:end])
-                await asyncio.sleep(self.rng.uniform(0.3, 1.0))
-        self.outcome.remark = remark
-        await self.think()
-        await self.press("Verder", expect="Stap 6 van 6")
-        await self.think()
-        return await self.submit()
+        done_here: set[str] = set()  # screens already filled in on this page
+        for _action in range(MAX_ACTIONS):
+            screen = self.screen()
+            if screen == "welkom":
+                await self.think()
+                await self.press("Beginnen", leaving="welkom")
+            elif screen == "code":
+                if await self.mishap("code"):
+                    return "left"
+                code_box = self.one("TextModel", "Stemcode")
+                if code_box.state.get("value") != self.outcome.code:  # no code from the link: type it
+                    await page.set_value(code_box, self.outcome.code)
+                await self.think()
+                await self.press("Verder", leaving="code")
+            elif screen == "buurt":
+                if await self.mishap("buurt"):
+                    return "left"
+                if "buurt" not in done_here:
+                    await self.choose_buurt_and_age()
+                    done_here.add("buurt")
+                await self.think()
+                await self.press("Verder", leaving="buurt")
+            elif screen.startswith("stemmen"):
+                if screen not in done_here:
+                    await self.place_points()
+                    done_here.add(screen)
+                if await self.mishap("stemmen"):
+                    return "left"
+                await self.think()
+                await self.press("Verder", leaving=screen)
+            elif screen == "opmerking":
+                if "opmerking" not in done_here:
+                    await self.write_remark()
+                    done_here.add("opmerking")
+                await self.think()
+                await self.press("Verder", leaving="opmerking")
+            elif screen == "controle":
+                await self.think()
+                return await self.submit()
+            elif screen == "bedankt":
+                return "submitted"
+            else:
+                raise ProtocolError(f"unknown screen: {page.text()[:200]!r}")
+        raise ProtocolError(f"no 'Bedankt' after {MAX_ACTIONS} actions")
+
+    def screen(self) -> str:
+        """Which screen is shown: welkom, code, buurt, stemmen:<Onderwerp i>, opmerking, controle, bedankt."""
+        text = self.page.text()
+        if THANKS in text:
+            return "bedankt"
+        step = re.search(r"Stap (\d) van 6", text)
+        if step is None:
+            raise ProtocolError(f"no 'Stap n van 6' on screen: {text[:200]!r}")
+        name = SCREENS[int(step.group(1)) - 1]
+        if name == "stemmen":
+            part = re.search(r"Onderwerp (\d+) van (\d+)", text)
+            name += f":{part.group(1) if part else '?'}"
+        return name
 
     async def submit(self) -> str:
         page = self.page
+        self.read_review()  # what the resident confirms is what must be in the store
         start = time.monotonic()
         await page.send_comm(self.one("ButtonModel", "Stem versturen").comm_id,
                              {"method": "custom", "content": {"event": "click"}})
@@ -167,6 +199,22 @@ class Resident:
         await self.think()
         return "submitted"
 
+    def read_review(self) -> None:
+        """Read step 6 ("Kloppen uw keuzes?") like the resident does: acties, buurt, age, remark."""
+        summary = next((w.state.get("value", "") for w in self.page.shown() if "wb-summary" in w.classes), None)
+        if summary is None:
+            raise ProtocolError("no summary on step 6")
+        out = self.outcome
+        out.choices = {}
+        for titel, amount in re.findall(r"<li>(.*?): (\d+) stip", summary):
+            out.choices[self.titles[html.unescape(titel)]] = int(amount)
+        pairs = (re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", summary)  # "Buurt" → "Beersdal", either layout
+                 + re.findall(r"<strong>(.*?):</strong>\s*(.*?)</p>", summary))
+        facts = {html.unescape(k): html.unescape(v) for k, v in pairs}
+        out.buurt = self.buurten.get(facts.get("Buurt", ""))
+        out.age_group = self.age_by_label.get(facts.get("Leeftijd", ""))
+        out.remark = facts.get("Opmerking", "")
+
     # -- page, tab and network --------------------------------------------------------------
 
     async def open_page(self) -> VoilaPage:
@@ -183,7 +231,9 @@ class Resident:
         self.outcome.kernels.append(page.kernel_id)
         await page.connect()
         await page.sync_widgets()
-        self.one("ButtonModel", "Beginnen")
+        # ready: the first usable control is known ("Beginnen", or "Verder" on a resumed draft)
+        if not page.find("ButtonModel", css="wb-primary", enabled=True):
+            raise ProtocolError(f"no usable button after loading: {page.text()[:200]!r}")
         self.outcome.ready.append(time.monotonic() - start)
         self.outcome.ready_at.append(time.monotonic() - self.t0)
         return page
@@ -236,11 +286,22 @@ class Resident:
             raise ProtocolError(f"no {model} {description or ''!r} on screen: {self.page.text()[:200]!r}")
         return found[0]
 
-    async def press(self, description: str, expect: str | None = None) -> None:
+    async def press(self, description: str, leaving: str | None = None) -> None:
+        """Tap a button; with ``leaving``, wait until another screen shows (or an error message)."""
         page = self.page
         await page.click(self.one("ButtonModel", description))
-        if expect:
-            await page.wait_for(lambda: expect in page.text(), what=expect)
+        if leaving:
+            await page.wait_for(lambda: self._moved_from(leaving), what=f"a screen after {leaving}")
+            if self._moved_from(leaving) == "error":
+                raise ProtocolError(f"the app refused to go on from {leaving}: {self.page.text()[-200:]!r}")
+
+    def _moved_from(self, leaving: str):
+        try:
+            if self.screen() != leaving:
+                return "moved"
+        except ProtocolError:
+            return False
+        return "error" if 'role="alert"' in self.page.text() else False
 
     async def choose_buurt_and_age(self) -> None:
         """Pick a buurt and an age group from the lists (by label), or skip them (20 % each)."""
@@ -250,12 +311,20 @@ class Resident:
             labels = dropdown.state.get("_options_labels", [])
             i = self.rng.randrange(1, len(labels))  # 0 is "Zeg ik liever niet"
             await page.set_index(dropdown, i)
-            self.outcome.buurt = self.buurten[labels[i].replace("\xa0", " ")]
         if self.rng.random() < 0.8:
             dropdown = self.one("DropdownModel", "Leeftijd")
             i = self.rng.randrange(1, len(dropdown.state.get("_options_labels", [])))
             await page.set_index(dropdown, i)
-            self.outcome.age_group = self.age_groups[i - 1]
+
+    async def write_remark(self) -> None:
+        """Sometimes a remark, typed as on a phone: the Textarea sends its value as it grows."""
+        remark = self.rng.choice(["", "", "Meer licht in het park", "Meer bankjes bij de bushalte"])
+        box = self.one("TextareaModel")
+        if not remark or box.state.get("value"):
+            return
+        for end in sorted({len(remark) * k // 4 for k in range(1, 5)}):
+            await self.page.set_value(box, remark[:end])
+            await asyncio.sleep(self.rng.uniform(0.3, 1.0))
 
     async def place_points(self) -> None:
         """Tap "+" a few times, on random acties, while a "+" is enabled."""
@@ -267,9 +336,7 @@ class Resident:
                 break
             button = self.rng.choice(plus)
             titel = button.state["tooltip"].removeprefix("Eén stip erbij: ")
-            actie = self.titles[titel]
             await page.click(button)
-            self.outcome.choices[actie] = self.outcome.choices.get(actie, 0) + 1
             await asyncio.sleep(self.rng.uniform(0.2, 1.0))
 
     async def think(self) -> None:

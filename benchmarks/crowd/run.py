@@ -23,6 +23,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -172,7 +173,7 @@ async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, l
     watcher = asyncio.create_task(monitor.run(stop))
 
     residents = [Resident(i, base_url, codes[i], plans[i], titles=titles, buurten=buurten,
-                          age_groups=list(AGE_GROUPS), think=args.think, rng=random.Random(args.seed * 100003 + i),
+                          age_groups={label: key for key, label in AGE_GROUPS.items()}, think=args.think, rng=random.Random(args.seed * 100003 + i),
                           t0=t0, timeout=args.timeout) for i in range(args.residents)]
 
     async def one(resident: Resident):
@@ -232,10 +233,10 @@ def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: st
     baseline = samples[0].kernels if samples else 0
     freed_after = None
     for s in samples:
-        if s.t >= crowd_done and s.kernels <= baseline:
-            freed_after = round(s.t - crowd_done, 1)
+        if s.t >= crowd_done - 0.1 and s.kernels <= baseline:
+            freed_after = max(0.0, round(s.t - crowd_done, 1))
             break
-    watched_after = round(samples[-1].t - crowd_done, 1) if samples else 0.0
+    watched_after = max(0.0, round(samples[-1].t - crowd_done, 1)) if samples else 0.0
     finished = {k: sum(o.finished == k for o in outcomes) for k in ("submitted", "left", "failed", "stopped")}
     tracebacks = server_log.count("Traceback (most recent call last)")
     summary = {
@@ -350,6 +351,8 @@ def _f(value, digits=2) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # stopped from outside (timeout, kill): still stop our own Voilà and its kernels
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from werkboek.catalogue import catalogue as load_catalogue
     from werkboek.store import Store
 

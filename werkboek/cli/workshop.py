@@ -20,6 +20,26 @@ import time
 from pathlib import Path
 
 
+CULL_IDLE_SECONDS = 180  # = werkboek.resident_server.CULL_IDLE_SECONDS (not imported: keeps `werkboek --help` fast)
+CULL_CONNECTED_SECONDS = 1200
+# What one more resident kernel costs: its USS with the map open (~68 MB, benchmarks/bench_ballot.py),
+# rounded up. RSS (~90 MB) would count the shared library pages again for every kernel.
+KERNEL_MB = 70
+MAX_KERNELS_CAP = 400
+
+
+def default_max_kernels(available_bytes: int | None = None) -> int:
+    """How many resident kernels fit: 60 % of the memory free now, at ~70 MB each (10 … 400).
+
+    The rest stays for the facilitators' console, the database and the operating system.
+    """
+    if available_bytes is None:
+        import psutil
+
+        available_bytes = psutil.virtual_memory().available
+    return max(10, min(MAX_KERNELS_CAP, int(available_bytes * 0.6 / (KERNEL_MB * 2**20))))
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser("workshop", help="de workshop starten: stemmen voor bewoners en de console voor begeleiders")
     p.add_argument("--port", type=int, default=8866, help="poort voor bewoners (standaard 8866)")
@@ -29,8 +49,14 @@ def add_parser(sub) -> None:
                    help="adres van de console (standaard alleen deze laptop; anders met token)")
     p.add_argument("--token", help="token voor de console als die op het netwerk staat (standaard: willekeurig)")
     p.add_argument("--pool-size", type=int, default=4, help="aantal voorverwarmde kernels voor bewoners")
-    p.add_argument("--cull-idle", type=int, default=900,
-                   help="seconden waarna de kernel van een vertrokken bewoner stopt (standaard 900)")
+    p.add_argument("--cull-idle", type=int, default=CULL_IDLE_SECONDS,
+                   help=f"seconden waarna de kernel van een vertrokken bewoner stopt (standaard {CULL_IDLE_SECONDS})")
+    p.add_argument("--cull-connected", type=int, default=CULL_CONNECTED_SECONDS,
+                   help="seconden zonder klik waarna ook een open pagina haar kernel verliest; de tussenstand "
+                        f"blijft bewaard (standaard {CULL_CONNECTED_SECONDS}; 0: nooit)")
+    p.add_argument("--max-kernels", type=int, default=None,
+                   help="hoogstens zoveel bewoners tegelijk; daarna ziet men 'Even geduld' "
+                        "(standaard: wat in het vrije geheugen past, 0: geen grens)")
     p.add_argument("--database-url", help="SQLAlchemy-URL (standaard: WERKBOEK_DATABASE_URL of SQLite in var/)")
     p.add_argument("--demo", action="store_true", help="een demo-bijeenkomst met stemmen aanmaken")
     p.add_argument("--no-qr", action="store_true", help="geen QR-code in de terminal tekenen")
@@ -60,8 +86,10 @@ def run(args) -> int:
     residents_url = resident_url(public_host, args.port)
     common = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), "WERKBOEK_RESIDENT_URL": residents_url}
 
+    max_kernels = default_max_kernels() if args.max_kernels is None else args.max_kernels
     argv, env = resident_server_command(args.port, args.ip, args.pool_size, jupyter_dir=home / "jupyter",
-                                        database_url=url, home=home, cull_idle_seconds=args.cull_idle)
+                                        database_url=url, home=home, cull_idle_seconds=args.cull_idle,
+                                        cull_connected_seconds=args.cull_connected, max_kernels=max_kernels)
     env.update(common)
     resident = _spawn(argv, env, logs / "bewoners.log")
     c_argv, c_env, console = console_server_command(args.console_port, args.console_ip, args.token,

@@ -18,3 +18,23 @@
   }
   new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 })();
+
+// A phone that slept for minutes: its page's kernel has been culled (werkboek.resident_server:
+// 3 minutes without a websocket), so the widgets no longer answer. Reload on waking: the new
+// kernel finds the draft in the store and continues on the same screen with the same choices.
+// Not on the thank-you screen (nothing to continue there).
+(function () {
+  var hiddenSince = null;
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') {
+      hiddenSince = Date.now();
+      return;
+    }
+    var limit = window.WERKBOEK_RELOAD_AFTER_HIDDEN_MS || 120000;
+    var asleep = hiddenSince === null ? 0 : Date.now() - hiddenSince;
+    hiddenSince = null;
+    if (asleep >= limit && !document.querySelector('.wb-thanks')) {
+      window.location.reload();
+    }
+  });
+})();
