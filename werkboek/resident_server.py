@@ -59,7 +59,7 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
                             cull_idle_seconds: int = CULL_IDLE_SECONDS, notebook: Path | str = NOTEBOOK,
                             cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
                             cull_connected_seconds: int = CULL_CONNECTED_SECONDS,
-                            max_kernels: int = 0,
+                            max_kernels: int = 0, pool_fill_delay: float = 5.0,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
@@ -114,6 +114,20 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         "--MappingKernelManager.cull_busy=False",
         f"--CappedKernelManager.cull_connected_idle_timeout={max(0, int(cull_connected_seconds))}",
         f"--CappedKernelManager.max_kernels={max(0, int(max_kernels))}",
+        # A busy port is an error, not a silent move to another port the QR code does not show.
+        "--Voila.port_retries=0",
+        # Voilà's page asks the server to shut its kernel down when the tab closes, but sends
+        # no XSRF token, so jupyter_server refused it (403) and every closed tab kept a 70 MB
+        # kernel until culled (found by the crowd generator). The residents' server has no
+        # login and no cookies to protect; the POST needs the kernel's random id anyway.
+        "--Voila.tornado_settings=disable_check_xsrf=True",
+        # Kernels talk to the server over Unix sockets instead of TCP ports: many kernels
+        # starting at once (or two servers side by side) raced for the same port
+        # ("ZMQError: Address already in use"), and local sockets need no open ports.
+        "--KernelManager.transport=ipc",
+        # After a preheated kernel is taken, start its replacement only this much later, so a
+        # burst of arrivals is not slowed down by refills competing for the CPU.
+        f"--VoilaKernelManager.fill_delay={max(0.0, float(pool_fill_delay))}",
     ]
     # Only the frontend extensions the ballot needs: every other installed labextension
     # (plots, …) would be downloaded and started by each resident's phone.
@@ -207,8 +221,17 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
 
 
 def stop(server: ResidentServer, grace: float = 10.0) -> None:
-    """Stop Voilà (it shuts its kernels down); kill its process group if it does not go in time."""
+    """Stop Voilà (it shuts its kernels down); kill what is left if it does not go in time.
+
+    Kernels run in sessions of their own, so they are collected before Voilà is asked to
+    stop: a Voilà that hangs under load must not leave hundreds of kernels behind.
+    """
+    import psutil
+
     process = server.process
+    kernels: list = []
+    with contextlib.suppress(psutil.Error):
+        kernels = psutil.Process(process.pid).children(recursive=True)
     if process.poll() is None:
         process.terminate()
         try:
@@ -219,3 +242,8 @@ def stop(server: ResidentServer, grace: float = 10.0) -> None:
         os.killpg(process.pid, 15)  # leftover kernels of this server only (its own session)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(2)
+    if process.poll() is None:
+        process.kill()
+    for kernel in kernels:
+        with contextlib.suppress(psutil.Error):
+            kernel.kill()

@@ -64,10 +64,11 @@ ballots = Table(
     # set when a later submission with the same code replaced this one; kept for audit
     Column("superseded_at", DateTime(timezone=True)),
     Index("ix_ballots_workshop_current", "workshop_id", "superseded_at"),
-    Index(
-        "uq_ballots_current_code", "code", unique=True,
-        sqlite_where=text("superseded_at IS NULL"), postgresql_where=text("superseded_at IS NULL"),
-    ),
+    # One current ballot per code: a *partial* unique index (WHERE superseded_at IS NULL),
+    # created by migration 0001 for SQLite and PostgreSQL alike. It is declared here without
+    # its dialect-specific WHERE so that resident kernels do not import the PostgreSQL
+    # dialect just for a DDL option they never use (2 MB per kernel).
+    Index("uq_ballots_current_code", "code"),
 )
 
 ballot_choices = Table(
