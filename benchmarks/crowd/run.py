@@ -54,6 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--database-url", help="the store the server uses (default: a fresh SQLite file)")
     p.add_argument("--server-pid", type=int, help="pid of the running server (default: who listens on the port)")
     p.add_argument("--pool", type=int, default=8, help="preheated kernels when starting a server (default 8)")
+    p.add_argument("--fill-delay", type=float, default=5.0,
+                   help="seconds before a used preheated kernel is replaced (own server; default 5)")
     p.add_argument("--cull-idle", type=int, default=1800, help="cull idle kernels after s (own server; default 1800)")
     p.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                    help="extra Voilà argument for the own server (repeatable), e.g. "
@@ -118,7 +120,8 @@ def own_server(args, database_url: str, home: Path):
 
     port = free_port()
     argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
-                                        database_url=database_url, home=home, cull_idle_seconds=args.cull_idle)
+                                        database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
+                                        pool_fill_delay=args.fill_delay)
     argv += args.server_arg
     log_path = home / "voila.log"
     with open(log_path, "wb") as log:
