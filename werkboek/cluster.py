@@ -38,14 +38,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from .config import PROJECT_ROOT
+from .readiness import wait_for_http
 from .resident_server import (TEMPLATE_NAME, ResidentServer, free_port, resident_server_command, stop,
                               wait_until_ready)
 
@@ -242,20 +241,10 @@ def start_nginx(config: str, workdir: Path | str) -> subprocess.Popen:
 
 def wait_for_nginx(process: subprocess.Popen, url: str, workdir: Path, timeout: float = 30.0) -> None:
     """Poll a static file of our template through nginx until it answers 200."""
-    probe = url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = (workdir / "error.log").read_text(errors="replace") if (workdir / "error.log").exists() else ""
-            raise RuntimeError(f"nginx stopped (exit {process.returncode}):\n{log[-3000:]}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"nginx did not answer on {url} within {timeout:.0f} s")
+    error_log = workdir / "error.log"
+    wait_for_http(url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css", process, timeout=timeout,
+                  what=f"nginx on {url}",
+                  log=lambda: error_log.read_text(errors="replace") if error_log.exists() else "")
 
 
 def stop_nginx(process: subprocess.Popen, grace: float = 5.0) -> None:

@@ -11,13 +11,11 @@ import os
 import secrets
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from .readiness import wait_for_http
 
 NOTEBOOKS = ("facilitator.ipynb", "dashboard.ipynb")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -82,18 +80,4 @@ def console_server_command(port: int, ip: str = "127.0.0.1", token: str | None =
 
 def wait_until_listening(url: str, process, timeout: float = 60.0) -> None:
     """Poll ``url`` (a page that starts no kernel) until the server answers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the console server stopped (exit {process.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status < 500:
-                    return
-        except urllib.error.HTTPError as exc:
-            if exc.code < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"the console server did not answer within {timeout:.0f} s")
+    wait_for_http(url, process, timeout=timeout, what="the console server", ok_below=500)

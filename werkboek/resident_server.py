@@ -24,11 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from .readiness import wait_for_http
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
@@ -171,19 +171,8 @@ class ResidentServer:
 
 def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
     """Poll a static file of our template until the server answers (does not start a kernel)."""
-    probe = server.url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the resident server stopped (exit {server.process.returncode}):\n{server.log()[-3000:]}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"the resident server did not answer within {timeout:.0f} s:\n{server.log()[-3000:]}")
+    wait_for_http(server.url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css", server.process,
+                  timeout=timeout, what="the resident server", log=server.log)
 
 
 @contextlib.contextmanager
