@@ -48,7 +48,10 @@ def add_parser(sub) -> None:
     p.add_argument("--console-ip", default="127.0.0.1",
                    help="adres van de console (standaard alleen deze laptop; anders met token)")
     p.add_argument("--token", help="token voor de console als die op het netwerk staat (standaard: willekeurig)")
-    p.add_argument("--pool-size", type=int, default=4, help="aantal voorverwarmde kernels voor bewoners")
+    p.add_argument("--pool-size", type=int, default=4,
+                   help="aantal voorverwarmde kernels voor bewoners (voor een grote zaal: zoveel als er tegelijk binnenkomen)")
+    p.add_argument("--pool-fill-delay", type=float, default=5.0,
+                   help="seconden voordat een gebruikte voorverwarmde kernel wordt vervangen (grote zaal: 600)")
     p.add_argument("--cull-idle", type=int, default=CULL_IDLE_SECONDS,
                    help=f"seconden waarna de kernel van een vertrokken bewoner stopt (standaard {CULL_IDLE_SECONDS})")
     p.add_argument("--cull-connected", type=int, default=CULL_CONNECTED_SECONDS,
@@ -89,7 +92,8 @@ def run(args) -> int:
     max_kernels = default_max_kernels() if args.max_kernels is None else args.max_kernels
     argv, env = resident_server_command(args.port, args.ip, args.pool_size, jupyter_dir=home / "jupyter",
                                         database_url=url, home=home, cull_idle_seconds=args.cull_idle,
-                                        cull_connected_seconds=args.cull_connected, max_kernels=max_kernels)
+                                        cull_connected_seconds=args.cull_connected, max_kernels=max_kernels,
+                                        pool_fill_delay=args.pool_fill_delay)
     env.update(common)
     resident = _spawn(argv, env, logs / "bewoners.log")
     c_argv, c_env, console = console_server_command(args.console_port, args.console_ip, args.token,
