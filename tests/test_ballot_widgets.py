@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from resident_flow import go_to
 from werkboek_widgets.ballot_app import BallotApp
 
 
@@ -15,15 +16,6 @@ def make_app(store, catalogue, query=""):
     app = BallotApp(store, catalogue)
     app.apply_query(query)
     return app
-
-
-def go_to(app, step):
-    for _ in range(20):
-        if app.flow.current.step == step:
-            return
-        app.next_button.click()
-        assert "wb-error" not in app.message.value, app.message.value
-    raise AssertionError(f"never reached {step}")
 
 
 def text_of(app) -> str:

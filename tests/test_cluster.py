@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import need
+from resident_flow import vote_in_browser
 from werkboek.cluster import (COOKIE, SERVER_HEADER, find_nginx, nginx_config, running_cluster, server_name,
                               start_nginx, stop_nginx)
 from werkboek.resident_server import free_port
@@ -249,7 +250,7 @@ def test_two_residents_on_different_servers_both_vote_into_postgres(cluster, cat
             page = pages[name]
             page.bring_to_front()  # a background tab may not lay out its widgets
             try:
-                _vote(page, points)
+                vote_in_browser(page, points)
             except Exception:
                 screenshot(page, f"cluster-vote-{name}-failed")
                 print(running.access_log()[-4000:], running.server(name).log()[-3000:])
@@ -271,26 +272,6 @@ def test_two_residents_on_different_servers_both_vote_into_postgres(cluster, cat
     # every request carrying a cookie was answered by the server it names
     lines = re.findall(r"cookie=(s\d) server=(s\d)", running.access_log())
     assert lines and all(cookie == server for cookie, server in lines), lines[:20]
-
-
-def _vote(page, points: dict[int, int]) -> None:
-    """The minimal resident flow (as tests/test_workshop_e2e.py): code from the link, stippen, send."""
-    page.get_by_role("button", name="Beginnen").click(timeout=TIMEOUT)
-    page.get_by_text("Stap 2 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 3 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 4 van 6").wait_for()
-    for n in range(2):
-        page.get_by_text(f"Onderwerp {n + 1} van 2").wait_for()
-        for _ in range(points.get(n, 0)):
-            page.get_by_role("button", name="+").first.click()
-        page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 5 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 6 van 6").wait_for()
-    page.get_by_role("button", name="Stem versturen").click()
-    page.get_by_text("Bedankt, uw stem is ontvangen").wait_for()
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from werkboek.ballot import MAX_PINS, MAX_REMARK
 from werkboek.workshop import Workshop
+from resident_flow import go_to
 from werkboek_widgets.ballot_app import BallotApp
 from werkboek_widgets.draft import BallotDraft
 from werkboek_widgets.draft_payload import restore, to_payload
@@ -141,15 +142,6 @@ def test_a_failing_write_does_not_stop_the_ballot():
 
 
 # -- the ballot app with a real store -----------------------------------------------------
-
-def go_to(app, step):
-    for _ in range(20):
-        if app.flow.current.step == step:
-            return
-        app.next_button.click()
-        assert "wb-error" not in app.message.value, app.message.value
-    raise AssertionError(f"never reached {step}")
-
 
 def fresh_app(store, catalogue, query=""):
     app = BallotApp(store, catalogue)

@@ -23,6 +23,7 @@ import pytest
 
 from browser import axe_violations, chromium_available, chromium_browser, format_violations, phone_page, screenshot
 from conftest import ROOT, need
+from resident_flow import vote_in_browser
 from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
@@ -76,30 +77,10 @@ def _tab(page, name: str) -> None:
 
 
 def _vote(browser, url: str, code: str, points: dict[int, int], remark: str = "") -> None:
-    """One resident on a phone: open the link with the code and go through the steps.
-
-    ``points``: per ballot page (0 = first leefgebied), how often to press the first "+".
-    """
+    """One resident on a phone: open the link with the code and go through the steps."""
     page = phone_page(browser)
     page.goto(f"{url}?code={code}")
-    page.get_by_role("button", name="Beginnen").click(timeout=TIMEOUT)
-    page.get_by_text("Stap 2 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()  # the code came with the link
-    page.get_by_text("Stap 3 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()  # no buurt or age given
-    page.get_by_text("Stap 4 van 6").wait_for()
-    for n in range(2):
-        page.get_by_text(f"Onderwerp {n + 1} van 2").wait_for()
-        for _ in range(points.get(n, 0)):
-            page.get_by_role("button", name="+").first.click()
-        page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 5 van 6").wait_for()
-    if remark:
-        page.get_by_label("Uw opmerking").fill(remark)
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 6 van 6").wait_for()
-    page.get_by_role("button", name="Stem versturen").click()
-    page.get_by_text("Bedankt, uw stem is ontvangen").wait_for()
+    vote_in_browser(page, points, remark)
     page.context.close()
 
 
