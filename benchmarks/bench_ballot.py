@@ -11,7 +11,8 @@ resident server (standalone Voilà, our template), and measures:
 * the resident kernel's memory (RSS and USS) once the ballot has rendered, and after the map opened.
 
 Targets (issue 3): ≤ 1.0 s median with preheating on a 2-core machine; ≤ 80 MB per kernel.
-Issue 6 aims at ≤ 65 MB RSS per rendered resident kernel.
+Issue 6 aims at ≤ 65 MB RSS per rendered resident kernel; the kernels reach the database
+through the stembus (:mod:`werkboek.stembus`), so they never load SQLAlchemy.
 
 ``--memory``: where a resident kernel's memory goes. Starts a bare ipykernel (as Voilà does)
 and imports what the ballot needs, step by step, printing RSS/USS after each step.
@@ -46,9 +47,7 @@ TARGET_MB_ISSUE6 = 65
 MEMORY_STEPS = (
     ("ipywidgets", "import ipywidgets"),
     ("yaml (catalogue's leefgebieden.yaml)", "import yaml"),
-    ("sqlalchemy core + sqlite dialect", "import sqlalchemy, sqlalchemy.dialects.sqlite"),
-    ("sqlalchemy postgresql dialect (schema's postgresql_where)", "import sqlalchemy.dialects.postgresql"),
-    ("werkboek.store", "from werkboek.store import Store"),
+    ("the stembus client (http.client; no SQLAlchemy)", "from werkboek.stembus.client import StembusClient"),
     ("catalogue loaded", "from werkboek.catalogue import catalogue; cat = catalogue()"),
     ("the ballot app rendered", "from werkboek_widgets.ballot_app import BallotApp\n"
                                 "app = BallotApp.from_environment(); app.apply_query('')"),
@@ -58,12 +57,16 @@ MEMORY_STEPS = (
 
 
 def memory_breakdown(database_url: str) -> None:
-    """RSS/USS of a real ipykernel after each of :data:`MEMORY_STEPS`."""
+    """RSS/USS of a real ipykernel after each of :data:`MEMORY_STEPS` (with a stembus, as in a workshop)."""
     import os
 
     from jupyter_client.manager import start_new_kernel
 
-    env = {**os.environ, "WERKBOEK_DATABASE_URL": database_url}
+    from werkboek.stembus import ENV_SOCKET
+    from werkboek.stembus.process import start_stembus, stop_stembus
+
+    bus = start_stembus(database_url)
+    env = {**os.environ, "WERKBOEK_DATABASE_URL": database_url, ENV_SOCKET: bus.socket_path}
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"), env=env)
     try:
         process = psutil.Process(km.provisioner.process.pid)
@@ -79,6 +82,7 @@ def memory_breakdown(database_url: str) -> None:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        stop_stembus(bus)
 
 
 def kernels_of(server_pid: int) -> list[psutil.Process]:

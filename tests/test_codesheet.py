@@ -13,7 +13,7 @@ import segno
 from browser_print import launch, pdf_page_count, render
 from werkboek import codesheet, network
 from werkboek.codesheet import code_sheet_html, code_url, qr_svg, terminal_qr
-from werkboek.store.store import Code
+from werkboek.store.records import Code
 from werkboek.workshop import Workshop
 
 BASE = "http://192.168.1.20:8866/"

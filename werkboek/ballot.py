@@ -104,7 +104,7 @@ def validate_ballot(sub: BallotSubmission, workshop, code_kind: str, catalogue) 
     if buurt is not None and (not isinstance(buurt, str) or buurt not in catalogue.heerlen_noord):
         raise BallotRejected("unknown_buurt", "Deze buurt hoort niet bij Heerlen-Noord.")
     age = sub.age_group or None
-    if age is not None and age not in AGE_GROUPS:
+    if age is not None and (not isinstance(age, str) or age not in AGE_GROUPS):
         raise BallotRejected("unknown_age_group", "Deze leeftijdsgroep bestaat niet.")
     remark = clean_text(sub.remark, MAX_REMARK, "Uw opmerking")
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .methods import make_method
-from .store.store import StoredBallot
+from .store.records import StoredBallot
 
 Weight = Callable[[StoredBallot], float]
 

@@ -57,11 +57,25 @@ class BallotApp:
 
     @classmethod
     def from_environment(cls, **kwargs) -> "BallotApp":
-        from werkboek.catalogue import catalogue
-        from werkboek.store import Store
+        """The store from the environment: the stembus when the resident server runs one, else the database.
 
-        # the resident server brings the schema up to date before it starts: no Alembic here
-        return cls(Store(upgrade=False), catalogue(), **kwargs)
+        Under ``werkboek workshop`` (``WERKBOEK_STEMBUS`` set) the kernel never imports
+        SQLAlchemy; opened elsewhere (JupyterLab, a test) the notebook uses the store itself.
+        """
+        import os
+
+        from werkboek.catalogue import catalogue
+        from werkboek.stembus import ENV_SOCKET
+
+        if os.environ.get(ENV_SOCKET):
+            from werkboek.stembus.client import StembusClient
+
+            store = StembusClient(os.environ[ENV_SOCKET])
+        else:
+            from werkboek.store import Store
+
+            store = Store(upgrade=False)  # the schema is brought up to date by whoever starts the server
+        return cls(store, catalogue(), **kwargs)
 
     # -- the link -------------------------------------------------------------------------
 
@@ -178,7 +192,7 @@ class BallotApp:
 
         if code.kind == "group":
             notes.append(t("code_group", self.lang))
-        if self.store.ballots(workshop.id, code=code.code):
+        if self.store.has_ballot(code.code):
             notes.append(t("code_used", self.lang))
         self.notice = " ".join(notes) or t("code_ok", self.lang)
 

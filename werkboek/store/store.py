@@ -16,7 +16,6 @@ Guarantees:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,41 +26,8 @@ from ..errors import BallotRejected, WorkshopStateError
 from ..workshop import STATUSES, Workshop, check_workshop_fields
 from . import migrate
 from .engine import make_engine
+from .records import Code, Receipt, StoredBallot
 from .schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
-
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    workshop_id: int
-    kind: str  # "individual" | "group"
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What the resident is told after a successful submission."""
-
-    ballot_id: int
-    code: str
-    replaced: bool
-    submitted_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class StoredBallot:
-    id: int
-    workshop_id: int
-    code: str
-    code_kind: str
-    group_size: int
-    buurt: str | None
-    age_group: str | None
-    remark: str
-    submitted_at: dt.datetime
-    superseded_at: dt.datetime | None
-    choices: dict[str, int]
-    pins: tuple[Pin, ...]
 
 
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
@@ -377,6 +343,16 @@ class Store:
             )
             for r in rows
         ]
+
+    def has_ballot(self, code: str) -> bool:
+        """Whether a ballot was already sent with this code (a resident may replace it while open)."""
+        value = codegen.normalise(code)
+        if value is None:
+            return False
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(ballots.c.id).where(and_(ballots.c.code == value, ballots.c.superseded_at.is_(None)))
+            ).first() is not None
 
     def ballots_fingerprint(self, workshop_ids) -> tuple[int, int]:
         """(current ballots, highest ballot id): changes whenever a ballot arrives or is replaced.

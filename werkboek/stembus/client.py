@@ -1,0 +1,119 @@
+"""What a resident kernel uses instead of a Store: the same methods, sent to the stembus.
+
+Imports only the standard library and plain records (no SQLAlchemy), so a kernel stays small.
+
+Failures the resident can do something about come back as :class:`BallotRejected`
+(the stembus's own refusal, e.g. "Deze code kennen we niet"). When the stembus cannot be
+reached, :class:`StembusUnavailable` (a ``BallotRejected`` with reason ``"unavailable"``)
+asks the resident to try again in a moment. A request that never reached the stembus
+(no socket, connection refused: it is restarting) is retried for a few seconds; a
+submission that may have been sent is never sent twice by us, because re-sending a ballot
+would replace it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+
+from ..ballot import BallotSubmission
+from ..errors import BallotRejected
+from . import protocol
+
+CONNECT_RETRY_SECONDS = 5.0
+
+
+class StembusUnavailable(BallotRejected):
+    def __init__(self, detail: str = ""):
+        super().__init__("unavailable", "Uw stem kon nu niet verstuurd worden. Wacht een minuut en probeer het "
+                                        "dan nog eens. Lukt het niet? Vraag de begeleider om hulp.")
+        self.detail = detail
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float):
+        super().__init__("stembus", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class StembusClient:
+    """Stands in for :class:`werkboek.store.Store` in a resident kernel (the methods the ballot uses)."""
+
+    def __init__(self, socket_path: str, *, timeout: float = 35.0):
+        self.socket_path = socket_path
+        self.timeout = timeout  # > the store's 30 s busy timeout: a slow commit is waited for, not abandoned
+
+    # -- the operations -------------------------------------------------------------------
+
+    def check_code(self, typed: str):
+        answer = self._call("check_code", {"code": typed})
+        return protocol.code_from_json(answer["code"]), protocol.workshop_from_json(answer["workshop"])
+
+    def load_draft(self, code: str) -> dict | None:
+        return self._call("load_draft", {"code": code}, timeout=10.0)["payload"]
+
+    def save_draft(self, code: str, payload: dict) -> None:
+        self._call("save_draft", {"code": code, "payload": payload}, timeout=10.0)
+
+    def has_ballot(self, code: str) -> bool:
+        return bool(self._call("has_ballot", {"code": code}, timeout=10.0)["has_ballot"])
+
+    def submit(self, submission: BallotSubmission):
+        answer = self._call("submit", {"submission": protocol.submission_to_json(submission)})
+        return protocol.receipt_from_json(answer["receipt"])
+
+    def health(self, timeout: float = 2.0) -> dict:
+        return self._request("GET", "/health", None, timeout)
+
+    # -- transport ------------------------------------------------------------------------
+
+    def _call(self, operation: str, body: dict, timeout: float | None = None) -> dict:
+        return self._request("POST", "/" + operation, body, timeout or self.timeout)
+
+    def _request(self, method: str, path: str, body: dict | None, timeout: float) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        deadline = time.monotonic() + CONNECT_RETRY_SECONDS
+        delay = 0.05
+        while True:
+            conn = _UnixConnection(self.socket_path, timeout)
+            try:
+                conn.connect()
+            except OSError as exc:  # not sent: safe to try again while the stembus (re)starts
+                conn.close()
+                if time.monotonic() + delay > deadline:
+                    raise StembusUnavailable(f"cannot connect to {self.socket_path}: {exc}") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                continue
+            try:
+                headers = {"Content-Type": "application/json"} if data is not None else {}
+                conn.request(method, path, body=data, headers=headers)
+                response = conn.getresponse()
+                status, raw = response.status, response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                raise StembusUnavailable(f"{path}: {exc!r}") from None
+            finally:
+                conn.close()
+            break
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            raise StembusUnavailable(f"{path}: answer is not JSON (HTTP {status})") from None
+        if status == 200:
+            return answer
+        if status == 422 and isinstance(answer.get("rejected"), dict):
+            rejected = answer["rejected"]
+            raise BallotRejected(str(rejected.get("reason", "rejected")), str(rejected.get("message", "")))
+        raise StembusUnavailable(f"{path}: HTTP {status} {answer.get('error', '')}")

@@ -1,0 +1,82 @@
+"""The stembus protocol: ``POST /<operation>`` with a JSON object, answered with a JSON object.
+
+=================  ==============================  =========================================
+operation          request                         answer
+=================  ==============================  =========================================
+``check_code``     ``{"code"}``                    ``{"code": Code, "workshop": Workshop}``
+``load_draft``     ``{"code"}``                    ``{"payload": dict | null}``
+``save_draft``     ``{"code", "payload"}``         ``{}``
+``has_ballot``     ``{"code"}``                    ``{"has_ballot": bool}``
+``submit``         ``{"submission"}``              ``{"receipt": Receipt}``
+``GET /health``                                    ``{"ok": true, "database": "sqlite"}``
+=================  ==============================  =========================================
+
+A refusal meant for the resident (:class:`werkboek.errors.BallotRejected`) comes back as
+HTTP 422 with ``{"rejected": {"reason", "message"}}``; a malformed request as 400; an
+unexpected failure as 500 (logged by the stembus, never shown to a resident as is).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ..ballot import BallotSubmission, Pin
+from ..store.records import Code, Receipt
+from ..workshop import Workshop
+
+OPERATIONS = ("check_code", "load_draft", "save_draft", "has_ballot", "submit")
+MAX_REQUEST_BYTES = 64_000  # a full ballot with ten pins is ~3 kB; a draft at most 16 kB
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def workshop_to_json(w: Workshop) -> dict:
+    return {"id": w.id, "title": w.title, "date": _iso(w.date), "location": w.location, "status": w.status,
+            "method": w.method, "method_params": dict(w.method_params), "acties": list(w.acties), "kind": w.kind,
+            "basemap": w.basemap, "created_at": _iso(w.created_at)}
+
+
+def workshop_from_json(d: dict) -> Workshop:
+    return Workshop(
+        id=d["id"], title=d["title"], date=dt.date.fromisoformat(d["date"]) if d.get("date") else None,
+        location=d["location"], status=d["status"], method=d["method"], method_params=dict(d["method_params"]),
+        acties=tuple(d["acties"]), kind=d["kind"], basemap=bool(d["basemap"]),
+        created_at=dt.datetime.fromisoformat(d["created_at"]) if d.get("created_at") else None,
+    )
+
+
+def code_to_json(c: Code) -> dict:
+    return dataclasses.asdict(c)
+
+
+def code_from_json(d: dict) -> Code:
+    return Code(d["code"], d["workshop_id"], d["kind"], d.get("label", ""))
+
+
+def receipt_to_json(r: Receipt) -> dict:
+    return {"ballot_id": r.ballot_id, "code": r.code, "replaced": r.replaced, "submitted_at": _iso(r.submitted_at)}
+
+
+def receipt_from_json(d: dict) -> Receipt:
+    return Receipt(d["ballot_id"], d["code"], bool(d["replaced"]), dt.datetime.fromisoformat(d["submitted_at"]))
+
+
+def submission_to_json(s: BallotSubmission) -> dict:
+    return {
+        "code": s.code, "choices": s.choices, "buurt": s.buurt, "age_group": s.age_group, "remark": s.remark,
+        "pins": [dataclasses.asdict(p) if isinstance(p, Pin) else p for p in s.pins],
+        "group_size": s.group_size,
+    }
+
+
+def submission_from_json(d) -> BallotSubmission:
+    """An untrusted submission: only its shape is fixed here, every value is checked by the store."""
+    if not isinstance(d, dict):
+        raise ValueError("submission must be an object")
+    return BallotSubmission(
+        code=d.get("code"), choices=d.get("choices", {}), buurt=d.get("buurt"), age_group=d.get("age_group"),
+        remark=d.get("remark", ""), pins=d.get("pins", []), group_size=d.get("group_size"),
+    )

@@ -1,0 +1,174 @@
+"""The stembus process: a small HTTP server on a Unix socket in front of one Store.
+
+Run by :mod:`.process` (``python -m werkboek.stembus --socket PATH``), with the database
+from ``WERKBOEK_DATABASE_URL``. One thread per request (the standard library's
+``ThreadingMixIn``): requests are tiny and a resident kernel sends one at a time, so a
+full room means at most a few hundred short-lived threads, and the store's connection
+pool and ``BEGIN IMMEDIATE`` serialise what must be serialised.
+
+Why the standard library's ``http.server`` and not tornado or an ASGI framework: the
+protocol is five JSON operations on a local socket, the server needs no event loop of its
+own, and the kernels' side (``http.client``) is in the standard library too
+(``benchmarks/bench_stembus.py`` measures the round trip).
+
+On SIGTERM it stops accepting, lets requests in flight finish (a ballot being committed
+is answered), then exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socketserver
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler
+
+from ..errors import BallotRejected
+from . import protocol
+
+log = logging.getLogger("werkboek.stembus")
+
+
+class StembusHandler(BaseHTTPRequestHandler):
+    server: "StembusServer"
+    protocol_version = "HTTP/1.0"  # one request per connection: nothing to keep alive or time out
+    server_version = "werkboek-stembus"
+
+    def address_string(self) -> str:  # a Unix socket has no client address
+        return "kernel"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        log.debug(format, *args)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path != "/health":
+            self._answer(404, {"error": "unknown path"})
+            return
+        self._answer(200, {"ok": True, "database": self.server.store.engine.dialect.name,
+                           "requests": self.server.requests})
+
+    def do_POST(self) -> None:  # noqa: N802
+        operation = self.path.strip("/")
+        if operation not in protocol.OPERATIONS:
+            self._answer(404, {"error": f"unknown operation {operation!r}"})
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self._answer(411, {"error": "Content-Length required"})
+            return
+        if not 0 <= length <= protocol.MAX_REQUEST_BYTES:
+            self._answer(413, {"error": "request too large"})
+            return
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the request must be a JSON object")
+        except ValueError as exc:
+            self._answer(400, {"error": f"malformed request: {exc}"})
+            return
+        self.server.count()
+        try:
+            result = getattr(self, "op_" + operation)(body)
+        except BallotRejected as exc:
+            self._answer(422, {"rejected": {"reason": exc.reason, "message": str(exc)}})
+        except (KeyError, TypeError, ValueError) as exc:
+            self._answer(400, {"error": f"malformed request: {exc!r}"})
+        except Exception:  # noqa: BLE001 - logged here, answered as a plain failure
+            log.exception("stembus: %s failed", operation)
+            self._answer(500, {"error": "internal error"})
+        else:
+            self._answer(200, result)
+
+    def _answer(self, status: int, body: dict) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    # -- the operations -------------------------------------------------------------------
+
+    def op_check_code(self, body: dict) -> dict:
+        code, workshop = self.server.store.check_code(_text(body, "code"))
+        return {"code": protocol.code_to_json(code), "workshop": protocol.workshop_to_json(workshop)}
+
+    def op_load_draft(self, body: dict) -> dict:
+        return {"payload": self.server.store.load_draft(_text(body, "code"))}
+
+    def op_save_draft(self, body: dict) -> dict:
+        self.server.store.save_draft(_text(body, "code"), body.get("payload"))
+        return {}
+
+    def op_has_ballot(self, body: dict) -> dict:
+        return {"has_ballot": self.server.store.has_ballot(_text(body, "code"))}
+
+    def op_submit(self, body: dict) -> dict:
+        receipt = self.server.store.submit(protocol.submission_from_json(body.get("submission")))
+        return {"receipt": protocol.receipt_to_json(receipt)}
+
+
+def _text(body: dict, key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+    return value
+
+
+class StembusServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = False
+    block_on_close = True  # server_close() waits for requests in flight: an answered ballot is committed
+    request_queue_size = 256  # a room arriving at once
+
+    def __init__(self, socket_path: str, store):
+        self.store = store
+        self.requests = 0
+        self._lock = threading.Lock()
+        if os.path.exists(socket_path):
+            os.unlink(socket_path)  # left behind by a stembus that was killed
+        old_umask = os.umask(0o177)  # the socket is for this user's kernels only (mode 0600)
+        try:
+            super().__init__(socket_path, StembusHandler)
+        finally:
+            os.umask(old_umask)
+
+    def count(self) -> None:
+        with self._lock:
+            self.requests += 1
+
+
+def serve(socket_path: str, database_url: str | None = None) -> None:
+    from ..store import Store
+
+    store = Store(database_url, upgrade=False)  # whoever started us brought the schema up to date
+    server = StembusServer(socket_path, store)
+
+    def _stop(_signum, _frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("stembus listening on %s (%s)", socket_path, store.engine.dialect.name)
+    print(f"stembus: klaar op {socket_path}", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        store.close()
+        if os.path.exists(socket_path):
+            os.unlink(socket_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m werkboek.stembus", description=__doc__.splitlines()[0])
+    parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: WERKBOEK_DATABASE_URL or SQLite in var/)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    serve(args.socket, args.database_url)
+    return 0
