@@ -175,3 +175,27 @@ def test_a_full_server_says_even_geduld_and_recovers(setting, pool_size):
         assert len(kernel_pids(server)) <= 2
         for page in (second, fourth):
             page.close()
+
+
+def test_a_visitor_beyond_the_preheated_pool_is_not_kept_waiting_for_a_postponed_refill(setting):
+    """With refills postponed for a big room, the first visitor beyond the pool gets a kernel of its own
+    at once (Voilà alone would hand out the sleeping refill: a 10-minute wait)."""
+    browser = setting["browser"]
+    with running_resident_server(pool_size=1, pool_fill_delay=600, database_url=setting["url"],
+                                 home=setting["home"]) as server:
+        wait_for(lambda: "is filled with 1 kernel" in server.log() and len(kernel_pids(server)) == 1, 60,
+                 "the preheated kernel")
+        preheated = kernel_pids(server)
+        time.sleep(3)  # let it run the notebook
+        first = open_ballot(browser, server.url)
+        assert kernel_pids(server) == preheated  # the first visitor took the preheated kernel
+        started = time.monotonic()
+        second = open_ballot(browser, server.url)  # LOAD_TIMEOUT (120 s) is far below the 600 s delay
+        waited = time.monotonic() - started
+        print(f"visitor beyond the pool: ballot usable after {waited:.1f} s (refill postponed by 600 s)")
+        assert len(kernel_pids(server)) == 2  # its own kernel; the postponed refill has not started
+        assert server.log().count("Using pre-heated kernel") == 1
+        second.get_by_role("button", name="Beginnen").click()
+        second.get_by_text("Stap 2 van 6").wait_for()
+        for page in (first, second):
+            page.close()

@@ -12,7 +12,8 @@ from werkboek.resident_server import NOTEBOOK, TEMPLATE, make_jupyter_path, resi
 def test_command_serves_only_the_ballot_with_our_template(tmp_path):
     argv, env = resident_server_command(port=9123, ip="0.0.0.0", pool_size=4, jupyter_dir=tmp_path,
                                         database_url="sqlite:////x/w.sqlite", home="/x")
-    assert argv[1:4] == ["-m", "voila", str(NOTEBOOK)]  # standalone voila, one notebook: nothing else reachable
+    # standalone voila (with our kernel pool), one notebook: nothing else reachable
+    assert argv[1:4] == ["-m", "werkboek.resident_voila", str(NOTEBOOK)]
     assert "--port=9123" in argv and "--Voila.ip=0.0.0.0" in argv and "--template=werkboek" in argv
     assert "--preheat_kernel=True" in argv and "--pool_size=4" in argv
     assert "--strip_sources=True" in argv and "--show_tracebacks=False" in argv

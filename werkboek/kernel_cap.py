@@ -66,6 +66,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return await super().shutdown_all(*args, **kwargs)
 
     async def cull_kernel_if_idle(self, kernel_id):
+        if kernel_id not in self._kernels:
+            # shut down since the culler listed the kernels (a tab closed meanwhile): nothing to cull.
+            # jupyter_server would log a KeyError traceback (seen in the 300-resident crowd run).
+            return
         timeout = self.cull_connected_idle_timeout
         kernel = self._kernels.get(kernel_id)
         if timeout > 0 and kernel is not None and self._kernel_connections.get(kernel_id, 0) > 0 \

@@ -105,7 +105,8 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         jupyter_dir = tempfile.mkdtemp(prefix="werkboek-voila-")
     jupyter_dir = make_jupyter_path(jupyter_dir)
     argv = [
-        sys.executable, "-m", "voila", str(notebook),
+        # standalone Voilà, with a kernel pool that never hands out a postponed refill
+        sys.executable, "-m", "werkboek.resident_voila", str(notebook),
         "--no-browser",
         f"--port={int(port)}",
         f"--Voila.ip={ip}",

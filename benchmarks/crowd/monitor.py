@@ -36,16 +36,18 @@ class Sample:
     t: float  # seconds since the crowd started
     kernels: int
     server_rss_mb: float  # the Voilà process itself
-    tree_rss_mb: float  # Voilà + all its kernels
+    tree_rss_mb: float  # Voilà + all its kernels (+ the stembus)
     kernel_rss_max_mb: float
     kernel_rss_median_mb: float
     cpu_percent: float  # the whole tree since the previous sample, summed over cores (200 % = both cores)
     cpu_seconds: float = 0.0  # user + system CPU time of the processes alive now, since they started
 
 
-def sample(server: psutil.Process, t: float, previous: "Sample | None" = None) -> Sample:
+def sample(server: psutil.Process, t: float, previous: "Sample | None" = None,
+           also: tuple[psutil.Process, ...] = ()) -> Sample:
+    """``also``: processes outside Voilà's tree that serve the residents too (the stembus)."""
     try:
-        processes = [server] + server.children(recursive=True)
+        processes = [server] + server.children(recursive=True) + list(also)
     except psutil.NoSuchProcess:
         return Sample(t, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
     kernel_rss, total, server_rss, cpu_seconds = [], 0, 0, 0.0
@@ -80,15 +82,18 @@ class Monitor:
     interval: float = 2.0
     max_seconds: float = 4 * 3600
     min_available_mb: float = 4096  # below this much free memory on the machine: stop the crowd
+    also_pids: tuple[int, ...] = ()  # counted with the tree: the stembus
     samples: list[Sample] = field(default_factory=list)
     abort: asyncio.Event = field(default_factory=asyncio.Event)
     abort_reason: str = ""
 
     async def run(self, stop: asyncio.Event) -> None:
         server = psutil.Process(self.pid)
+        also = tuple(psutil.Process(pid) for pid in self.also_pids)
         deadline = time.monotonic() + self.max_seconds
         while not stop.is_set() and time.monotonic() < deadline:
-            self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, self._last()))
+            self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, self._last(),
+                                                        also))
             available = psutil.virtual_memory().available / MB
             if available < self.min_available_mb and not self.abort.is_set():
                 # the machine is shared: stop before the kernels push it into swap or the OOM killer
@@ -99,7 +104,7 @@ class Monitor:
                 await asyncio.wait_for(stop.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
-        self.samples.append(sample(server, time.monotonic() - self.t0, self._last()))
+        self.samples.append(sample(server, time.monotonic() - self.t0, self._last(), also))
 
     def _last(self) -> Sample | None:
         return self.samples[-1] if self.samples else None

@@ -113,26 +113,29 @@ def behaviours(args, rng: random.Random) -> list[str]:
 
 @contextlib.contextmanager
 def own_server(args, database_url: str, home: Path):
-    """Start the residents' server like ``werkboek.resident_server.running_resident_server``,
-    with the culling period of ``--cull-idle``."""
-    from werkboek.resident_server import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
+    """Start the residents' server like ``werkboek.resident_server.running_resident_server``
+    (with its stembus), with the culling period of ``--cull-idle``."""
     from werkboek.config import PROJECT_ROOT
+    from werkboek.resident_server import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
+    from werkboek.stembus.process import start_stembus, stop_stembus
 
     port = free_port()
+    bus = start_stembus(database_url, log_path=home / "stembus.log")
     argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
                                         database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
-                                        pool_fill_delay=args.fill_delay)
+                                        pool_fill_delay=args.fill_delay, stembus_socket=bus.socket_path)
     argv += args.server_arg
     log_path = home / "voila.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
                                    start_new_session=True)
-    server = ResidentServer(process, port, "127.0.0.1", log_path)
+    server = ResidentServer(process, port, "127.0.0.1", log_path, bus)
     try:
         wait_until_ready(server, 120)
         yield server
     finally:
         stop(server)
+        stop_stembus(bus)
 
 
 def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
@@ -164,14 +167,14 @@ def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
 
 # -- running ------------------------------------------------------------------------------
 
-async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, log=print):
+async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, log=print, also_pids=()):
     from werkboek.ballot import AGE_GROUPS
 
     rng = random.Random(args.seed)
     starts, plans = arrivals(args, rng), behaviours(args, rng)
     buurten = {b.naam: b.statcode for b in catalogue.heerlen_noord.values()}
     t0 = time.monotonic()
-    monitor = Monitor(server_pid, t0, min_available_mb=args.min_free_mb)
+    monitor = Monitor(server_pid, t0, min_available_mb=args.min_free_mb, also_pids=tuple(also_pids))
     stop = asyncio.Event()
     watcher = asyncio.create_task(monitor.run(stop))
 
@@ -368,6 +371,7 @@ def main(argv=None) -> int:
     ws, codes, titles = prepare(store, catalogue, args, run_id)
     server_log = ""
     with contextlib.ExitStack() as stack:
+        also = []
         if args.url:
             base_url, pid = args.url, args.server_pid or server_pid_on(urlparse(args.url).port or 80)
             if pid is None:
@@ -375,10 +379,11 @@ def main(argv=None) -> int:
         else:
             server = stack.enter_context(own_server(args, database_url, home))
             base_url, pid = server.url, server.process.pid
+            also = [server.stembus.process.pid]
             wait_for_pool(server, args.pool)  # the doors open when the pool is full
         print(f"crowd of {args.residents} → {base_url} (server pid {pid}), workshop {ws.id}, {database_url}", flush=True)
         outcomes, samples, crowd_done, starts, stopped = asyncio.run(
-            play(args, base_url, pid, codes, titles, catalogue, log=lambda m: print(m, flush=True)))
+            play(args, base_url, pid, codes, titles, catalogue, log=lambda m: print(m, flush=True), also_pids=also))
         if not args.url:
             server_log = server.log()
     check = cross_check(store, ws.id, outcomes)
