@@ -117,3 +117,13 @@ def test_refills_after_a_burst_are_spaced_out():
 def test_the_culler_skips_a_kernel_that_is_already_gone():
     manager = CappedKernelManager()
     asyncio.run(manager.cull_kernel_if_idle("a-kernel-shut-down-meanwhile"))  # jupyter_server: KeyError
+
+
+def test_the_culler_skips_a_kernel_that_is_still_starting():
+    from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+    manager = CappedKernelManager(cull_connected_idle_timeout=60)
+    manager._kernels["starting"] = ServerKernelManager()  # no last_activity yet
+    manager._kernel_connections["starting"] = 1
+    asyncio.run(manager.cull_kernel_if_idle("starting"))  # jupyter_server: TraitError on last_activity
+    assert "starting" in manager._kernels

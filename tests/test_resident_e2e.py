@@ -266,6 +266,7 @@ def test_resident_kernels_reach_the_database_only_through_the_stembus(e2e):
     assert kernels
     for kernel in kernels:
         assert kernel.environ().get("WERKBOEK_STEMBUS") == server.stembus.socket_path
+        assert not [f.path for f in kernel.open_files() if "history" in f.path]  # no IPython history
         mapped = {m.path for m in kernel.memory_maps()}
         assert not [path for path in mapped if "sqlalchemy" in path or "psycopg" in path], kernel.pid
     page.close()

@@ -20,6 +20,9 @@ def test_command_serves_only_the_ballot_with_our_template(tmp_path):
     assert not any("jupyter_server" in a or "ServerApp" in a for a in argv)
     assert env["WERKBOEK_DATABASE_URL"] == "sqlite:////x/w.sqlite" and env["WERKBOEK_HOME"] == "/x"
     assert env["JUPYTER_PATH"].split(":")[0] == str(tmp_path)
+    kernel_config = tmp_path / "ipython" / "profile_default" / "ipython_kernel_config.py"
+    assert env["IPYTHONDIR"] == str(tmp_path / "ipython")
+    assert "c.HistoryManager.enabled = False" in kernel_config.read_text()
     conf = tmp_path / "voila" / "templates" / "werkboek" / "conf.json"
     assert json.loads(conf.read_text())["base_template"] == "lab"
     assert (tmp_path / "voila" / "templates" / "werkboek" / "index.html.j2").resolve() == TEMPLATE / "index.html.j2"

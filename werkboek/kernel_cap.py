@@ -70,10 +70,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
             # shut down since the culler listed the kernels (a tab closed meanwhile): nothing to cull.
             # jupyter_server would log a KeyError traceback (seen in the 300-resident crowd run).
             return
+        kernel = self._kernels[kernel_id]
+        if not kernel.trait_has_value("last_activity"):
+            # still starting (a refill or a visitor's kernel): jupyter_server's culler would fail on
+            # it with "TraitError: 'last_activity' … NoneType" (seen in the 300-resident crowd run)
+            return
         timeout = self.cull_connected_idle_timeout
-        kernel = self._kernels.get(kernel_id)
-        if timeout > 0 and kernel is not None and self._kernel_connections.get(kernel_id, 0) > 0 \
-                and getattr(kernel, "execution_state", None) != "busy" and hasattr(kernel, "last_activity"):
+        if timeout > 0 and self._kernel_connections.get(kernel_id, 0) > 0 \
+                and getattr(kernel, "execution_state", None) != "busy":
             idle = utcnow() - kernel.last_activity
             if idle > timedelta(seconds=timeout):
                 self.log.warning("Culling kernel %s with a websocket after %d s idle", kernel_id,

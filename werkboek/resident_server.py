@@ -58,6 +58,24 @@ def make_jupyter_path(directory: Path | str) -> Path:
     return directory
 
 
+KERNEL_IPYTHON_CONFIG = """\
+# Written by werkboek.resident_server: the residents' kernels use this IPython directory.
+# No input history: 160 kernels starting at once raced for the one history.sqlite
+# ("database is locked", seen in the crowd run), and a ballot has no history to keep.
+c.HistoryManager.enabled = False
+"""
+
+
+def make_ipython_dir(directory: Path | str) -> Path:
+    """An IPython directory of the residents' own: history off, no user startup files or extensions."""
+    directory = Path(directory)
+    config = directory / "profile_default" / "ipython_kernel_config.py"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    if not config.exists() or config.read_text() != KERNEL_IPYTHON_CONFIG:
+        config.write_text(KERNEL_IPYTHON_CONFIG)
+    return directory
+
+
 def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             jupyter_dir: Path | str | None = None, database_url: str | None = None,
                             home: Path | str | None = None, base_url: str = "/",
@@ -146,6 +164,7 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), env.get("JUPYTER_PATH", "")]))
     env["PYTHONUNBUFFERED"] = "1"
+    env["IPYTHONDIR"] = str(make_ipython_dir(jupyter_dir / "ipython"))
     if database_url:
         env["WERKBOEK_DATABASE_URL"] = database_url
     if home:
