@@ -127,3 +127,41 @@ def test_the_culler_skips_a_kernel_that_is_still_starting():
     manager._kernel_connections["starting"] = 1
     asyncio.run(manager.cull_kernel_if_idle("starting"))  # jupyter_server: TraitError on last_activity
     assert "starting" in manager._kernels
+
+
+def test_the_kernels_zmq_context_holds_sockets_for_hundreds_of_kernels():
+    """ZeroMQ's default is 1023 sockets per context: ~250 kernels made Voilà fail (crowd run r7)."""
+    import resource
+
+    import zmq
+
+    from werkboek.resident_voila import raise_open_files_limit
+
+    before = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        raise_open_files_limit(4096)
+        need_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= 2000
+        if not need_files:
+            pytest.skip("this machine's hard limit on open files is below 2000")
+        manager = CappedKernelManager()
+        sockets = []
+        try:
+            for _ in range(1500):  # ~5 per kernel: 300 kernels
+                sockets.append(manager.context.socket(zmq.DEALER))
+            assert len(sockets) == 1500
+            plain = zmq.Context()
+            try:
+                with pytest.raises(zmq.ZMQError):  # what the default context does
+                    for _ in range(1500):
+                        sockets.append(plain.socket(zmq.DEALER))
+            finally:
+                for sock in sockets:
+                    sock.close(linger=0)
+                sockets.clear()
+                plain.term()
+        finally:
+            for sock in sockets:
+                sock.close(linger=0)
+            manager.context.term()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, before)

@@ -11,6 +11,10 @@ kernel manager with a few more rules:
   is stopped after the longer ``cull_connected_idle_timeout`` (a tab forgotten on a phone
   should not hold a place all evening — the draft in the store brings the ballot back when
   that resident reloads);
+* all kernels share one ZeroMQ context (jupyter_client), and ZeroMQ allows 1023 sockets
+  per context by default: with ~250 kernels Voilà failed with "ZMQError: Too many open
+  files" (crowd run r7) — the context here allows as many sockets as the process may open
+  files (:func:`werkboek.resident_voila.raise_open_files_limit` raises that limit first);
 * with ``--preheat_kernel`` Voilà wraps this class with its pool, and refills the pool
   through :meth:`start_kernel`. A refill at the cap fails (the failed pool entry gives the
   next visitor the 503 page, which is right: there is no place), and Voilà would never try
@@ -25,10 +29,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import resource
+
+import zmq
+import zmq.asyncio
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Int
+from traitlets import Int, default
 
 FULL_REASON = "Even geduld"
 
@@ -39,6 +47,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
         0, config=True,
         help="Also stop kernels that still have a websocket after this many seconds idle (0: never).",
     )
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.set(zmq.MAX_SOCKETS, zmq_socket_budget())
+        return context
 
     async def start_kernel(self, *args, **kwargs):
         # a kernel_id in kwargs means "reconnect to this one": never refused
@@ -85,6 +100,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
                 await self.shutdown_kernel(kernel_id)
                 return
         await super().cull_kernel_if_idle(kernel_id)
+
+
+def zmq_socket_budget() -> int:
+    """How many ZeroMQ sockets the kernels' context may hold: what the open-files limit allows."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 65536
+    return max(1023, min(soft - 128, 65536))  # leave files for the web server's own sockets
 
 
 def _failed(task) -> bool:
