@@ -60,11 +60,12 @@ class ReadyFirstPool:
             self._werkboek_last_due = now + wait
 
     def _rank(self, task, now: float) -> int | None:
-        """0: ready; 1: failed (gives the "even geduld" page at the cap); 2: starting; None: still waiting."""
+        """0: ready; 1: starting; 2: failed (a refill refused at the cap: its visitor gets the
+        "even geduld" page, which is right when nothing better is left); None: still waiting."""
         if task.done():
-            return 1 if task.cancelled() or task.exception() is not None else 0
+            return 2 if task.cancelled() or task.exception() is not None else 0
         if self._due_times().get(task, 0.0) <= now:
-            return 2
+            return 1
         return None
 
     def _usable(self, notebook_name) -> list:
