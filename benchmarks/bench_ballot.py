@@ -12,7 +12,7 @@ resident server (standalone Voilà, our template), and measures:
 
 Targets (issue 3): ≤ 1.0 s median with preheating on a 2-core machine; ≤ 80 MB per kernel.
 Issue 6 aims at ≤ 65 MB RSS per rendered resident kernel; the kernels reach the database
-through the stembus (:mod:`werkboek.stembus`), so they never load SQLAlchemy.
+through the store service (:mod:`werkboek.store_service`), so they never load SQLAlchemy.
 
 ``--memory``: where a resident kernel's memory goes. Starts a bare ipykernel (as Voilà does)
 and imports what the ballot needs, step by step, printing RSS/USS after each step.
@@ -47,7 +47,7 @@ TARGET_MB_ISSUE6 = 65
 MEMORY_STEPS = (
     ("ipywidgets", "import ipywidgets"),
     ("yaml (catalogue's leefgebieden.yaml)", "import yaml"),
-    ("the stembus client (http.client; no SQLAlchemy)", "from werkboek.stembus.client import StembusClient"),
+    ("the store service client (http.client; no SQLAlchemy)", "from werkboek.store_service.client import StoreServiceClient"),
     ("catalogue loaded", "from werkboek.catalogue import catalogue; cat = catalogue()"),
     ("the ballot app rendered", "from werkboek_widgets.ballot_app import BallotApp\n"
                                 "app = BallotApp.from_environment(); app.apply_query('')"),
@@ -57,15 +57,15 @@ MEMORY_STEPS = (
 
 
 def memory_breakdown(database_url: str) -> None:
-    """RSS/USS of a real ipykernel after each of :data:`MEMORY_STEPS` (with a stembus, as in a workshop)."""
+    """RSS/USS of a real ipykernel after each of :data:`MEMORY_STEPS` (with a store service, as in a workshop)."""
     import os
 
     from jupyter_client.manager import start_new_kernel
 
-    from werkboek.stembus import ENV_SOCKET
-    from werkboek.stembus.process import start_stembus, stop_stembus
+    from werkboek.store_service import ENV_SOCKET
+    from werkboek.store_service.process import start_store_service, stop_store_service
 
-    bus = start_stembus(database_url)
+    bus = start_store_service(database_url)
     env = {**os.environ, "WERKBOEK_DATABASE_URL": database_url, ENV_SOCKET: bus.socket_path}
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"), env=env)
     try:
@@ -82,7 +82,7 @@ def memory_breakdown(database_url: str) -> None:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-        stop_stembus(bus)
+        stop_store_service(bus)
 
 
 def kernels_of(server_pid: int) -> list[psutil.Process]:

@@ -249,23 +249,23 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
 
 
 def test_resident_kernels_reach_the_database_only_through_the_stembus(e2e):
-    """The kernels send codes and ballots to the stembus and never load SQLAlchemy (~11 MB each)."""
+    """The kernels send codes and ballots to the store service and never load SQLAlchemy (~11 MB each)."""
     import psutil
 
     server, store, ws = e2e["server"], e2e["store"], e2e["workshop"]
-    assert server.stembus is not None
-    served_before = server.stembus.client().health()["requests"]
+    assert server.store_service is not None
+    served_before = server.store_service.client().health()["requests"]
     code = store.create_codes(ws.id, 1)[0].code
     page = open_ballot(e2e, code)
     page.get_by_role("button", name="Beginnen").click()
-    advance(page, "Stap 3 van 6")  # the code was checked: by the stembus
-    assert server.stembus.client().health()["requests"] > served_before
+    advance(page, "Stap 3 van 6")  # the code was checked: by the store service
+    assert server.store_service.client().health()["requests"] > served_before
 
     kernels = [p for p in psutil.Process(server.process.pid).children(recursive=True)
                if any("ipykernel" in part for part in p.cmdline())]
     assert kernels
     for kernel in kernels:
-        assert kernel.environ().get("WERKBOEK_STEMBUS") == server.stembus.socket_path
+        assert kernel.environ().get("WERKBOEK_STORE_SERVICE") == server.store_service.socket_path
         assert not [f.path for f in kernel.open_files() if "history" in f.path]  # no IPython history
         mapped = {m.path for m in kernel.memory_maps()}
         assert not [path for path in mapped if "sqlalchemy" in path or "psycopg" in path], kernel.pid

@@ -220,13 +220,13 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     screenshot(console, "console-4-live", full_page=False)
 
 
-def _stembus_processes(proc) -> list:
+def _store_service_processes(proc) -> list:
     import psutil
 
     found = []
     for child in psutil.Process(proc.pid).children(recursive=True):
         try:
-            if "werkboek.stembus" in child.cmdline():
+            if "werkboek.store_service" in child.cmdline():
                 found.append(child)
         except psutil.Error:
             pass
@@ -234,22 +234,22 @@ def _stembus_processes(proc) -> list:
 
 
 def test_a_stembus_that_dies_is_restarted_and_residents_go_on_voting(workshop, catalogue):
-    """The stembus is killed mid-evening: the workshop starts a new one on the same socket."""
+    """The store service is killed mid-evening: the workshop starts a new one on the same socket."""
     store, proc = workshop["store"], workshop["proc"]
     acties = [a.id for lg in ("leren", "wonen") for a in catalogue.acties_in(lg)[:2]]
     ws = store.open_voting(store.create_workshop("Na de storing", acties=acties).id)
     code = store.create_codes(ws.id, 1)[0].code
-    (old,) = _stembus_processes(proc)
+    (old,) = _store_service_processes(proc)
     socket_path = old.cmdline()[old.cmdline().index("--socket") + 1]
     old.kill()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        fresh = [p for p in _stembus_processes(proc) if p.pid != old.pid and p.is_running()]
+        fresh = [p for p in _store_service_processes(proc) if p.pid != old.pid and p.is_running()]
         if fresh:
             break
         time.sleep(0.2)
     else:
-        raise AssertionError("no new stembus within 30 s")
+        raise AssertionError("no new store service within 30 s")
     assert fresh[0].cmdline()[fresh[0].cmdline().index("--socket") + 1] == socket_path
     _vote(workshop["browser"], workshop["urls"]["Bewoners"], code, {0: 2}, "na de storing")
     (ballot,) = store.ballots(ws.id)
@@ -258,10 +258,10 @@ def test_a_stembus_that_dies_is_restarted_and_residents_go_on_voting(workshop, c
 
 def test_workshop_stops_cleanly_on_ctrl_c(workshop):
     proc = workshop["proc"]
-    (stembus,) = _stembus_processes(proc)
+    (store_service,) = _store_service_processes(proc)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
-    assert not stembus.is_running() or stembus.status() == "zombie", "the stembus outlived the workshop"
+    assert not store_service.is_running() or store_service.status() == "zombie", "the store service outlived the workshop"
     for port in workshop["ports"]:
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers after Ctrl-C"

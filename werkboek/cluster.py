@@ -261,10 +261,10 @@ def stop_nginx(process: subprocess.Popen, grace: float = 5.0) -> None:
 
 def spawn_resident_servers(n_servers: int, pool_size: int, *, database_url: str | None, home: Path | str | None,
                            workdir: Path, cull_idle_seconds: int = 1800,
-                           env_extra: dict | None = None, stembus=None) -> list[ResidentServer]:
+                           env_extra: dict | None = None, store_service=None) -> list[ResidentServer]:
     """Start ``n_servers`` residents' servers on free loopback ports (without waiting for them).
 
-    ``stembus``: the :class:`werkboek.stembus.process.Stembus` their kernels share (one per machine).
+    ``store_service``: the :class:`werkboek.store_service.process.StoreService` their kernels share (one per machine).
     """
     servers = []
     jupyter_dir = workdir / "jupyter"  # the template link: the same for all servers
@@ -273,13 +273,13 @@ def spawn_resident_servers(n_servers: int, pool_size: int, *, database_url: str 
         argv, env = resident_server_command(port, LOOPBACK, pool_size, jupyter_dir=jupyter_dir,
                                             database_url=database_url, home=home,
                                             cull_idle_seconds=cull_idle_seconds,
-                                            stembus_socket=stembus.socket_path if stembus else None)
+                                            store_service_socket=store_service.socket_path if store_service else None)
         env.update(env_extra or {})
         log_path = workdir / f"voila-{server_name(i)}.log"
         with open(log_path, "ab") as log:
             process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
                                        start_new_session=True)
-        servers.append(ResidentServer(process, port, LOOPBACK, log_path, stembus))
+        servers.append(ResidentServer(process, port, LOOPBACK, log_path, store_service))
     return servers
 
 
@@ -298,12 +298,12 @@ def running_cluster(n_servers: int = 2, pool_size: int = 2, *, database_url: str
     """Start ``n_servers`` residents' servers and nginx in front of them; yield a :class:`Cluster`; stop all.
 
     The database schema is created or upgraded once, before any server starts. The servers
-    share one stembus (:mod:`werkboek.stembus`): on one machine one is enough; with servers on
+    share one store service (:mod:`werkboek.store_service`): on one machine one is enough; with servers on
     several machines, each machine runs its own against the shared PostgreSQL.
     ``workdir``: where the configuration, logs and pid file go (a new temporary directory when None;
     it is removed afterwards unless given).
     """
-    from .stembus.process import start_stembus, stop_stembus
+    from .store_service.process import start_store_service, stop_store_service
     from .store import Store
 
     if n_servers < 1:
@@ -316,10 +316,10 @@ def running_cluster(n_servers: int = 2, pool_size: int = 2, *, database_url: str
     servers: list[ResidentServer] = []
     nginx = bus = None
     try:
-        bus = start_stembus(database_url, log_path=workdir / "stembus.log", env={**os.environ, **(env_extra or {})})
+        bus = start_store_service(database_url, log_path=workdir / "store-service.log", env={**os.environ, **(env_extra or {})})
         servers = spawn_resident_servers(n_servers, pool_size, database_url=database_url, home=home,
                                          workdir=workdir, cull_idle_seconds=cull_idle_seconds, env_extra=env_extra,
-                                         stembus=bus)
+                                         store_service=bus)
         for server in servers:  # they start side by side; waiting in turn costs nothing extra
             wait_until_ready(server, timeout)
         config = nginx_config([f"{s.ip}:{s.port}" for s in servers], port, workdir, listen_ip=ip)
@@ -333,6 +333,6 @@ def running_cluster(n_servers: int = 2, pool_size: int = 2, *, database_url: str
             stop_nginx(nginx)
         stop_all(servers)
         if bus is not None:
-            stop_stembus(bus)
+            stop_store_service(bus)
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING
 
 from .config import PROJECT_ROOT
 from .readiness import wait_for_http
-from .stembus import ENV_SOCKET
+from .store_service import ENV_SOCKET
 
 if TYPE_CHECKING:
-    from .stembus.process import Stembus
+    from .store_service.process import StoreService
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
@@ -83,7 +83,7 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
                             cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
                             cull_connected_seconds: int = CULL_CONNECTED_SECONDS,
                             max_kernels: int = 0, pool_fill_delay: float = 5.0,
-                            stembus_socket: str | None = None,
+                            store_service_socket: str | None = None,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
@@ -96,8 +96,8 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
     ``max_kernels``: at most this many resident kernels (preheated ones included); one more
     visitor gets the "Even geduld" page, which retries by itself (0: no cap).
     ``notebook``: the resident ballot; another notebook only for benchmarks (a baseline).
-    ``stembus_socket``: the kernels send codes, drafts and ballots to this stembus
-    (:mod:`werkboek.stembus`) instead of importing SQLAlchemy themselves.
+    ``store_service_socket``: the kernels send codes, drafts and ballots to this store service
+    (:mod:`werkboek.store_service`) instead of importing SQLAlchemy themselves.
 
     Why these culling defaults (jupyter_server 2 / Voilà 0.5):
 
@@ -169,8 +169,8 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         env["WERKBOEK_DATABASE_URL"] = database_url
     if home:
         env["WERKBOEK_HOME"] = str(home)
-    if stembus_socket:
-        env[ENV_SOCKET] = stembus_socket
+    if store_service_socket:
+        env[ENV_SOCKET] = store_service_socket
     return argv, env
 
 
@@ -186,7 +186,7 @@ class ResidentServer:
     port: int
     ip: str
     log_path: Path
-    stembus: "Stembus | None" = None  # the kernels' store, when this server has one
+    store_service: "StoreService | None" = None  # the kernels' store, when this server has one
 
     @property
     def url(self) -> str:
@@ -210,17 +210,17 @@ def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
 def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             database_url: str | None = None, home: Path | str | None = None,
                             timeout: float = 60.0, log_dir: Path | str | None = None,
-                            notebook: Path | str = NOTEBOOK, stembus: bool = True, **command_options):
+                            notebook: Path | str = NOTEBOOK, store_service: bool = True, **command_options):
     """Start the residents' server, wait until it answers, yield a :class:`ResidentServer`, stop it.
 
-    ``stembus``: start a stembus beside it for the kernels (as ``werkboek workshop`` does);
+    ``store_service``: start a store service beside it for the kernels (as ``werkboek workshop`` does);
     ``False`` lets each kernel open the database itself.
     ``command_options``: more keyword arguments of :func:`resident_server_command`
     (``cull_idle_seconds``, ``max_kernels``, …).
 
     The database schema is brought up to date first, so resident kernels never run Alembic.
     """
-    from .stembus.process import start_stembus, stop_stembus
+    from .store_service.process import start_store_service, stop_store_service
     from .store import Store
 
     Store(database_url).close()  # creates/upgrades the schema
@@ -228,10 +228,10 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
     workdir = Path(tempfile.mkdtemp(prefix="werkboek-residents-"))
     log_path = Path(log_dir or workdir) / f"voila-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    bus = start_stembus(database_url, log_path=log_path.with_name(f"stembus-{port}.log")) if stembus else None
+    bus = start_store_service(database_url, log_path=log_path.with_name(f"store-service-{port}.log")) if store_service else None
     argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=workdir / "jupyter",
                                         database_url=database_url, home=home, notebook=notebook,
-                                        stembus_socket=bus.socket_path if bus else None, **command_options)
+                                        store_service_socket=bus.socket_path if bus else None, **command_options)
     server = None
     try:
         with open(log_path, "wb") as log:
@@ -244,7 +244,7 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
         if server is not None:
             stop(server)
         if bus is not None:
-            stop_stembus(bus)  # after the kernels: requests in flight are answered first
+            stop_store_service(bus)  # after the kernels: requests in flight are answered first
         shutil.rmtree(workdir / "jupyter", ignore_errors=True)
 
 

@@ -57,20 +57,20 @@ class BallotApp:
 
     @classmethod
     def from_environment(cls, **kwargs) -> "BallotApp":
-        """The store from the environment: the stembus when the resident server runs one, else the database.
+        """The store from the environment: the store service when the resident server runs one, else the database.
 
-        Under ``werkboek workshop`` (``WERKBOEK_STEMBUS`` set) the kernel never imports
+        Under ``werkboek workshop`` (``WERKBOEK_STORE_SERVICE`` set) the kernel never imports
         SQLAlchemy; opened elsewhere (JupyterLab, a test) the notebook uses the store itself.
         """
         import os
 
         from werkboek.catalogue import catalogue
-        from werkboek.stembus import ENV_SOCKET
+        from werkboek.store_service import ENV_SOCKET
 
         if os.environ.get(ENV_SOCKET):
-            from werkboek.stembus.client import StembusClient
+            from werkboek.store_service.client import StoreServiceClient
 
-            store = StembusClient(os.environ[ENV_SOCKET])
+            store = StoreServiceClient(os.environ[ENV_SOCKET])
         else:
             from werkboek.store import Store
 

@@ -36,7 +36,7 @@ class Sample:
     t: float  # seconds since the crowd started
     kernels: int
     server_rss_mb: float  # the Voilà process itself
-    tree_rss_mb: float  # Voilà + all its kernels (+ the stembus)
+    tree_rss_mb: float  # Voilà + all its kernels (+ the store service)
     kernel_rss_max_mb: float
     kernel_rss_median_mb: float
     cpu_percent: float  # the whole tree since the previous sample, summed over cores (200 % = both cores)
@@ -45,7 +45,7 @@ class Sample:
 
 def sample(server: psutil.Process, t: float, previous: "Sample | None" = None,
            also: tuple[psutil.Process, ...] = ()) -> Sample:
-    """``also``: processes outside Voilà's tree that serve the residents too (the stembus)."""
+    """``also``: processes outside Voilà's tree that serve the residents too (the store service)."""
     try:
         processes = [server] + server.children(recursive=True) + list(also)
     except psutil.NoSuchProcess:
@@ -82,7 +82,7 @@ class Monitor:
     interval: float = 2.0
     max_seconds: float = 4 * 3600
     min_available_mb: float = 4096  # below this much free memory on the machine: stop the crowd
-    also_pids: tuple[int, ...] = ()  # counted with the tree: the stembus
+    also_pids: tuple[int, ...] = ()  # counted with the tree: the store service
     samples: list[Sample] = field(default_factory=list)
     abort: asyncio.Event = field(default_factory=asyncio.Event)
     abort_reason: str = ""

@@ -117,16 +117,16 @@ def behaviours(args, rng: random.Random) -> list[str]:
 @contextlib.contextmanager
 def own_server(args, database_url: str, home: Path):
     """Start the residents' server like ``werkboek.resident_server.running_resident_server``
-    (with its stembus), with the culling period of ``--cull-idle``."""
+    (with its store service), with the culling period of ``--cull-idle``."""
     from werkboek.config import PROJECT_ROOT
     from werkboek.resident_server import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
-    from werkboek.stembus.process import start_stembus, stop_stembus
+    from werkboek.store_service.process import start_store_service, stop_store_service
 
     port = free_port()
-    bus = start_stembus(database_url, log_path=home / "stembus.log")
+    bus = start_store_service(database_url, log_path=home / "store-service.log")
     argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
                                         database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
-                                        pool_fill_delay=args.fill_delay, stembus_socket=bus.socket_path)
+                                        pool_fill_delay=args.fill_delay, store_service_socket=bus.socket_path)
     argv += args.server_arg
     log_path = home / "voila.log"
     with open(log_path, "wb") as log:
@@ -138,7 +138,7 @@ def own_server(args, database_url: str, home: Path):
         yield server
     finally:
         stop(server)
-        stop_stembus(bus)
+        stop_store_service(bus)
 
 
 def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
@@ -433,7 +433,7 @@ def main(argv=None) -> int:
         else:
             server = stack.enter_context(own_server(args, database_url, home))
             base_url, pid = server.url, server.process.pid
-            also = [server.stembus.process.pid]
+            also = [server.store_service.process.pid]
             wait_for_pool(server, args.pool)  # the doors open when the pool is full
         print(f"crowd of {args.residents} → {base_url} (server pid {pid}), workshop {ws.id}, {database_url}", flush=True)
         outcomes, samples, crowd_done, starts, stopped = asyncio.run(

@@ -1,12 +1,12 @@
 """``werkboek workshop``: start a workshop evening on this laptop.
 
-Starts two standalone Voilà servers and the stembus, and watches them until Ctrl-C:
+Starts two standalone Voilà servers and the store service, and watches them until Ctrl-C:
 
 * the residents' ballot (``notebooks/stemmen.ipynb`` only), reachable from phones on the
   local network, with a preheated kernel pool and our template;
 * the facilitators' console and projector dashboard, on localhost (or with a token when
   exposed);
-* the stembus (:mod:`werkboek.stembus`), through which the residents' kernels reach the
+* the store service (:mod:`werkboek.store_service`), through which the residents' kernels reach the
   database; restarted at once should it ever stop (kernels retry for a few seconds).
 
 It prints both addresses and a QR code for the residents, and stops both servers (and
@@ -75,7 +75,7 @@ def run(args) -> int:
     from ..demo import seed_demo
     from ..network import lan_ip, resident_url
     from ..resident_server import ResidentServer, resident_server_command, stop, wait_until_ready
-    from ..stembus.process import start_stembus, stop_stembus
+    from ..store_service.process import start_store_service, stop_store_service
     from ..store import Store
 
     url = args.database_url or config.database_url()
@@ -93,11 +93,11 @@ def run(args) -> int:
     common = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), "WERKBOEK_RESIDENT_URL": residents_url}
 
     max_kernels = default_max_kernels() if args.max_kernels is None else args.max_kernels
-    bus = start_stembus(url, log_path=logs / "stembus.log")
+    bus = start_store_service(url, log_path=logs / "store-service.log")
     argv, env = resident_server_command(args.port, args.ip, args.pool_size, jupyter_dir=home / "jupyter",
                                         database_url=url, home=home, cull_idle_seconds=args.cull_idle,
                                         cull_connected_seconds=args.cull_connected, max_kernels=max_kernels,
-                                        pool_fill_delay=args.pool_fill_delay, stembus_socket=bus.socket_path)
+                                        pool_fill_delay=args.pool_fill_delay, store_service_socket=bus.socket_path)
     env.update(common)
     resident = _spawn(argv, env, logs / "bewoners.log")
     c_argv, c_env, console = console_server_command(args.console_port, args.console_ip, args.token,
@@ -115,7 +115,7 @@ def run(args) -> int:
             print("\nWerkboek stopt…", flush=True)
             for server in servers:
                 stop(server)
-            stop_stembus(bus)  # last: what the kernels sent is answered first
+            stop_store_service(bus)  # last: what the kernels sent is answered first
 
     signal.signal(signal.SIGTERM, _stop)
     try:
@@ -132,9 +132,9 @@ def run(args) -> int:
                     _stop()
                     return 1
             if bus.process.poll() is not None and not stopping:
-                print(f"De stembus is gestopt (code {bus.process.returncode}); opnieuw gestart. "
+                print(f"De opslagdienst voor de stemmen is gestopt (code {bus.process.returncode}); opnieuw gestart. "
                       f"Zie {bus.log_path}", file=sys.stderr, flush=True)
-                bus = start_stembus(url, socket_path=bus.socket_path, log_path=bus.log_path)  # the path kernels know
+                bus = start_store_service(url, socket_path=bus.socket_path, log_path=bus.log_path)  # the path kernels know
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -1,6 +1,6 @@
 """What the store hands out: plain records, importable without SQLAlchemy.
 
-Resident kernels talk to the store through :mod:`werkboek.stembus` and only need these
+Resident kernels talk to the store through :mod:`werkboek.store_service` and only need these
 records, so they live apart from :mod:`.store` (which imports SQLAlchemy, ~11 MB a kernel).
 """
 

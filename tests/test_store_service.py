@@ -1,6 +1,6 @@
-"""The stembus: a real process on a Unix socket in front of SQLite or PostgreSQL.
+"""The store service: a real process on a Unix socket in front of SQLite or PostgreSQL.
 
-What a resident kernel does through :class:`werkboek.stembus.client.StembusClient` must
+What a resident kernel does through :class:`werkboek.store_service.client.StoreServiceClient` must
 behave exactly as it does on the store itself — including every refusal — and a kernel
 that uses it must not load SQLAlchemy at all.
 """
@@ -19,14 +19,14 @@ import pytest
 
 from werkboek.ballot import BallotSubmission
 from werkboek.errors import BallotRejected
-from werkboek.stembus import ENV_SOCKET
-from werkboek.stembus.client import StembusClient, StembusUnavailable
-from werkboek.stembus.process import running_stembus, start_stembus, stop_stembus
+from werkboek.store_service import ENV_SOCKET
+from werkboek.store_service.client import StoreServiceClient, StoreServiceUnavailable
+from werkboek.store_service.process import running_store_service, start_store_service, stop_store_service
 
 
 @pytest.fixture
 def bus(store, tmp_path):
-    with running_stembus(store.url, log_path=tmp_path / "stembus.log") as running:
+    with running_store_service(store.url, log_path=tmp_path / "store-service.log") as running:
         yield running
 
 
@@ -37,7 +37,7 @@ def _first_two(workshop, catalogue):
 
 
 def _raw(socket_path: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-    conn = http.client.HTTPConnection("stembus")
+    conn = http.client.HTTPConnection("store_service")
     sock = socket.socket(socket.AF_UNIX)
     sock.connect(socket_path)
     conn.sock = sock
@@ -133,41 +133,41 @@ def test_the_socket_is_private_to_this_user(bus):
 
 def test_a_stopped_stembus_says_try_again_and_a_restarted_one_serves_on_the_same_path(
         store, open_workshop, tmp_path, monkeypatch):
-    import werkboek.stembus.client as client_module
+    import werkboek.store_service.client as client_module
 
     monkeypatch.setattr(client_module, "CONNECT_RETRY_SECONDS", 0.3)
     code = store.create_codes(open_workshop.id, 1)[0].code
-    first = start_stembus(store.url, log_path=tmp_path / "one.log")
+    first = start_store_service(store.url, log_path=tmp_path / "one.log")
     path = first.socket_path
-    stop_stembus(first)
-    client = StembusClient(path)
-    with pytest.raises(StembusUnavailable) as down:
+    stop_store_service(first)
+    client = StoreServiceClient(path)
+    with pytest.raises(StoreServiceUnavailable) as down:
         client.check_code(code)
     assert down.value.reason == "unavailable" and "probeer het" in str(down.value)
-    second = start_stembus(store.url, socket_path=path, log_path=tmp_path / "two.log")
+    second = start_store_service(store.url, socket_path=path, log_path=tmp_path / "two.log")
     try:
         assert client.check_code(code)[0].code == code
     finally:
-        stop_stembus(second)
+        stop_store_service(second)
 
 
 def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survives_a_stop(
         store, open_workshop, catalogue, tmp_path):
-    """40 kernels submit at once while the stembus is asked to stop: what was acknowledged is stored."""
+    """40 kernels submit at once while the store service is asked to stop: what was acknowledged is stored."""
     codes = [c.code for c in store.create_codes(open_workshop.id, 40)]
     a, b = _first_two(open_workshop, catalogue)
-    bus = start_stembus(store.url, log_path=tmp_path / "stembus.log")
+    bus = start_store_service(store.url, log_path=tmp_path / "store-service.log")
     acknowledged, failed = {}, []
     start = threading.Barrier(len(codes) + 1)
     first_ack = threading.Event()
 
     def kernel(i, code):
-        client = StembusClient(bus.socket_path)
+        client = StoreServiceClient(bus.socket_path)
         start.wait()
         try:
             acknowledged[code] = client.submit(BallotSubmission(code, {a: 1 + i % 4, b: 1}))
             first_ack.set()
-        except StembusUnavailable:
+        except StoreServiceUnavailable:
             failed.append(code)
 
     threads = [threading.Thread(target=kernel, args=(i, c)) for i, c in enumerate(codes)]
@@ -175,7 +175,7 @@ def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survi
         thread.start()
     start.wait()
     first_ack.wait(30)
-    stop_stembus(bus)  # while the others are being written or still connecting
+    stop_store_service(bus)  # while the others are being written or still connecting
     for thread in threads:
         thread.join(60)
     assert len(acknowledged) + len(failed) == len(codes)
@@ -198,7 +198,7 @@ def test_a_resident_kernel_with_the_stembus_never_imports_sqlalchemy(store, bus)
     )
     env = {**os.environ, ENV_SOCKET: bus.socket_path}
     out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "StembusClient []", out.stdout + out.stderr
+    assert out.stdout.strip() == "StoreServiceClient []", out.stdout + out.stderr
     env.pop(ENV_SOCKET)
     env["WERKBOEK_DATABASE_URL"] = store.url
     without = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""The stembus protocol: ``POST /<operation>`` with a JSON object, answered with a JSON object.
+"""The store service protocol: ``POST /<operation>`` with a JSON object, answered with a JSON object.
 
 =================  ==============================  =========================================
 operation          request                         answer
@@ -13,7 +13,7 @@ operation          request                         answer
 
 A refusal meant for the resident (:class:`werkboek.errors.BallotRejected`) comes back as
 HTTP 422 with ``{"rejected": {"reason", "message"}}``; a malformed request as 400; an
-unexpected failure as 500 (logged by the stembus, never shown to a resident as is).
+unexpected failure as 500 (logged by the store service, never shown to a resident as is).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The stembus process: a small HTTP server on a Unix socket in front of one Store.
+"""The store service process: a small HTTP server on a Unix socket in front of one Store.
 
-Run by :mod:`.process` (``python -m werkboek.stembus --socket PATH``), with the database
+Run by :mod:`.process` (``python -m werkboek.store_service --socket PATH``), with the database
 from ``WERKBOEK_DATABASE_URL``. One thread per request (the standard library's
 ``ThreadingMixIn``): requests are tiny and a resident kernel sends one at a time, so a
 full room means at most a few hundred short-lived threads, and the store's connection
@@ -9,7 +9,7 @@ pool and ``BEGIN IMMEDIATE`` serialise what must be serialised.
 Why the standard library's ``http.server`` and not tornado or an ASGI framework: the
 protocol is five JSON operations on a local socket, the server needs no event loop of its
 own, and the kernels' side (``http.client``) is in the standard library too
-(``benchmarks/bench_stembus.py`` measures the round trip).
+(``benchmarks/bench_store_service.py`` measures the round trip).
 
 On SIGTERM it stops accepting, lets requests in flight finish (a ballot being committed
 is answered), then exits.
@@ -30,13 +30,13 @@ from http.server import BaseHTTPRequestHandler
 from ..errors import BallotRejected
 from . import protocol
 
-log = logging.getLogger("werkboek.stembus")
+log = logging.getLogger("werkboek.store_service")
 
 
-class StembusHandler(BaseHTTPRequestHandler):
-    server: "StembusServer"
+class StoreServiceHandler(BaseHTTPRequestHandler):
+    server: "StoreServiceServer"
     protocol_version = "HTTP/1.0"  # one request per connection: nothing to keep alive or time out
-    server_version = "werkboek-stembus"
+    server_version = "werkboek-store-service"
 
     def address_string(self) -> str:  # a Unix socket has no client address
         return "kernel"
@@ -79,7 +79,7 @@ class StembusHandler(BaseHTTPRequestHandler):
         except (KeyError, TypeError, ValueError) as exc:
             self._answer(400, {"error": f"malformed request: {exc!r}"})
         except Exception:  # noqa: BLE001 - logged here, answered as a plain failure
-            log.exception("stembus: %s failed", operation)
+            log.exception("store_service: %s failed", operation)
             self._answer(500, {"error": "internal error"})
         else:
             self._answer(200, result)
@@ -120,7 +120,7 @@ def _text(body: dict, key: str) -> str:
     return value
 
 
-class StembusServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+class StoreServiceServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = False
     block_on_close = True  # server_close() waits for requests in flight: an answered ballot is committed
     request_queue_size = 256  # a room arriving at once
@@ -130,10 +130,10 @@ class StembusServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.requests = 0
         self._lock = threading.Lock()
         if os.path.exists(socket_path):
-            os.unlink(socket_path)  # left behind by a stembus that was killed
+            os.unlink(socket_path)  # left behind by a store service that was killed
         old_umask = os.umask(0o177)  # the socket is for this user's kernels only (mode 0600)
         try:
-            super().__init__(socket_path, StembusHandler)
+            super().__init__(socket_path, StoreServiceHandler)
         finally:
             os.umask(old_umask)
 
@@ -146,15 +146,15 @@ def serve(socket_path: str, database_url: str | None = None) -> None:
     from ..store import Store
 
     store = Store(database_url, upgrade=False)  # whoever started us brought the schema up to date
-    server = StembusServer(socket_path, store)
+    server = StoreServiceServer(socket_path, store)
 
     def _stop(_signum, _frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    log.info("stembus listening on %s (%s)", socket_path, store.engine.dialect.name)
-    print(f"stembus: klaar op {socket_path}", flush=True)
+    log.info("store service listening on %s (%s)", socket_path, store.engine.dialect.name)
+    print(f"opslagdienst: klaar op {socket_path}", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
@@ -165,7 +165,7 @@ def serve(socket_path: str, database_url: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m werkboek.stembus", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m werkboek.store_service", description=__doc__.splitlines()[0])
     parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: WERKBOEK_DATABASE_URL or SQLite in var/)")
     args = parser.parse_args(argv)

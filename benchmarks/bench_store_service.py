@@ -1,17 +1,17 @@
-"""The stembus against kernels that open the database themselves: latency, throughput, memory.
+"""The store service against kernels that open the database themselves: latency, throughput, memory.
 
-Run:  ./run bench stembus   (or .venv/bin/python benchmarks/bench_stembus.py [--writers 1,8,32] [--ballots 40])
+Run:  ./run bench store_service   (or .venv/bin/python benchmarks/bench_store_service.py [--writers 1,8,32] [--ballots 40])
 
 N writer processes stand in for N resident kernels. Each submits ballots one after another
 (validation + one transaction + commit), either
 
 * **direct**: through its own :class:`werkboek.store.Store` (what every kernel did before the
-  stembus: SQLAlchemy imported, a connection of its own), or
-* **stembus**: through :class:`werkboek.stembus.client.StembusClient` to one stembus process
+  store_service: SQLAlchemy imported, a connection of its own), or
+* **store_service**: through :class:`werkboek.store_service.client.StoreServiceClient` to one store service process
   on a Unix socket (what a kernel does now).
 
 Printed per backend (SQLite; PostgreSQL when its binaries are installed) and writer count:
-ballots per second, submit latency p50/p95 as a kernel sees it, and the ratio stembus/direct.
+ballots per second, submit latency p50/p95 as a kernel sees it, and the ratio store_service/direct.
 Then what each way costs a kernel in memory: RSS after importing what it needs and sending
 one request.
 """
@@ -36,9 +36,9 @@ def _writer(url, socket_path, jobs, start_event, out):
     from werkboek.ballot import BallotSubmission
 
     if socket_path:
-        from werkboek.stembus.client import StembusClient
+        from werkboek.store_service.client import StoreServiceClient
 
-        store = StembusClient(socket_path)
+        store = StoreServiceClient(socket_path)
     else:
         from werkboek.store import Store
 
@@ -86,7 +86,7 @@ def measure(url: str, writers: int, per_writer: int, socket_path: str | None) ->
 
 KERNEL_SIDE = {
     "direct": "from werkboek.store import Store\ns = Store(URL, upgrade=False)\ns.has_ballot('AAA-AAA')",
-    "stembus": "from werkboek.stembus.client import StembusClient\nStembusClient(SOCKET).has_ballot('AAA-AAA')",
+    "store_service": "from werkboek.store_service.client import StoreServiceClient\nStoreServiceClient(SOCKET).has_ballot('AAA-AAA')",
 }
 
 
@@ -108,7 +108,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    from werkboek.stembus.process import running_stembus
+    from werkboek.store_service.process import running_store_service
     from werkboek.store import Store
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=40, help="ballots per writer")
     args = parser.parse_args()
     counts = [int(x) for x in args.writers.split(",")]
-    backends = {"sqlite": f"sqlite:///{tempfile.mkdtemp(prefix='bench-stembus-')}/werkboek.sqlite"}
+    backends = {"sqlite": f"sqlite:///{tempfile.mkdtemp(prefix='bench-store_service-')}/werkboek.sqlite"}
     server = None
     try:
         from pg import TempPostgres, find_bindir
@@ -126,20 +126,20 @@ def main() -> None:
             backends["postgresql"] = server.start()
         for name, url in backends.items():
             Store(url).close()  # schema
-            with running_stembus(url) as bus:
+            with running_store_service(url) as bus:
                 if name == "sqlite":
                     mem = kernel_memory(url, bus.socket_path)
-                    print(f"kernel side: direct store +{mem['direct']:.1f} MB RSS, stembus client "
-                          f"+{mem['stembus']:.1f} MB RSS (saves {mem['direct'] - mem['stembus']:.1f} MB a kernel)")
+                    print(f"kernel side: direct store +{mem['direct']:.1f} MB RSS, store_service client "
+                          f"+{mem['store_service']:.1f} MB RSS (saves {mem['direct'] - mem['store_service']:.1f} MB a kernel)")
                 for n in counts:
                     figures = {}
-                    for way in ("direct", "stembus"):
-                        rate, lat = measure(url, n, args.ballots, bus.socket_path if way == "stembus" else None)
+                    for way in ("direct", "store_service"):
+                        rate, lat = measure(url, n, args.ballots, bus.socket_path if way == "store_service" else None)
                         figures[way] = (rate, pct(lat, 50), pct(lat, 95))
                         print(f"{name:10s} {n:3d} kernel(s) {way:8s}: {rate:6.0f} ballots/s, submit p50 "
                               f"{figures[way][1]:6.1f} ms, p95 {figures[way][2]:7.1f} ms", flush=True)
-                    d, s = figures["direct"], figures["stembus"]
-                    print(f"{'':10s} {n:3d} kernel(s) stembus/direct: throughput {s[0] / d[0]:.2f}x, "
+                    d, s = figures["direct"], figures["store_service"]
+                    print(f"{'':10s} {n:3d} kernel(s) store_service/direct: throughput {s[0] / d[0]:.2f}x, "
                           f"p95 latency {s[2] / d[2]:.2f}x", flush=True)
     finally:
         if server:

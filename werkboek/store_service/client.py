@@ -1,11 +1,11 @@
-"""What a resident kernel uses instead of a Store: the same methods, sent to the stembus.
+"""What a resident kernel uses instead of a Store: the same methods, sent to the store service.
 
 Imports only the standard library and plain records (no SQLAlchemy), so a kernel stays small.
 
 Failures the resident can do something about come back as :class:`BallotRejected`
-(the stembus's own refusal, e.g. "Deze code kennen we niet"). When the stembus cannot be
-reached, :class:`StembusUnavailable` (a ``BallotRejected`` with reason ``"unavailable"``)
-asks the resident to try again in a moment. A request that never reached the stembus
+(the store service's own refusal, e.g. "Deze code kennen we niet"). When the store service cannot be
+reached, :class:`StoreServiceUnavailable` (a ``BallotRejected`` with reason ``"unavailable"``)
+asks the resident to try again in a moment. A request that never reached the store service
 (no socket, connection refused: it is restarting) is retried for a few seconds; a
 submission that may have been sent is never sent twice by us, because re-sending a ballot
 would replace it.
@@ -25,7 +25,7 @@ from . import protocol
 CONNECT_RETRY_SECONDS = 5.0
 
 
-class StembusUnavailable(BallotRejected):
+class StoreServiceUnavailable(BallotRejected):
     def __init__(self, detail: str = ""):
         super().__init__("unavailable", "Uw stem kon nu niet verstuurd worden. Wacht een minuut en probeer het "
                                         "dan nog eens. Lukt het niet? Vraag de begeleider om hulp.")
@@ -34,7 +34,7 @@ class StembusUnavailable(BallotRejected):
 
 class _UnixConnection(http.client.HTTPConnection):
     def __init__(self, path: str, timeout: float):
-        super().__init__("stembus", timeout=timeout)
+        super().__init__("store-service", timeout=timeout)
         self.socket_path = path
 
     def connect(self) -> None:
@@ -48,7 +48,7 @@ class _UnixConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
-class StembusClient:
+class StoreServiceClient:
     """Stands in for :class:`werkboek.store.Store` in a resident kernel (the methods the ballot uses)."""
 
     def __init__(self, socket_path: str, *, timeout: float = 35.0):
@@ -90,10 +90,10 @@ class StembusClient:
             conn = _UnixConnection(self.socket_path, timeout)
             try:
                 conn.connect()
-            except OSError as exc:  # not sent: safe to try again while the stembus (re)starts
+            except OSError as exc:  # not sent: safe to try again while the store service (re)starts
                 conn.close()
                 if time.monotonic() + delay > deadline:
-                    raise StembusUnavailable(f"cannot connect to {self.socket_path}: {exc}") from None
+                    raise StoreServiceUnavailable(f"cannot connect to {self.socket_path}: {exc}") from None
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
                 continue
@@ -103,17 +103,17 @@ class StembusClient:
                 response = conn.getresponse()
                 status, raw = response.status, response.read()
             except (OSError, http.client.HTTPException) as exc:
-                raise StembusUnavailable(f"{path}: {exc!r}") from None
+                raise StoreServiceUnavailable(f"{path}: {exc!r}") from None
             finally:
                 conn.close()
             break
         try:
             answer = json.loads(raw)
         except ValueError:
-            raise StembusUnavailable(f"{path}: answer is not JSON (HTTP {status})") from None
+            raise StoreServiceUnavailable(f"{path}: answer is not JSON (HTTP {status})") from None
         if status == 200:
             return answer
         if status == 422 and isinstance(answer.get("rejected"), dict):
             rejected = answer["rejected"]
             raise BallotRejected(str(rejected.get("reason", "rejected")), str(rejected.get("message", "")))
-        raise StembusUnavailable(f"{path}: HTTP {status} {answer.get('error', '')}")
+        raise StoreServiceUnavailable(f"{path}: HTTP {status} {answer.get('error', '')}")
