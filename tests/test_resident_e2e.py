@@ -248,7 +248,7 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
     page.context.close()
 
 
-def test_resident_kernels_reach_the_database_only_through_the_stembus(e2e):
+def test_resident_kernels_reach_the_database_only_through_the_store_service(e2e):
     """The kernels send codes and ballots to the store service and never load SQLAlchemy (~11 MB each)."""
     import psutil
 

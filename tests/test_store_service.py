@@ -131,7 +131,7 @@ def test_the_socket_is_private_to_this_user(bus):
     assert os.stat(os.path.dirname(bus.socket_path)).st_mode & 0o077 == 0
 
 
-def test_a_stopped_stembus_says_try_again_and_a_restarted_one_serves_on_the_same_path(
+def test_a_stopped_store_service_says_try_again_and_a_restarted_one_serves_on_the_same_path(
         store, open_workshop, tmp_path, monkeypatch):
     import werkboek.store_service.client as client_module
 
@@ -187,7 +187,7 @@ def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survi
     assert len(stored) == len({s.code for s in stored.values()})  # one ballot per code, never twice
 
 
-def test_a_resident_kernel_with_the_stembus_never_imports_sqlalchemy(store, bus):
+def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store, bus):
     program = (
         "import sys\n"
         "from werkboek_widgets.ballot_app import BallotApp\n"

@@ -233,7 +233,7 @@ def _store_service_processes(proc) -> list:
     return found
 
 
-def test_a_stembus_that_dies_is_restarted_and_residents_go_on_voting(workshop, catalogue):
+def test_a_store_service_that_dies_is_restarted_and_residents_go_on_voting(workshop, catalogue):
     """The store service is killed mid-evening: the workshop starts a new one on the same socket."""
     store, proc = workshop["store"], workshop["proc"]
     acties = [a.id for lg in ("leren", "wonen") for a in catalogue.acties_in(lg)[:2]]
