@@ -19,74 +19,20 @@ one request.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import random
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _writer(url, socket_path, jobs, start_event, out):
-    from werkboek.ballot import BallotSubmission
-
-    if socket_path:
-        from werkboek.store_service.client import StoreServiceClient
-
-        store = StoreServiceClient(socket_path)
-    else:
-        from werkboek.store import Store
-
-        store = Store(url, upgrade=False)
-    store.has_ballot(jobs[0][0])  # connect / warm up before the clock starts
-    start_event.wait()
-    latencies = []
-    for code, choices in jobs:
-        t0 = time.perf_counter()
-        store.submit(BallotSubmission(code=code, choices=choices))
-        latencies.append(time.perf_counter() - t0)
-    out.put(latencies)
-
-
-def measure(url: str, writers: int, per_writer: int, socket_path: str | None) -> tuple[float, list[float]]:
-    from werkboek.catalogue import catalogue
-    from werkboek.store import Store
-
-    cat = catalogue()
-    store = Store(url, catalogue=cat)
-    acties = [a.id for lg in cat.leefgebieden for a in cat.acties_in(lg)[:3]]
-    ws = store.open_voting(store.create_workshop(f"bench {writers}", acties=acties).id)
-    codes = [c.code for c in store.create_codes(ws.id, writers * per_writer)]
-    rng = random.Random(writers)
-    per_lg = ws.acties_per_leefgebied(cat)
-    jobs = [(c, {rng.choice(a).id: rng.randint(1, 5) for a in per_lg.values()}) for c in codes]
-    ctx = mp.get_context("spawn")
-    go, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(url, socket_path, jobs[i::writers], go, out)) for i in range(writers)]
-    for p in procs:
-        p.start()
-    time.sleep(2 + writers * 0.15)  # let every writer import and connect before the clock starts
-    t0 = time.perf_counter()
-    go.set()
-    latencies = []
-    for _ in procs:
-        latencies += out.get(timeout=600)
-    wall = time.perf_counter() - t0
-    for p in procs:
-        p.join()
-    assert store.count_ballots(ws.id) == len(jobs)
-    store.close()
-    return len(jobs) / wall, latencies
+from ballot_writers import measure, store_backends  # noqa: E402
 
 
 KERNEL_SIDE = {
     "direct": "from werkboek.store import Store\ns = Store(URL, upgrade=False)\ns.has_ballot('AAA-AAA')",
-    "store_service": "from werkboek.store_service.client import StoreServiceClient\nStoreServiceClient(SOCKET).has_ballot('AAA-AAA')",
+    "service": "from werkboek.store_service.client import StoreServiceClient\n"
+               "StoreServiceClient(SOCKET).has_ballot('AAA-AAA')",
 }
 
 
@@ -116,34 +62,24 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=40, help="ballots per writer")
     args = parser.parse_args()
     counts = [int(x) for x in args.writers.split(",")]
-    backends = {"sqlite": f"sqlite:///{tempfile.mkdtemp(prefix='bench-store_service-')}/werkboek.sqlite"}
-    server = None
-    try:
-        from pg import TempPostgres, find_bindir
-
-        if find_bindir():
-            server = TempPostgres()
-            backends["postgresql"] = server.start()
+    with store_backends("bench-store-service-") as backends:
         for name, url in backends.items():
             Store(url).close()  # schema
-            with running_store_service(url) as bus:
+            with running_store_service(url) as service:
                 if name == "sqlite":
-                    mem = kernel_memory(url, bus.socket_path)
-                    print(f"kernel side: direct store +{mem['direct']:.1f} MB RSS, store_service client "
-                          f"+{mem['store_service']:.1f} MB RSS (saves {mem['direct'] - mem['store_service']:.1f} MB a kernel)")
+                    mem = kernel_memory(url, service.socket_path)
+                    print(f"kernel side: direct store +{mem['direct']:.1f} MB RSS, store service client "
+                          f"+{mem['service']:.1f} MB RSS (saves {mem['direct'] - mem['service']:.1f} MB a kernel)")
                 for n in counts:
                     figures = {}
-                    for way in ("direct", "store_service"):
-                        rate, lat = measure(url, n, args.ballots, bus.socket_path if way == "store_service" else None)
+                    for way in ("direct", "service"):
+                        rate, lat = measure(url, n, args.ballots, service.socket_path if way == "service" else None)
                         figures[way] = (rate, pct(lat, 50), pct(lat, 95))
                         print(f"{name:10s} {n:3d} kernel(s) {way:8s}: {rate:6.0f} ballots/s, submit p50 "
                               f"{figures[way][1]:6.1f} ms, p95 {figures[way][2]:7.1f} ms", flush=True)
-                    d, s = figures["direct"], figures["store_service"]
-                    print(f"{'':10s} {n:3d} kernel(s) store_service/direct: throughput {s[0] / d[0]:.2f}x, "
+                    d, s = figures["direct"], figures["service"]
+                    print(f"{'':10s} {n:3d} kernel(s) service/direct: throughput {s[0] / d[0]:.2f}x, "
                           f"p95 latency {s[2] / d[2]:.2f}x", flush=True)
-    finally:
-        if server:
-            server.stop()
 
 
 if __name__ == "__main__":
