@@ -220,7 +220,8 @@ def test_a_page_load_keeps_its_kernel_on_the_server_in_the_cookie(cluster):
         connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
         connection.request("GET", f"/api/kernels/{kernel_id}/channels", headers={
             "Cookie": f"{COOKIE}={name}", "Connection": "Upgrade", "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Protocol": "v1.kernel.websocket.jupyter.org"})
         response = connection.getresponse()
         assert response.status == 101 and response.getheader(SERVER_HEADER) == name
         connection.close()

@@ -45,8 +45,8 @@ class FakeVoilaPool:
 
     async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables=None, **kwargs):
         kernel_id = await self._pools[notebook_name].pop(0)
-        self.fill_if_needed(notebook_name=notebook_name)
-        return kernel_id
+        self.fill_if_needed(notebook_name=notebook_name, extra_kernel_env_variables=extra_kernel_env_variables)
+        return None, [], kernel_id  # Voilà: (render task, rendered cells, kernel id)
 
 
 class Pool(ReadyFirstPool, FakeVoilaPool):
@@ -59,7 +59,7 @@ def test_a_postponed_refill_is_never_handed_out_and_not_counted():
         pool.fill_if_needed(delay=0, notebook_name=NB)  # start-up: the whole pool at once
         await asyncio.sleep(0.01)
         assert pool.get_pool_size(NB) == 3
-        taken = [await pool.get_rendered_notebook(NB) for _ in range(3)]
+        taken = [(await pool.get_rendered_notebook(NB))[2] for _ in range(3)]
         assert taken == [1, 2, 3]
         # three refills now wait 600 s: Voilà would hand out the first and keep the visitor waiting
         assert len(pool._pools[NB]) == 3
@@ -85,7 +85,7 @@ def test_ready_kernels_go_first(monkeypatch):
         await asyncio.sleep(0.01)
         pool._pools[NB].insert(0, asyncio.ensure_future(asyncio.sleep(5, result=99)))  # still starting
         assert pool.get_pool_size(NB) == 4
-        assert await pool.get_rendered_notebook(NB) == 1  # a ready one, not the one still starting
+        assert (await pool.get_rendered_notebook(NB))[2] == 1  # a ready one, not the one still starting
         for task in pool._pools[NB]:
             task.cancel()
 

@@ -153,6 +153,12 @@ http {{
         listen {listen_ip}:{int(listen_port)};
         client_max_body_size 1m;
 
+        # A preheated kernel asks its own server (on loopback) for its visitor's request,
+        # stemcode included: never anyone in the room through this proxy.
+        location ^~ /voila/query/ {{
+            return 403;
+        }}
+
         location / {{
             proxy_pass http://$werkboek_backend;
             proxy_http_version 1.1;
@@ -272,7 +278,7 @@ def spawn_resident_servers(n_servers: int, pool_size: int, *, database_url: str 
         port = free_port(LOOPBACK)
         argv, env = resident_server_command(port, LOOPBACK, pool_size, jupyter_dir=jupyter_dir,
                                             database_url=database_url, home=home,
-                                            cull_idle_seconds=cull_idle_seconds,
+                                            cull_idle_seconds=cull_idle_seconds, behind_proxy=True,
                                             store_service_socket=store_service.socket_path if store_service else None)
         env.update(env_extra or {})
         log_path = workdir / f"voila-{server_name(i)}.log"

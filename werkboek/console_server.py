@@ -1,8 +1,12 @@
 """The facilitators' server: standalone Voilà serving the console and the projector dashboard.
 
 It serves a directory holding only ``facilitator.ipynb`` and ``dashboard.ipynb`` (links to
-the project's notebooks), bound to localhost by default. When it is exposed on the
-network, a token is required (Voilà's own token check, ``?token=…`` in the address).
+the project's notebooks), bound to localhost by default, through
+``python -m werkboek.console_voila`` (:class:`werkboek.serving.voila_patches.apps.ConsoleVoila`).
+A token is always required (Voilà's own token check: ``?token=…`` in the printed address
+logs the browser in with a cookie), also on loopback: any web page open in the
+facilitator's browser can send requests to ``127.0.0.1``, and the console can read every
+stemcode and remark. It also answers only to this laptop's own host names and origin.
 """
 
 from __future__ import annotations
@@ -56,19 +60,18 @@ def console_server_command(port: int, ip: str = "127.0.0.1", token: str | None =
                            ) -> tuple[list[str], dict[str, str], ConsoleAddress]:
     """Command line, environment and addresses of the console server.
 
-    A token is made when ``ip`` is not loopback and none is given: the console can open
-    and close voting and read every remark, so it is never open to the room unprotected.
+    A token is made when none is given: the console can open and close voting and read every
+    remark and stemcode, so it is never open without one (not even on loopback).
     """
-    if ip not in LOOPBACK and not token:
-        token = secrets.token_urlsafe(16)
+    token = token or secrets.token_urlsafe(24)
     directory = console_directory(directory or tempfile.mkdtemp(prefix="werkboek-console-"))
     address = ConsoleAddress(ip, port, token)
     argv = [
-        sys.executable, "-m", "voila", str(directory), "--no-browser", f"--port={int(port)}", f"--Voila.ip={ip}",
+        sys.executable, "-m", "werkboek.console_voila", str(directory), "--no-browser", f"--port={int(port)}", f"--Voila.ip={ip}",
         "--theme=light", "--strip_sources=True", "--show_tracebacks=False",
         # the console's kernels are few and long-lived; stop the ones of closed tabs after an hour
         "--MappingKernelManager.cull_idle_timeout=3600", "--MappingKernelManager.cull_interval=300",
-        f"--Voila.token={token or ''}",
+        f"--Voila.token={token}",
         "--Voila.port_retries=0",  # a busy port is an error, not a silent move to another port
     ]
     env = dict(os.environ)

@@ -21,13 +21,28 @@ kernel manager with a few more rules:
   again. So whenever a kernel stops, freeing a place, we drop failed entries and let Voilà
   fill its pool again.
 
+* kernels are for residents, not for scripts: every kernel belongs to the client whose page
+  request got it (:mod:`werkboek.serving.voila_patches.clients`). One browser keeps at most
+  ``kernels_per_browser`` kernels (its older pages give theirs up: the resident reloaded or
+  scanned again), one address at most ``kernels_per_address`` at a time (its abandoned
+  pages give theirs up first) and at most as many new ones a minute (a kernel start costs
+  about a CPU-second: a script reloading in a loop would otherwise keep both cores busy).
+  Beyond that the visitor gets HTTP 429, a Dutch waiting page that retries by itself. 60
+  page loads from one script kept 60 kernels (2.6 GB) before, and filled the cap so that a
+  resident with a valid code saw "Even geduld";
+* "idle" for a kernel with an open websocket means no *widget traffic* from its page
+  (taps, typing; recorded by the guarded websocket handler), not jupyter_server's
+  ``last_activity``, which any ``kernel_info_request`` refreshes — an open websocket that
+  only keeps itself alive no longer holds a kernel all evening.
+
 Used by the resident server through
 ``--VoilaConfiguration.multi_kernel_manager_class=werkboek.kernel_cap.CappedKernelManager``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 import resource
 
@@ -38,15 +53,34 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Int, default
 
+from .serving.voila_patches.clients import CURRENT_CLIENT, Client
+
 FULL_REASON = "Even geduld"
+CLIENT_BUSY_REASON = "Te veel stembiljetten open"
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Int(0, config=True, help="At most this many kernels at once (0: no cap).")
     cull_connected_idle_timeout = Int(
         0, config=True,
-        help="Also stop kernels that still have a websocket after this many seconds idle (0: never).",
+        help="Also stop kernels that still have a websocket after this many seconds without widget traffic "
+             "from their page (0: never).",
     )
+    kernels_per_browser = Int(
+        3, config=True,
+        help="At most this many kernels for one browser (its identity cookie); its oldest page gives its "
+             "kernel up for a new one (0: no limit).",
+    )
+    kernels_per_address = Int(
+        12, config=True,
+        help="At most this many kernels for one client address; abandoned pages (no websocket) give theirs "
+             "up first, then the visitor gets HTTP 429 (0: no limit; e.g. when the whole room reaches the "
+             "server through one NAT address).",
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.owners = KernelOwners()
 
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
@@ -60,12 +94,61 @@ class CappedKernelManager(AsyncMappingKernelManager):
         if self.max_kernels and kwargs.get("kernel_id") is None and len(self.list_kernel_ids()) >= self.max_kernels:
             self.log.warning("kernel cap reached (%d kernels): asking the visitor to wait", self.max_kernels)
             raise web.HTTPError(503, reason=FULL_REASON)
-        return await super().start_kernel(*args, **kwargs)
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self.claim(kernel_id)  # a visitor's own kernel (pool refills run without a client)
+        return kernel_id
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
-        result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        try:
+            result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            self.owners.forget(kernel_id)
         self._refill_pools()
         return result
+
+    # -- kernels per client ---------------------------------------------------------------
+
+    def claim(self, kernel_id: str | None) -> None:
+        """Record that ``kernel_id`` now serves the client of the current page request (if any)."""
+        client = CURRENT_CLIENT.get()
+        if client is not None and kernel_id is not None:
+            self.owners.claim(kernel_id, client)
+
+    def note_widget_activity(self, kernel_id: str) -> None:
+        """The page of ``kernel_id`` sent widget traffic (a tap, typing): it is not idle."""
+        self.owners.seen(kernel_id)
+
+    async def admit(self, client: Client) -> None:
+        """Make room for one more kernel of ``client`` within its budget, or refuse with HTTP 429."""
+        if self.kernels_per_browser and client.browser:
+            mine = self.owners.oldest_first(lambda c: c.browser == client.browser)
+            for kernel_id in mine[:max(0, len(mine) - self.kernels_per_browser + 1)]:
+                await self._evict(kernel_id, "the same browser opened the ballot again")
+        if self.kernels_per_address:
+            if self.owners.starts_last_minute(client.address) >= self.kernels_per_address:
+                self.log.warning("client started %d kernels within a minute: asking the visitor to wait",
+                                 self.kernels_per_address)
+                raise web.HTTPError(429, reason=CLIENT_BUSY_REASON)
+            theirs = self.owners.oldest_first(lambda c: c.address == client.address)
+            excess = len(theirs) - self.kernels_per_address + 1
+            if excess > 0:
+                abandoned = [k for k in theirs if not self._kernel_connections.get(k, 0)]
+                for kernel_id in abandoned[:excess]:
+                    await self._evict(kernel_id, "an abandoned page of a client at its budget")
+                if excess > len(abandoned):
+                    self.log.warning("client at its budget of %d kernels: asking the visitor to wait",
+                                     self.kernels_per_address)
+                    raise web.HTTPError(429, reason=CLIENT_BUSY_REASON)
+
+    async def _evict(self, kernel_id: str, why: str) -> None:
+        if kernel_id not in self._kernels:
+            self.owners.forget(kernel_id)
+            return
+        self.log.info("Stopping kernel %s: %s", kernel_id, why)
+        try:
+            await self.shutdown_kernel(kernel_id)
+        except Exception:  # noqa: BLE001 - already gone: the place is free anyway
+            self.owners.forget(kernel_id)
 
     def _refill_pools(self) -> None:
         """A place is free: forget failed pool entries and let Voilà's pool fill up again."""
@@ -93,13 +176,60 @@ class CappedKernelManager(AsyncMappingKernelManager):
         timeout = self.cull_connected_idle_timeout
         if timeout > 0 and self._kernel_connections.get(kernel_id, 0) > 0 \
                 and getattr(kernel, "execution_state", None) != "busy":
-            idle = utcnow() - kernel.last_activity
+            idle = utcnow() - self.owners.last_seen(kernel_id, kernel.last_activity)
             if idle > timedelta(seconds=timeout):
-                self.log.warning("Culling kernel %s with a websocket after %d s idle", kernel_id,
+                self.log.warning("Culling kernel %s with a websocket after %d s without widget traffic", kernel_id,
                                  int(idle.total_seconds()))
                 await self.shutdown_kernel(kernel_id)
                 return
         await super().cull_kernel_if_idle(kernel_id)
+
+
+class KernelOwners:
+    """Which client each resident kernel serves, since when, and when its page last sent widget traffic."""
+
+    def __init__(self):
+        self._client: dict[str, Client] = {}
+        self._claimed: dict[str, float] = {}
+        self._seen: dict[str, datetime] = {}
+        self._starts: dict[str, list[float]] = {}  # per address: when it got its recent kernels
+
+    def claim(self, kernel_id: str, client: Client) -> None:
+        now = time.monotonic()
+        self._client[kernel_id] = client
+        self._claimed[kernel_id] = now
+        self.seen(kernel_id)
+        starts = self._starts.setdefault(client.address, [])
+        starts[:] = [t for t in starts if now - t < 60.0] + [now]
+
+    def starts_last_minute(self, address: str) -> int:
+        now = time.monotonic()
+        starts = [t for t in self._starts.get(address, ()) if now - t < 60.0]
+        if starts:
+            self._starts[address] = starts
+        else:
+            self._starts.pop(address, None)
+        return len(starts)
+
+    def seen(self, kernel_id: str) -> None:
+        self._seen[kernel_id] = utcnow()
+
+    def last_seen(self, kernel_id: str, default: datetime) -> datetime:
+        return self._seen.get(kernel_id, default)
+
+    def of(self, kernel_id: str) -> Client | None:
+        return self._client.get(kernel_id)
+
+    def forget(self, kernel_id: str) -> None:
+        for book in (self._client, self._claimed, self._seen):
+            book.pop(kernel_id, None)
+
+    def oldest_first(self, which) -> list[str]:
+        """The kernels whose client satisfies ``which(client)``, longest held first."""
+        return sorted((k for k, c in self._client.items() if which(c)), key=lambda k: self._claimed.get(k, 0.0))
+
+    def __len__(self) -> int:
+        return len(self._client)
 
 
 def zmq_socket_budget() -> int:

@@ -15,6 +15,10 @@ preheated kernels) hanging until they timed out.
   the ordinary way, which takes seconds, not minutes;
 * ``get_rendered_notebook`` hands out a ready kernel before one that is still
   starting, and never one that is still waiting out its delay;
+* a refill is started for nobody: it carries neither the visitor's request (Voilà passed the
+  previous visitor's full address, stemcode included, into the next kernel's environment)
+  nor the visitor's client (:data:`~werkboek.serving.voila_patches.clients.CURRENT_CLIENT`),
+  and a kernel handed out is claimed for the visitor who got it;
 * refills start at least :data:`REFILL_SPACING_SECONDS` apart. Voilà schedules each
   refill ``fill_delay`` after its place was taken, so a burst of 150 arrivals came back
   ten minutes later as a burst of 150 kernel starts, and the residents voting at that
@@ -31,6 +35,8 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+
+from .serving.voila_patches.clients import CURRENT_CLIENT
 
 REFILL_SPACING_SECONDS = 1.0  # a kernel start and notebook run is ~1 CPU-second on this laptop
 
@@ -50,8 +56,12 @@ class ReadyFirstPool:
         if wait > 0:  # a refill; the first fill at start-up (delay 0) starts the whole pool at once
             wait = max(wait, getattr(self, "_werkboek_last_due", float("-inf")) + REFILL_SPACING_SECONDS - now)
         pool_before = {id(task) for task in self._pools.get(notebook_name, ())}
-        super().fill_if_needed(delay=wait, notebook_name=notebook_name,
-                               extra_kernel_env_variables=extra_kernel_env_variables or {}, **kwargs)
+        # the refill tasks copy this context: run them for nobody, with nobody's request
+        nobody = CURRENT_CLIENT.set(None)
+        try:
+            super().fill_if_needed(delay=wait, notebook_name=notebook_name, extra_kernel_env_variables={}, **kwargs)
+        finally:
+            CURRENT_CLIENT.reset(nobody)
         due = self._due_times()
         added = [task for task in self._pools.get(notebook_name, ()) if id(task) not in pool_before]
         for task in added:
@@ -82,7 +92,11 @@ class ReadyFirstPool:
             usable = self._usable(notebook_name)
             waiting = [task for task in pool if not any(task is u for u in usable)]
             pool[:] = usable + waiting  # Voilà takes pool[0]
-        return await super().get_rendered_notebook(notebook_name, extra_kernel_env_variables or {}, **kwargs)
+        render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, {}, **kwargs)
+        claim = getattr(self, "claim", None)  # werkboek.kernel_cap.CappedKernelManager
+        if claim is not None:
+            claim(kernel_id)
+        return render_task, rendered_cache, kernel_id
 
 
 def install() -> None:

@@ -63,7 +63,12 @@ KERNEL_IPYTHON_CONFIG = """\
 # No input history: 160 kernels starting at once raced for the one history.sqlite
 # ("database is locked", seen in the crowd run), and a ballot has no history to keep.
 c.HistoryManager.enabled = False
+# A memory limit, and kernel logs to the server's log instead of the page (werkboek.serving.resident_kernel).
+c.IPKernelApp.capture_fd_output = False
+import werkboek.serving.resident_kernel
+werkboek.serving.resident_kernel.harden()
 """
+KERNEL_MEMORY_MB = 400  # a ballot kernel holds ~56 MB; the limit counts writable memory (RLIMIT_DATA)
 
 
 def make_ipython_dir(directory: Path | str) -> Path:
@@ -84,6 +89,8 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
                             cull_connected_seconds: int = CULL_CONNECTED_SECONDS,
                             max_kernels: int = 0, pool_fill_delay: float = 5.0,
                             store_service_socket: str | None = None,
+                            kernels_per_browser: int = 3, kernels_per_address: int = 12,
+                            kernel_memory_mb: int = KERNEL_MEMORY_MB, behind_proxy: bool = False,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
@@ -98,6 +105,10 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
     ``notebook``: the resident ballot; another notebook only for benchmarks (a baseline).
     ``store_service_socket``: the kernels send codes, drafts and ballots to this store service
     (:mod:`werkboek.store_service`) instead of importing SQLAlchemy themselves.
+    ``kernels_per_browser`` / ``kernels_per_address``: a client's budget of kernels
+    (:mod:`werkboek.kernel_cap`; 0: no limit). ``kernel_memory_mb``: each resident kernel's
+    memory limit (0: none). ``behind_proxy``: the client address comes from nginx's
+    ``X-Real-IP`` (the cluster).
 
     Why these culling defaults (jupyter_server 2 / Voilà 0.5):
 
@@ -143,11 +154,11 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
         f"--CappedKernelManager.max_kernels={max(0, int(max_kernels))}",
         # A busy port is an error, not a silent move to another port the QR code does not show.
         "--Voila.port_retries=0",
-        # Voilà's page asks the server to shut its kernel down when the tab closes, but sends
-        # no XSRF token, so jupyter_server refused it (403) and every closed tab kept a 70 MB
-        # kernel until culled (found by the crowd generator). The residents' server has no
-        # login and no cookies to protect; the POST needs the kernel's random id anyway.
-        "--Voila.tornado_settings=disable_check_xsrf=True",
+        # XSRF protection stays on: the page handler sets the _xsrf cookie that Voilà's "close this
+        # kernel" beacon sends (werkboek.serving.voila_patches.resident_page).
+        f"--CappedKernelManager.kernels_per_browser={max(0, int(kernels_per_browser))}",
+        f"--CappedKernelManager.kernels_per_address={max(0, int(kernels_per_address))}",
+        f"--ResidentVoila.behind_proxy={bool(behind_proxy)}",
         # Kernels talk to the server over Unix sockets instead of TCP ports: many kernels
         # starting at once (or two servers side by side) raced for the same port
         # ("ZMQError: Address already in use"), and local sockets need no open ports.
@@ -165,6 +176,7 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), env.get("JUPYTER_PATH", "")]))
     env["PYTHONUNBUFFERED"] = "1"
     env["IPYTHONDIR"] = str(make_ipython_dir(jupyter_dir / "ipython"))
+    env["WERKBOEK_KERNEL_MEMORY_MB"] = str(max(0, int(kernel_memory_mb)))
     if database_url:
         env["WERKBOEK_DATABASE_URL"] = database_url
     if home:

@@ -1,9 +1,10 @@
 """``python -m werkboek.resident_voila <voila arguments>``: the standalone ``voila`` application,
-with the kernel pool of :mod:`werkboek.kernel_pool` (a postponed refill is never handed out)
-and room for a few hundred kernels (open-files limit raised; see :mod:`werkboek.kernel_cap`).
+with the kernel pool of :mod:`werkboek.kernel_pool` (a postponed refill is never handed out),
+room for a few hundred kernels (open-files limit raised; see :mod:`werkboek.kernel_cap`) and
+the residents' guards (:class:`werkboek.serving.voila_patches.apps.ResidentVoila`).
 
-Everything else is Voilà's own ``main``: the same command line, the same refusal to run code
-sent from a browser.
+Everything else is Voilà's own application: the same command line, the same refusal to run
+code sent from a browser.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ def raise_open_files_limit(wanted: int = 65536) -> int:
 
 def main() -> None:
     from .kernel_pool import install
+    from .serving.voila_patches import check_versions
 
+    check_versions()
     raise_open_files_limit()
     install()
-    from voila.app import main as voila_main
+    from .serving.voila_patches.apps import ResidentVoila
 
-    sys.exit(voila_main())
+    sys.exit(ResidentVoila.launch_instance())
 
 
 if __name__ == "__main__":

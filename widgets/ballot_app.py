@@ -17,6 +17,8 @@ culled kernel, the same code brings the resident back to the screen they were on
 
 from __future__ import annotations
 
+import os
+import uuid
 from urllib.parse import parse_qs
 
 from werkboek.errors import BallotRejected
@@ -44,6 +46,7 @@ class BallotApp:
         self.step = None
         self.saver: DraftSaver | None = None
         self._resume_at = None  # the saved screen to continue on, after the code step
+        self._page_key = "page:" + uuid.uuid4().hex  # wrong codes are throttled per page and per address
         self.progress = ui.html("", "wb-progress")
         self.body = ui.column([], "wb-body")
         self.message = ui.status()
@@ -77,6 +80,13 @@ class BallotApp:
             store = Store(upgrade=False)  # the schema is brought up to date by whoever starts the server
         return cls(store, catalogue(), **kwargs)
 
+    def check_code(self, typed: str):
+        """The store's code check, throttled for this page and its client's address (werkboek.throttle)."""
+        from werkboek.config import CLIENT_ENV
+
+        address = os.environ.get(CLIENT_ENV, "")  # a preheated kernel learns it with the page request
+        return self.store.check_code(typed, clients=[self._page_key] + ([f"address:{address}"] if address else []))
+
     # -- the link -------------------------------------------------------------------------
 
     def apply_query(self, query_string: str | None) -> None:
@@ -89,7 +99,7 @@ class BallotApp:
         if code:
             self.code_typed = code
             try:
-                checked, self.workshop = self.store.check_code(code)
+                checked, self.workshop = self.check_code(code)
             except BallotRejected:
                 pass  # the code step shows why, when the resident gets there
             else:

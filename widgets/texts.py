@@ -180,6 +180,9 @@ EN = {
 # English versions of the store's Dutch BallotRejected messages, by reason.
 REJECTED_EN = {
     "code_unknown": "We do not know this code. Please check your slip.",
+    "code_not_usable": "You cannot vote with this code now. Check that you copied the code from your slip "
+                       "correctly, or ask the facilitator whether voting is open.",
+    "too_many_tries": "You tried codes that do not work too often. Please try again in a minute.",
     "not_open_yet": "Voting has not started yet. Please wait for the facilitator.",
     "closed": "Voting is closed. You can no longer vote. Thank you for coming!",
     "busy": "Your vote was sent twice at the same time. Please try again.",

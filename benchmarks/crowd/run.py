@@ -126,7 +126,9 @@ def own_server(args, database_url: str, home: Path):
     bus = start_store_service(database_url, log_path=home / "store-service.log")
     argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
                                         database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
-                                        pool_fill_delay=args.fill_delay, store_service_socket=bus.socket_path)
+                                        pool_fill_delay=args.fill_delay, store_service_socket=bus.socket_path,
+                                        # every simulated phone comes from 127.0.0.1: no per-address budget
+                                        kernels_per_address=0)
     argv += args.server_arg
     log_path = home / "voila.log"
     with open(log_path, "wb") as log:

@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from ..config import PRIVATE_UMASK
+
+    os.umask(PRIVATE_UMASK)  # every file we (and the servers we start) write is this user's only
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -49,9 +49,8 @@ def run(args) -> int:
         raise WerkboekError("nginx is niet geïnstalleerd (apt-get install nginx-light). "
                             "Zonder nginx: gebruik 'werkboek workshop'.")
     url = args.database_url or config.database_url()
-    home = config.home_dir()
-    logs = home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    home = config.private_directory(config.home_dir())
+    logs = config.private_directory(home / "logs")
     if make_url(url).get_backend_name() == "sqlite":
         print("Let op: de servers delen nu een SQLite-bestand. Dat werkt op deze ene computer, "
               "maar voor meerdere servers raden we PostgreSQL aan (--database-url postgresql+psycopg://…).\n"

@@ -79,9 +79,10 @@ def run(args) -> int:
     from ..store import Store
 
     url = args.database_url or config.database_url()
-    home = config.home_dir()
-    logs = home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    home = config.private_directory(config.home_dir())
+    logs = config.private_directory(home / "logs")
+    for log in logs.glob("*.log"):
+        config.private_file(log)
     started = time.monotonic()
     store = Store(url)  # creates or migrates the schema once, before any kernel starts
     if args.demo:

@@ -35,9 +35,17 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
+    from ..config import private_directory, private_file
+
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # votes and remarks: this user only. SQLite gives the -wal and -shm files the mode of
+        # the database file, so creating that one 0600 covers all three.
+        private_directory(Path(database).parent)
+        private_file(database)
+        for suffix in ("-wal", "-shm", "-journal"):
+            if Path(database + suffix).exists():
+                private_file(database + suffix)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

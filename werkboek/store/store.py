@@ -16,6 +16,8 @@ Guarantees:
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Sequence
 
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import codes as codegen
 from ..ballot import Ballot, BallotSubmission, Pin, validate_ballot
 from ..errors import BallotRejected, WorkshopStateError
+from ..throttle import CodeThrottle
 from ..workshop import STATUSES, Workshop, check_workshop_fields
 from . import migrate
 from .engine import make_engine
@@ -31,6 +34,12 @@ from .schema import ballot_choices, ballots, codes, drafts, pins, workshop_actie
 
 
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
+
+# One answer for every code a resident cannot vote with now — unknown, of a workshop not open
+# yet, or of a closed one — so that trying codes tells nobody which ones exist.
+CODE_NOT_USABLE = ("Met deze code kunt u nu niet stemmen. Kijk of u de code goed heeft overgenomen van uw "
+                   "briefje. Of vraag de begeleider of het stemmen al open is.")
+TOO_MANY_TRIES = "U heeft te vaak een code geprobeerd die niet werkt. Probeer het over een minuut opnieuw."
 
 
 def _now() -> dt.datetime:
@@ -47,6 +56,7 @@ class Store:
         self.engine = make_engine(self.url)
         self._writer = self.engine.execution_options(write=True)
         self._catalogue = catalogue
+        self.code_throttle = CodeThrottle()  # wrong codes per client (werkboek.throttle)
         if upgrade:
             migrate.ensure_current(self.engine)
 
@@ -210,13 +220,22 @@ class Store:
             ).first()
         return Code(*row) if row else None
 
-    def check_code(self, typed: str) -> tuple[Code, Workshop]:
-        """The code and its workshop, if a resident may vote with it now; else BallotRejected."""
+    def check_code(self, typed: str, *, clients: Sequence[str] = ()) -> tuple[Code, Workshop]:
+        """The code and its workshop, if a resident may vote with it now; else BallotRejected.
+
+        ``clients``: who is asking (the resident kernel passes its client's address and its
+        page): wrong codes are throttled per key (:mod:`werkboek.throttle`), and every code
+        that cannot be used now gets the same answer (``code_not_usable``).
+        """
+        keys = [str(k)[:100] for k in clients if k][:4]
+        if self.code_throttle.blocked_for(keys) > 0:
+            raise BallotRejected("too_many_tries", TOO_MANY_TRIES)
         code = self.lookup_code(typed)
-        if code is None:
-            raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
-        workshop = self.workshop(code.workshop_id)
-        _require_open(workshop)
+        workshop = self.workshop(code.workshop_id) if code is not None else None
+        if workshop is None or not workshop.is_open:
+            self.code_throttle.failed(keys)
+            time.sleep(self.code_throttle.delay(keys))
+            raise BallotRejected("code_not_usable", CODE_NOT_USABLE)
         return code, workshop
 
     # -- drafts ---------------------------------------------------------------------------

@@ -57,8 +57,8 @@ class StoreServiceClient:
 
     # -- the operations -------------------------------------------------------------------
 
-    def check_code(self, typed: str):
-        answer = self._call("check_code", {"code": typed})
+    def check_code(self, typed: str, *, clients=()):
+        answer = self._call("check_code", {"code": typed, "clients": [str(c) for c in clients]})
         return protocol.code_from_json(answer["code"]), protocol.workshop_from_json(answer["workshop"])
 
     def load_draft(self, code: str) -> dict | None:

@@ -3,7 +3,7 @@
 =================  ==============================  =========================================
 operation          request                         answer
 =================  ==============================  =========================================
-``check_code``     ``{"code"}``                    ``{"code": Code, "workshop": Workshop}``
+``check_code``     ``{"code", "clients"}``         ``{"code": Code, "workshop": Workshop}``
 ``load_draft``     ``{"code"}``                    ``{"payload": dict | null}``
 ``save_draft``     ``{"code", "payload"}``         ``{}``
 ``has_ballot``     ``{"code"}``                    ``{"has_ballot": bool}``

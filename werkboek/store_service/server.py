@@ -13,6 +13,12 @@ own, and the kernels' side (``http.client``) is in the standard library too
 
 On SIGTERM it stops accepting, lets requests in flight finish (a ballot being committed
 is answered), then exits.
+
+Its clients are our own kernels, but a kernel serves a page anyone on the wifi can open,
+so the server trusts no request either: a request that stops half-way is dropped after
+:data:`READ_TIMEOUT_SECONDS` (one thread is not held forever), and JSON nested deeper
+than :data:`MAX_JSON_DEPTH` is refused before anything looks at it (deeply nested JSON
+raised an uncaught ``RecursionError``).
 """
 
 from __future__ import annotations
@@ -32,11 +38,30 @@ from . import protocol
 
 log = logging.getLogger("werkboek.store_service")
 
+READ_TIMEOUT_SECONDS = 10.0  # a request is a few kB sent at once by a kernel on this machine
+MAX_JSON_DEPTH = 32  # a ballot is 4 levels deep, a draft ~6
+
+
+def json_depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply ``value`` nests (iteratively: never recurses), stopping once past ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
 
 class StoreServiceHandler(BaseHTTPRequestHandler):
     server: "StoreServiceServer"
     protocol_version = "HTTP/1.0"  # one request per connection: nothing to keep alive or time out
     server_version = "werkboek-store-service"
+    timeout = READ_TIMEOUT_SECONDS  # socketserver: a socket timeout on every read
 
     def address_string(self) -> str:  # a Unix socket has no client address
         return "kernel"
@@ -65,10 +90,18 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
             self._answer(413, {"error": "request too large"})
             return
         try:
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+        except OSError:  # half a request, then silence: drop it (the timeout above)
+            log.warning("store_service: a request stopped half-way; dropped")
+            self.close_connection = True
+            return
+        try:
+            body = json.loads(raw or b"{}")
             if not isinstance(body, dict):
                 raise ValueError("the request must be a JSON object")
-        except ValueError as exc:
+            if json_depth(body) > MAX_JSON_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+        except (ValueError, RecursionError) as exc:
             self._answer(400, {"error": f"malformed request: {exc}"})
             return
         self.server.count()
@@ -95,7 +128,10 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
     # -- the operations -------------------------------------------------------------------
 
     def op_check_code(self, body: dict) -> dict:
-        code, workshop = self.server.store.check_code(_text(body, "code"))
+        clients = body.get("clients") or []
+        if not isinstance(clients, list) or not all(isinstance(c, str) for c in clients):
+            clients = []
+        code, workshop = self.server.store.check_code(_text(body, "code"), clients=clients)
         return {"code": protocol.code_to_json(code), "workshop": protocol.workshop_to_json(workshop)}
 
     def op_load_draft(self, body: dict) -> dict:
@@ -114,9 +150,11 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
 
 
 def _text(body: dict, key: str) -> str:
+    from ..store.store import CODE_NOT_USABLE
+
     value = body.get(key)
     if not isinstance(value, str):
-        raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+        raise BallotRejected("code_not_usable", CODE_NOT_USABLE)
     return value
 
 

@@ -34,7 +34,7 @@ class CodeStep(Step):
         if not typed:
             return t("code_missing", self.lang)
         try:
-            code, workshop = self.app.store.check_code(typed)
+            code, workshop = self.app.check_code(typed)
         except BallotRejected as exc:
             return rejected(exc, self.lang)
         self.app.start_ballot(code, workshop)

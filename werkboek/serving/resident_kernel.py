@@ -1,0 +1,75 @@
+"""Run inside every resident kernel as it starts (from the residents' own IPython profile).
+
+* A memory limit (``RLIMIT_DATA``, ``WERKBOEK_KERNEL_MEMORY_MB``): a kernel renders one
+  ballot in ~56 MB; a page that finds a way to make its kernel grow hits the limit and
+  gets a ``MemoryError`` (or loses its kernel) long before it takes the laptop's memory
+  from everybody else. ``RLIMIT_DATA`` counts what a process writes to (heap, anonymous
+  maps, thread stacks), not the shared libraries it maps, so the limit reads as memory.
+* Nothing the kernel logs or prints reaches the page: an exception in a widget's message
+  handler or callback (ipywidgets calls IPython's ``showtraceback``) is sent to the page as
+  an ``error`` message with its whole traceback; in a resident kernel it goes to the
+  server's log instead, and the page gets only the exception's name (Voilà still learns
+  that a cell failed). The widget comm layer logs a failed
+  message with its traceback through the ``Comm`` logger, which, with no handler of its
+  own, fell back to ``sys.stderr`` — in a kernel that is the page's output stream. The
+  traceback (source paths included) went to whoever sent a malformed widget message.
+  Those logs, and Python warnings, now go to the server's log: the kernel's real stderr,
+  which ipykernel leaves alone because the profile also sets
+  ``IPKernelApp.capture_fd_output = False`` (by default it forwards fd 2 to the page too).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import resource
+import sys
+
+MEMORY_ENV = "WERKBOEK_KERNEL_MEMORY_MB"
+
+
+def limit_memory(megabytes: int) -> None:
+    if megabytes <= 0:
+        return
+    limit = megabytes * 2**20
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def route_logs_to_server() -> None:
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[kernel %(process)d] %(name)s %(levelname)s %(message)s"))
+    logging.captureWarnings(True)
+    for name in ("Comm", "ipywidgets", "traitlets", "py.warnings", "werkboek.resident_kernel"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+    logging.lastResort = handler  # anything else that logs without a handler: the server's log too
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def keep_tracebacks_in_the_log() -> None:
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    send = ZMQInteractiveShell._showtraceback
+    if getattr(send, "werkboek_quiet", False):
+        return
+    log = logging.getLogger("werkboek.resident_kernel")
+
+    def _showtraceback(self, etype, evalue, stb):
+        log.error("%s", _ANSI.sub("", "\n".join(stb or [])) or f"{etype.__name__}: {evalue}")
+        return send(self, etype, "", [])
+
+    _showtraceback.werkboek_quiet = True
+    ZMQInteractiveShell._showtraceback = _showtraceback
+
+
+def harden() -> None:
+    limit_memory(int(os.environ.get(MEMORY_ENV) or 0))
+    route_logs_to_server()
+    keep_tracebacks_in_the_log()
