@@ -217,3 +217,42 @@ def test_postgres_without_a_pool_for_pgbouncer(postgres_url, catalogue, monkeypa
     code = s.create_codes(ws.id, 1)[0].code
     s.submit(BallotSubmission(code=code, choices={acties[0]: 1}))
     assert [b.code for b in s.ballots(ws.id)] == [code]
+
+
+# -- text cleaning and pins ----------------------------------------------------------
+
+BIDI = "Stem op \u202eTNEMUCOD\u202c het plan"
+
+
+def test_bidi_and_invisible_characters_are_stripped(store, open_workshop, catalogue):
+    """``Stem op \\u202eTNEMUCOD\\u202c het plan`` displayed as "…DOCUMENT…" on the projector."""
+    lg, acties = _first_choice(open_workshop, catalogue)
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    invisible = "\u200b\u200e\u200f\u061c\u2066\u2067\u2068\u2069\u202a\u202b\u202d\ufeff\u00ad\x07\x1b\x9b\U000e0041"
+    code, other = (c.code for c in store.create_codes(open_workshop.id, 2))
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}, remark=BIDI + invisible + "\r\nregel 2",
+                                  pins=[{"leefgebied": lg, "lat": lat, "lon": lon, "text": "hier\u202e\n!"}]))
+    [stored] = store.ballots(open_workshop.id)
+    assert stored.remark == "Stem op TNEMUCOD het plan\nregel 2"  # a line break may stay in a remark
+    assert stored.pins[0].text == "hier !"  # a pin text is one line
+    emoji = "Gezin \U0001F469\u200d\U0001F467 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWJ, ZWNJ stay
+    store.submit(BallotSubmission(code=other, choices={acties[0].id: 1}, remark=emoji))
+    again = {b.code: b for b in store.ballots(open_workshop.id)}[other]
+    assert again.remark == emoji
+
+
+def test_a_forged_pin_for_a_leefgebied_not_on_the_ballot_is_refused(store, catalogue):
+    acties = [a.id for a in catalogue.acties_in("wonen")[:2]]
+    ws = store.open_voting(store.create_workshop("Alleen wonen", acties=acties).id)
+    code = store.create_codes(ws.id, 1)[0].code
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    with pytest.raises(BallotRejected, match="niet op dit stembiljet") as exc:
+        store.submit(BallotSubmission(code=code, choices={acties[0]: 1},
+                                      pins=[{"leefgebied": "veiligheid", "lat": lat, "lon": lon, "text": "x"}]))
+    assert exc.value.reason == "invalid_pin"
+    assert store.ballots(ws.id, include_superseded=True) == []
+    store.submit(BallotSubmission(code=code, choices={acties[0]: 1},
+                                  pins=[{"leefgebied": "wonen", "lat": lat, "lon": lon, "text": "x"}]))
+    assert len(store.ballots(ws.id)) == 1
