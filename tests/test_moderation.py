@@ -72,3 +72,57 @@ def test_a_replaced_ballot_waits_again_unless_its_texts_stayed_the_same(store, o
     store.submit(BallotSubmission(codes[0], {acties[1].id: 1}, remark="Meer bankjes en een prullenbak"))
     changed = next(r for r in store.remarks([open_workshop.id]) if r.text.startswith("Meer bankjes"))
     assert changed.status == "pending"
+
+
+def test_the_remarks_panel_approves_hides_and_changes_its_mind(store, open_workshop, remarks):
+    from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
+
+    panel = RemarksPanel(store)
+    panel.workshop_id = open_workshop.id
+    waiting = store.remarks([open_workshop.id])
+    assert len(panel.pending.children) == 3 and "3 opmerkingen wachten" in panel.summary.value
+    assert "hier is het donker" in panel.pending.children[1].children[0].value
+    first, second, _third = waiting
+    assert panel.buttons[(first.ballot_id, "approved")].description == "Tonen"
+    assert panel.buttons[(first.ballot_id, "hidden")].description == "Niet tonen"
+    panel.buttons[(first.ballot_id, "approved")].click()
+    panel.buttons[(second.ballot_id, "hidden")].click()
+    assert store.remark_statuses([open_workshop.id]) == {first.ballot_id: "approved", second.ballot_id: "hidden"}
+    assert len(panel.pending.children) == 1 and len(panel.decided.children) == 2
+    panel.buttons[(first.ballot_id, "hidden")].click()  # "Toch niet tonen"
+    panel.buttons[(second.ballot_id, "approved")].click()  # "Toch tonen"
+    assert store.remark_statuses([open_workshop.id]) == {first.ballot_id: "hidden", second.ballot_id: "approved"}
+
+    panel.direct.value = True  # "Alles direct tonen"
+    assert store.workshop(open_workshop.id).remarks_direct is True
+    assert "direct tonen staat aan" in panel.summary.value
+    panel.direct.value = False
+    assert store.workshop(open_workshop.id).remarks_direct is False
+
+
+def test_the_panel_escapes_and_says_when_invisible_characters_were_removed(store, open_workshop, catalogue):
+    from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
+
+    _lg, acties = next(iter(open_workshop.acties_per_leefgebied(catalogue).items()))
+    code, plain = (c.code for c in store.create_codes(open_workshop.id, 2))
+    store.submit(BallotSubmission(code, {acties[0].id: 1}, remark="Stem op \u202eTNEMUCOD\u202c <img src=x onerror=alert(1)>"))
+    store.submit(BallotSubmission(plain, {acties[0].id: 1}, remark="Gewoon  "))
+    panel = RemarksPanel(store)
+    panel.workshop_id = open_workshop.id
+    shown, ordinary = (item.children[0].value for item in panel.pending.children)
+    assert "Stem op TNEMUCOD &lt;img src=x onerror=alert(1)&gt;" in shown and "<img" not in shown
+    assert "onzichtbare tekens" in shown and "onzichtbare tekens" not in ordinary
+
+
+def test_a_decision_on_a_replaced_ballot_shows_the_dutch_message_in_the_panel(store, open_workshop, remarks):
+    from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
+
+    codes, _lg, acties = remarks
+    panel = RemarksPanel(store)
+    panel.workshop_id = open_workshop.id
+    first = store.remarks([open_workshop.id])[0]
+    button = panel.buttons[(first.ballot_id, "approved")]
+    store.submit(BallotSubmission(codes[0], {acties[1].id: 1}, remark="iets nieuws"))  # meanwhile, on a phone
+    button.click()
+    assert "opnieuw gestemd" in panel.message.value and "role='alert'" in panel.message.value
+    assert "iets nieuws" in " ".join(i.children[0].value for i in panel.pending.children)
