@@ -96,18 +96,19 @@ class RemarksPanel(w.VBox):
             parts.append("<p class='wb-note'>Er zijn onzichtbare tekens uit deze tekst gehaald.</p>")
         if remark.status == "pending":
             state = "Staat op het scherm (alles direct tonen)." if direct else ""
-            choices = [("approved", "Tonen", "success", "check"), ("hidden", "Niet tonen", "danger", "ban")]
+            choices = [("approved", "Tonen", "success"), ("hidden", "Niet tonen", "danger")]
         elif remark.status == "approved":
             state = "Staat op het scherm."
-            choices = [("hidden", "Toch niet tonen", "danger", "ban")]
+            choices = [("hidden", "Toch niet tonen", "danger")]
         else:
             state = "Staat niet op het scherm."
-            choices = [("approved", "Toch tonen", "success", "check")]
+            choices = [("approved", "Toch tonen", "success")]
         if state:
             parts.append(f"<p class='wb-status'>{escape(state)}</p>")
         buttons = []
-        for status, label, style, icon in choices:
-            button = w.Button(description=label, button_style=style, icon=icon, layout=BIG)
+        for status, label, style in choices:
+            # no icon: its glyph would become part of the button's name for a screen reader
+            button = w.Button(description=label, button_style=style, layout=BIG)
             button.on_click(lambda _b, bid=remark.ballot_id, st=status: self._decide(bid, st))
             self.buttons[(remark.ballot_id, status)] = button
             buttons.append(button)
