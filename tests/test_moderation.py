@@ -33,7 +33,8 @@ def remarks(store, open_workshop, catalogue, place):
 def test_new_remarks_wait_and_the_facilitator_decides(store, open_workshop, remarks):
     waiting = store.remarks([open_workshop.id])
     assert [(r.text, r.pin_texts, r.status) for r in waiting] == [
-        ("Meer bankjes", (), "pending"), ("Donker pad", ("hier is het donker",), "pending"), ("", ("speelplek",), "pending")]
+        ("Meer bankjes", (), "pending"), ("Donker pad", ("hier is het donker",), "pending"),
+        ("", ("speelplek",), "pending")]
     first, second, third = waiting
     store.set_remark_status(first.ballot_id, "approved")
     store.set_remark_status(second.ballot_id, "hidden")
@@ -105,7 +106,8 @@ def test_the_panel_escapes_and_says_when_invisible_characters_were_removed(store
 
     _lg, acties = next(iter(open_workshop.acties_per_leefgebied(catalogue).items()))
     code, plain = (c.code for c in store.create_codes(open_workshop.id, 2))
-    store.submit(BallotSubmission(code, {acties[0].id: 1}, remark="Stem op \u202eTNEMUCOD\u202c <img src=x onerror=alert(1)>"))
+    store.submit(BallotSubmission(code, {acties[0].id: 1},
+                                  remark="Stem op \u202eTNEMUCOD\u202c <img src=x onerror=alert(1)>"))
     store.submit(BallotSubmission(plain, {acties[0].id: 1}, remark="Gewoon  "))
     panel = RemarksPanel(store)
     panel.workshop_id = open_workshop.id

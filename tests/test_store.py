@@ -352,3 +352,17 @@ def test_store_service_protocol_carries_the_privacy_settings_and_tolerates_their
     assert workshop_from_json(workshop_to_json(ws)) == ws
     older = {k: v for k, v in workshop_to_json(ws).items() if k not in ("privacy_k", "remarks_direct")}
     assert (workshop_from_json(older).privacy_k, workshop_from_json(older).remarks_direct) == (5, False)
+
+
+def test_a_workshop_without_a_pseudonym_key_gets_one_and_keeps_it(store, open_workshop, catalogue):
+    from sqlalchemy import update
+
+    from werkboek.store.schema import workshops
+
+    _, acties = _first_choice(open_workshop, catalogue)
+    store.submit(BallotSubmission(code=store.create_codes(open_workshop.id, 1)[0].code, choices={acties[0].id: 1}))
+    with store.engine.begin() as conn:  # e.g. a row written by hand or by an older tool
+        conn.execute(update(workshops).values(pseudonym_key=""))
+    [ballot] = store.ballots(open_workshop.id)
+    assert ballot.pseudonym.startswith("S") and len(ballot.pseudonym) == 13
+    assert store.ballots(open_workshop.id)[0].pseudonym == ballot.pseudonym

@@ -174,7 +174,8 @@ def _validate_pin(raw, catalogue, leefgebieden) -> Pin:
     if lg not in catalogue.leefgebieden:
         raise BallotRejected("invalid_pin", "Bij een plek op de kaart hoort een leefgebied.")
     if lg not in leefgebieden:
-        raise BallotRejected("invalid_pin", "Een plek op de kaart hoort bij een leefgebied dat niet op dit stembiljet staat.")
+        raise BallotRejected("invalid_pin",
+                             "Een plek op de kaart hoort bij een leefgebied dat niet op dit stembiljet staat.")
     try:
         lat, lon = float(raw.get("lat")), float(raw.get("lon"))
     except (TypeError, ValueError):

@@ -239,7 +239,8 @@ def _pins_section(res: Results, catalogue) -> str:
             where = esc(buurt.naam) if buurt else "buiten Heerlen-Noord"
             text = esc(p.text) if p.text else "<i>(geen tekst)</i>"
             lat, lon = round_coordinate(p.lat), round_coordinate(p.lon)
-            items.append(f'<li><b>{where}</b>: <span dir="auto">{text}</span> <small>({lat:.4f}, {lon:.4f})</small></li>')
+            items.append(f'<li><b>{where}</b>: <span dir="auto">{text}</span> '
+                         f'<small>({lat:.4f}, {lon:.4f})</small></li>')
         blocks.append(f"<h3>{esc(lg.naam)} ({len(pins)})</h3><ul>{''.join(items)}</ul>")
     return f"""<section>
 <h2>Plekken op de kaart</h2>

@@ -360,17 +360,16 @@ class Store:
         query = query.order_by(ballots.c.submitted_at, ballots.c.id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        if any(not r["pseudonym_key"] for r in rows):  # a workshop made before its key existed
-            self._fill_pseudonym_keys()
-            with self.engine.connect() as conn:
-                rows = conn.execute(query).mappings().all()
-        with self.engine.connect() as conn:
-            ids = [r["id"] for r in rows]
+            missing = any(not r["pseudonym_key"] for r in rows)  # a workshop made outside the store has no key
+            ids = [] if missing else [r["id"] for r in rows]
             choice_rows, pin_rows = [], []
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 choice_rows += conn.execute(select(ballot_choices).where(ballot_choices.c.ballot_id.in_(chunk))).all()
                 pin_rows += conn.execute(select(pins).where(pins.c.ballot_id.in_(chunk)).order_by(pins.c.id)).all()
+        if missing:
+            self._fill_pseudonym_keys()
+            return self.ballots(workshop_ids, include_superseded=include_superseded, code=code)
         choices: dict[int, dict[str, int]] = {}
         for bid, actie_id, value in choice_rows:
             choices.setdefault(bid, {})[actie_id] = value

@@ -58,7 +58,8 @@ class ExportsPanel(w.VBox):
         return exports.file_stem(workshops, exact)
 
     def _note(self, workshops, exact: bool) -> str:
-        return f"<p class='wb-note' data-testid='export-note'><b>Let op:</b> {escape(exports.privacy_note(workshops, exact))}</p>"
+        note = escape(exports.privacy_note(workshops, exact))
+        return f"<p class='wb-note' data-testid='export-note'><b>Let op:</b> {note}</p>"
 
     def _csv(self, _button=None) -> None:
         workshops, ballots = self._selection()
