@@ -6,6 +6,7 @@ import pytest
 
 from werkboek.ballot import BallotSubmission
 from werkboek.demo import seed_demo
+from werkboek.privacy import projector_batch
 from werkboek.results import tally
 
 
@@ -56,7 +57,9 @@ def test_codes_voting_and_dashboard_agree_with_the_store(console, store, catalog
     ed.title.value = "Avond"
     ed.picker.leefgebied.value = "wonen"
     ed.picker.select_visible.click()
+    ed.privacy_k.value = 3  # three residents tonight: results on the screen from three ballots on
     ed.save_button.click()
+    assert store.workshop(console.workshop_id).privacy_k == 3
     console.codes.individual.value = 4
     console.codes.groups.value = 1
     console.codes.make.click()
@@ -81,6 +84,16 @@ def test_codes_voting_and_dashboard_agree_with_the_store(console, store, catalog
     assert "<td class='num'>7</td><td class='num'>5</td>" in table
     assert "<td class='num'>7</td><td class='num'>2</td>" in table
     dash.tabs.selected_index = 3
+    assert "alert(1)" not in dash.remarks.value  # waits for the facilitator
+    console.tabs.selected_index = 4
+    panel = console.remarks
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel.pending.children[0].children[0].value
+    assert "<script>" not in panel.pending.children[0].children[0].value
+    [remark] = store.remarks([console.workshop_id])
+    panel.buttons[(remark.ballot_id, "approved")].click()
+    assert store.remarks([console.workshop_id])[0].status == "approved"
+    console.tabs.selected_index = 3
+    dash.refresh()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dash.remarks.value
     assert "<script>" not in dash.remarks.value
 
@@ -90,30 +103,40 @@ def test_codes_voting_and_dashboard_agree_with_the_store(console, store, catalog
     assert store.workshop(console.workshop_id).status == "gesloten"
 
 
-def test_dashboard_refresh_only_redraws_when_ballots_change(store, catalogue):
+def test_dashboard_refresh_only_redraws_when_a_batch_is_complete(store, catalogue):
     from werkboek_widgets.facilitator import Dashboard
 
-    wid = seed_demo(store, ballots=5)
+    wid = seed_demo(store, ballots=3)  # 3 + 2 group ballots: one batch of 5
     dash = Dashboard(store, catalogue, workshop_ids=[wid])
     assert dash.refresh() is False  # nothing new since construction
-    code = next(c for c in store.codes(wid) if not store.ballots(wid, code=c.code) and c.kind == "individual")
     ws = store.workshop(wid)
-    store.submit(BallotSubmission(code=code.code, choices={ws.acties[0]: 1}))
-    assert dash.refresh() is True
+    free = [c for c in store.codes(wid) if not store.ballots(wid, code=c.code) and c.kind == "individual"]
+    for n, code in enumerate(free[:ws.privacy_k], start=1):
+        store.submit(BallotSubmission(code=code.code, choices={ws.acties[0]: 1}))
+        assert dash.refresh() is (n == ws.privacy_k)  # only the k-th new ballot changes the results
     expected = tally(store.ballots(wid), [ws], catalogue)
-    assert dash.ballots_shown == expected.ballots == 8  # 5 + 2 group ballots of the demo + 1
+    assert dash.ballots_shown == expected.ballots == 10
     lg = catalogue.acties[ws.acties[0]].leefgebied
     top = expected.ranked(lg)[0]
     assert list(dash.charts[lg].bars.y)[0] == round(top.score, 2)
 
 
-def test_pin_map_shows_every_pin(store, catalogue):
+def test_pin_map_shows_every_pin_of_the_batch_and_only_approved_texts(store, catalogue):
     from werkboek_widgets.facilitator import Dashboard
 
     wid = seed_demo(store, ballots=12)
     dash = Dashboard(store, catalogue, workshop_ids=[wid])
     dash.tabs.selected_index = 2
-    pins = [p for b in store.ballots(wid) for p in b.pins]
+    ws = store.workshop(wid)
+    shown = projector_batch(store.ballots(wid, include_superseded=True), ws.privacy_k).ballots
+    pins = [p for b in shown for p in b.pins]
     assert pins, "the demo should have pins"
     assert len(dash._map.pins.layers) == len(pins)
     assert {tuple(m.location) for m in dash._map.pins.layers} == {(p.lat, p.lon) for p in pins}
+    assert all("(geen tekst" in m.popup.value for m in dash._map.pins.layers)  # nothing approved yet
+    with_pin = next(b for b in shown if b.pins)
+    store.set_remark_status(with_pin.id, "approved")
+    dash.refresh()
+    texts = [m.popup.value for m in dash._map.pins.layers]
+    assert sum(with_pin.pins[0].text in t for t in texts) >= 1
+    assert sum("(geen tekst" not in t for t in texts) == len(with_pin.pins)

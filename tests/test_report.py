@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
 
 from browser_print import launch, pdf_page_count, render
+from werkboek.ballot import BallotSubmission
+from werkboek.privacy import OTHER_AGE, OTHER_BUURT
 from werkboek.report import results_report_html
 from werkboek.results import tally
 from workshop_data import HYPERLINK, PIN_TEXT, REMARK_ONLY, SCRIPT, seed
@@ -71,6 +75,52 @@ def test_report_covers_exactly_the_chosen_workshops(store, catalogue, seeded):
     assert "De bijeenkomsten naast elkaar" in page
 
 
+def _section(page: str, title: str) -> str:
+    start = page.index(f"<h2>{title}</h2>")
+    return page[start:page.index("</section>", start)]
+
+
+def _people_rows(page: str) -> list[tuple[str, int]]:
+    section = _section(page, "Wie stemden er?")
+    return [(html.unescape(label), int(n))
+            for label, n in re.findall(r"<tr><td>([^<]*)</td><td class=num>(\d+)</td>", section)]
+
+
+def test_report_shows_no_buurt_or_age_group_below_k(store, catalogue, seeded):
+    workshops = [seeded.avond, seeded.conferentie]
+    page = results_report_html(workshops, store, catalogue)
+    rows = _people_rows(page)
+    assert rows and all(n >= 5 for _, n in rows), rows
+    labels = {label for label, _ in rows}
+    assert labels <= {OTHER_BUURT, OTHER_AGE} | {f"{b.naam} ({b.wijknaam})" for b in catalogue.buurten.values()} | {
+        "30 tot 50 jaar", "65 tot 80 jaar", "18 tot 30 jaar", "niet ingevuld"}
+    assert "30 tot 50 jaar" not in _section(page, "Wie stemden er?")  # one person of that age
+    assert seeded.buurt.naam not in _section(page, "Opmerkingen")  # a remark names no small buurt …
+    assert seeded.conferentie.title not in _section(page, "Opmerkingen")  # … nor a workshop of 2 people
+    remarks = [html.unescape(t) for t in re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", page, re.S)]
+    assert remarks == sorted(remarks, key=lambda t: (t.casefold(), t))  # not in the order of arrival
+    assert "minder dan 5 mensen" in page
+    # the comparison: the conferentie had 3 people, too few for a column of its own
+    compare = _section(page, "De bijeenkomsten naast elkaar")
+    assert seeded.conferentie.title in compare and "Niet apart getoond" in compare
+    assert f'<th class="num">{html.escape(seeded.conferentie.title)}</th>' not in compare
+
+
+def test_report_places_are_rounded_to_about_ten_metres(store, catalogue, seeded):
+    page = results_report_html([seeded.avond], store, catalogue)
+    [pin] = [p for b in store.ballots(seeded.avond.id) for p in b.pins]
+    assert f"({pin.lat:.4f}, {pin.lon:.4f})" in page and f"{pin.lat:.5f}" not in page
+
+
+def test_report_shows_a_bidi_remark_cleaned_and_escaped(store, catalogue, open_workshop):
+    _lg, acties = next(iter(open_workshop.acties_per_leefgebied(catalogue).items()))
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    store.submit(BallotSubmission(code, {acties[0].id: 1}, remark="Stem op \u202eTNEMUCOD\u202c het <i>plan</i>"))
+    page = results_report_html([open_workshop], store, catalogue)
+    assert "Stem op TNEMUCOD het &lt;i&gt;plan&lt;/i&gt;" in page
+    assert "\u202e" not in page and "<i>plan" not in page
+
+
 def test_acties_appear_in_ranked_order_per_leefgebied(store, catalogue, seeded):
     workshops = [seeded.avond, seeded.conferentie]
     page = results_report_html(workshops, store, catalogue)
@@ -89,7 +139,8 @@ def test_acties_appear_in_ranked_order_per_leefgebied(store, catalogue, seeded):
 
 
 def test_breakdowns_use_buurt_names_and_age_labels(store, catalogue, seeded):
-    page = results_report_html([seeded.avond], store, catalogue)
+    everyone = dataclasses.replace(seeded.avond, privacy_k=1)  # k=1: every group by name
+    page = results_report_html([everyone], store, catalogue)
     assert seeded.buurt.naam in page and seeded.buurt.statcode not in page
     assert "30 tot 50 jaar" in page and "65 tot 80 jaar" in page
     assert "De bijeenkomsten naast elkaar" not in page  # one workshop: nothing to compare

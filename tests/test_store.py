@@ -217,3 +217,152 @@ def test_postgres_without_a_pool_for_pgbouncer(postgres_url, catalogue, monkeypa
     code = s.create_codes(ws.id, 1)[0].code
     s.submit(BallotSubmission(code=code, choices={acties[0]: 1}))
     assert [b.code for b in s.ballots(ws.id)] == [code]
+
+
+# -- privacy (migration 0003) -------------------------------------------------------------
+
+BIDI = "Stem op \u202eTNEMUCOD\u202c het plan"
+
+
+def test_bidi_and_invisible_characters_are_stripped_and_the_original_kept(store, open_workshop, catalogue):
+    """``Stem op \\u202eTNEMUCOD\\u202c het plan`` displayed as "…DOCUMENT…" on the projector."""
+    lg, acties = _first_choice(open_workshop, catalogue)
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    invisible = "\u200b\u200e\u200f\u061c\u2066\u2067\u2068\u2069\u202a\u202b\u202d\ufeff\u00ad\x07\x1b\x9b\U000e0041"
+    code, other = (c.code for c in store.create_codes(open_workshop.id, 2))
+    store.submit(BallotSubmission(code=code, choices={acties[0].id: 1}, remark=BIDI + invisible + "\r\nregel 2",
+                                  pins=[{"leefgebied": lg, "lat": lat, "lon": lon, "text": "hier\u202e\n!"}]))
+    [stored] = store.ballots(open_workshop.id)
+    assert stored.remark == "Stem op TNEMUCOD het plan\nregel 2"  # a line break may stay in a remark
+    assert stored.remark_original == BIDI + invisible + "\r\nregel 2"
+    assert stored.pins[0].text == "hier !"  # a pin text is one line
+    emoji = "Gezin \U0001F469\u200d\U0001F467 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWJ, ZWNJ stay
+    store.submit(BallotSubmission(code=other, choices={acties[0].id: 1}, remark=emoji))
+    again = {b.code: b for b in store.ballots(open_workshop.id)}[other]
+    assert again.remark == emoji and again.remark_original == ""
+
+
+def test_a_forged_pin_for_a_leefgebied_not_on_the_ballot_is_refused(store, catalogue):
+    acties = [a.id for a in catalogue.acties_in("wonen")[:2]]
+    ws = store.open_voting(store.create_workshop("Alleen wonen", acties=acties).id)
+    code = store.create_codes(ws.id, 1)[0].code
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    with pytest.raises(BallotRejected, match="niet op dit stembiljet") as exc:
+        store.submit(BallotSubmission(code=code, choices={acties[0]: 1},
+                                      pins=[{"leefgebied": "veiligheid", "lat": lat, "lon": lon, "text": "x"}]))
+    assert exc.value.reason == "invalid_pin"
+    assert store.ballots(ws.id, include_superseded=True) == []
+    store.submit(BallotSubmission(code=code, choices={acties[0]: 1},
+                                  pins=[{"leefgebied": "wonen", "lat": lat, "lon": lon, "text": "x"}]))
+    assert len(store.ballots(ws.id)) == 1
+
+
+def test_privacy_settings_are_stored_checked_and_fixed_once_votes_exist(store, catalogue):
+    acties = [a.id for a in catalogue.acties_in("leren")[:2]]
+    ws = store.create_workshop("Avond", acties=acties)
+    assert (ws.privacy_k, ws.remarks_direct) == (5, False)
+    for wrong in (0, 51, "5", True):
+        with pytest.raises(DataError, match="kleinste groep"):
+            store.update_workshop(ws.id, privacy_k=wrong)
+    with pytest.raises(DataError, match="kleinste groep"):
+        store.create_workshop("Te klein", acties=acties, privacy_k=0)
+    ws = store.update_workshop(ws.id, privacy_k=3, remarks_direct=True)
+    assert (store.workshop(ws.id).privacy_k, store.workshop(ws.id).remarks_direct) == (3, True)
+    store.open_voting(ws.id)
+    store.submit(BallotSubmission(code=store.create_codes(ws.id, 1)[0].code, choices={acties[0]: 1}))
+    with pytest.raises(WorkshopStateError, match="kleinste groep"):
+        store.update_workshop(ws.id, privacy_k=2)
+    assert store.update_workshop(ws.id, privacy_k=3, remarks_direct=False).remarks_direct is False
+
+
+def test_a_0002_database_with_ballots_is_upgraded_without_losing_any(db_url, catalogue):
+    """Every ballot (replaced ones too), its choices, pins and drafts survive; new columns get their defaults."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from werkboek.store.engine import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0002")
+    now = dt.datetime.now(dt.timezone.utc)
+    acties = [a.id for a in catalogue.acties_in("leren")[:2]]
+    buurt = next(iter(catalogue.heerlen_noord))
+    lat, lon = catalogue.buurten[buurt].shape.centroid()
+    # tables as release 0002 had them (the current schema module has more columns)
+    meta = sa.MetaData()
+    t = {name: sa.Table(name, meta, autoload_with=engine)
+         for name in ("workshops", "workshop_acties", "codes", "ballots", "ballot_choices", "pins", "drafts")}
+    assert "privacy_k" not in t["workshops"].c and "remark_status" not in t["ballots"].c
+    with engine.begin() as conn:
+        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="open", kind="workshop",
+                                                      method="punten", method_params={"points": 5}, basemap=False,
+                                                      created_at=now, updated_at=now, location=""))
+        conn.execute(sa.insert(t["workshop_acties"]), [{"workshop_id": 1, "actie_id": a, "position": i}
+                                                       for i, a in enumerate(acties)])
+        conn.execute(sa.insert(t["codes"]), [{"code": c, "workshop_id": 1, "kind": "individual", "label": "",
+                                              "created_at": now} for c in ("ACD-EFH", "ACD-EFJ", "ACD-EFK")])
+        conn.execute(sa.insert(t["ballots"]), [
+            {"id": i, "workshop_id": 1, "code": code, "group_size": 1, "remark": remark, "submitted_at": now,
+             "superseded_at": superseded, "buurt": where, "age_group": age}
+            for i, code, remark, superseded, where, age in [(1, "ACD-EFH", "eerst", now, None, None),
+                                                            (2, "ACD-EFH", "daarna", None, buurt, "30-49"),
+                                                            (3, "ACD-EFJ", "", None, None, None)]
+        ])
+        conn.execute(sa.insert(t["ballot_choices"]), [{"ballot_id": 1, "actie_id": acties[0], "value": 5},
+                                                      {"ballot_id": 2, "actie_id": acties[1], "value": 2},
+                                                      {"ballot_id": 3, "actie_id": acties[0], "value": 1}])
+        conn.execute(sa.insert(t["pins"]).values(id=1, ballot_id=2, leefgebied="leren", lat=lat, lon=lon,
+                                                 text="hier"))
+        conn.execute(sa.insert(t["drafts"]).values(code="ACD-EFK", payload={"step": 2}, updated_at=now))
+        if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
+            for table in ("workshops", "ballots", "pins"):
+                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))"))
+    assert migrate.current_revision(engine) == "0002"
+
+    new = Store(db_url, catalogue=catalogue)  # opening brings it up to date
+    try:
+        assert migrate.current_revision(engine) == SCHEMA_REVISION == "0003"
+        history = new.ballots(1, include_superseded=True)
+        assert [(b.id, b.remark, b.choices) for b in history] == [
+            (1, "eerst", {acties[0]: 5}), (2, "daarna", {acties[1]: 2}), (3, "", {acties[0]: 1})]
+        assert history[1].pins == (Pin("leren", lat, lon, "hier"),) and history[1].buurt == buurt
+        assert all(b.remark_status == "pending" and b.remark_original == "" for b in history)
+        assert len({b.pseudonym for b in history}) == 3 and all(b.pseudonym for b in history)
+        ws = new.workshop(1)
+        assert (ws.privacy_k, ws.remarks_direct, ws.acties) == (5, False, tuple(acties))
+        assert new.load_draft("ACD-EFK") == {"step": 2}
+        # one current ballot per code still holds (the partial unique index was not lost)
+        with pytest.raises(IntegrityError), new.engine.begin() as conn:
+            conn.execute(sa.insert(ballots).values(workshop_id=1, code="ACD-EFJ", group_size=1, submitted_at=now))
+        receipt = new.submit(BallotSubmission(code="ACD-EFH", choices={acties[0]: 3}, remark="nieuw"))
+        assert receipt.replaced and len(new.ballots(1)) == 2
+    finally:
+        new.close()
+        engine.dispose()
+
+
+def test_store_service_protocol_carries_the_privacy_settings_and_tolerates_their_absence(store, catalogue):
+    from werkboek.store_service.protocol import workshop_from_json, workshop_to_json
+
+    acties = [a.id for a in catalogue.acties_in("leren")[:2]]
+    ws = store.create_workshop("Avond", acties=acties, privacy_k=8, remarks_direct=True)
+    assert workshop_from_json(workshop_to_json(ws)) == ws
+    older = {k: v for k, v in workshop_to_json(ws).items() if k not in ("privacy_k", "remarks_direct")}
+    assert (workshop_from_json(older).privacy_k, workshop_from_json(older).remarks_direct) == (5, False)
+
+
+def test_a_workshop_without_a_pseudonym_key_gets_one_and_keeps_it(store, open_workshop, catalogue):
+    from sqlalchemy import update
+
+    from werkboek.store.schema import workshops
+
+    _, acties = _first_choice(open_workshop, catalogue)
+    store.submit(BallotSubmission(code=store.create_codes(open_workshop.id, 1)[0].code, choices={acties[0].id: 1}))
+    with store.engine.begin() as conn:  # e.g. a row written by hand or by an older tool
+        conn.execute(update(workshops).values(pseudonym_key=""))
+    [ballot] = store.ballots(open_workshop.id)
+    assert ballot.pseudonym.startswith("S") and len(ballot.pseudonym) == 13
+    assert store.ballots(open_workshop.id)[0].pseudonym == ballot.pseudonym

@@ -2,8 +2,9 @@
 
 The facilitator creates a workshop, makes codes and opens voting in the console; three
 residents vote through the resident app; the projector dashboard shows exactly their
-numbers; closing refuses a fourth; the exports hold exactly those ballots; a remark with
-HTML/script shows as literal text. Screenshots at 1920×1080 go to $WERKBOEK_ARTIFACTS.
+numbers (one batch of k=3) and their remarks once the facilitator approved them; closing
+refuses a fourth; the exports hold exactly those ballots; a remark with HTML/script shows
+as literal text. Screenshots at 1920×1080 go to $WERKBOEK_ARTIFACTS.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 from browser import axe_violations, chromium_available, chromium_browser, format_violations, phone_page, screenshot
 from conftest import ROOT, need
 from resident_flow import vote_in_browser
+from werkboek.exports import safe_cell
 from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
@@ -96,6 +98,7 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.get_by_label("Titel").fill("Buurtavond Heksenberg")
     console.get_by_label("Plaats").fill("Buurthuis")
     console.get_by_label("Stippen per leefgebied").fill("3")
+    console.get_by_label("Kleinste groep").fill("3")  # three residents tonight
     for lg in ("Leren", "Wonen"):
         console.get_by_label("Leefgebied", exact=True).select_option(label=lg)
         console.get_by_label("Termijn", exact=True).select_option(label="Versnelling (binnen 2 jaar)")
@@ -106,7 +109,7 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.get_by_role("button", name="Opslaan").click()
     console.get_by_text("is gemaakt").wait_for()
     [ws] = store.workshops()
-    assert list(ws.acties) == expected_acties and ws.method_params == {"points": 3}
+    assert list(ws.acties) == expected_acties and ws.method_params == {"points": 3} and ws.privacy_k == 3
     screenshot(console, "console-1-voorbereiden", full_page=False)
 
     # 2. codes and the printable sheet
@@ -138,6 +141,16 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
         _vote(browser, urls["Bewoners"], code, points, remark)
     ballots = store.ballots(ws.id)
     assert len(ballots) == 3
+
+    # the facilitator approves the two remarks for the projector
+    _tab(console, "5. Opmerkingen")
+    console.get_by_text("2 opmerkingen wachten op u").wait_for(timeout=TIMEOUT)
+    screenshot(console, "console-5-opmerkingen", full_page=False)
+    console.get_by_role("button", name="Tonen", exact=True).first.click()
+    console.get_by_text("1 opmerking wacht op u").wait_for()
+    console.get_by_role("button", name="Tonen", exact=True).first.click()
+    console.get_by_text("0 opmerkingen wachten op u").wait_for()
+    assert [r.status for r in store.remarks([ws.id])] == ["approved", "approved"]
 
     # the projector shows exactly their numbers
     per_lg = ws.acties_per_leefgebied(catalogue)
@@ -171,6 +184,7 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     assert dialogs == []
 
     # closing refuses a fourth resident
+    _tab(console, "3. Stemmen")
     console.get_by_role("button", name="Stemmen sluiten").click()
     console.get_by_role("button", name="Klik nog eens om te sluiten").click()
     console.get_by_text("stemmen is gesloten").first.wait_for()
@@ -183,34 +197,33 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     assert len(store.ballots(ws.id, include_superseded=True)) == 3
 
     # the exports contain exactly those ballots
-    _tab(console, "6. Exporteren")
+    _tab(console, "7. Exporteren")
     console.get_by_role("button", name="CSV (stembiljetten)").click()
     console.get_by_text("CSV downloaden").wait_for()
     rows = list(csv.DictReader(io.StringIO((workshop["home"] / "exports" / f"uitslag-{ws.id}.csv")
-                                           .read_text(encoding="utf-8-sig"))))
-    assert {int(r["stembiljet"]) for r in rows} == {b.id for b in ballots}
+                                           .read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert {r["stembiljet"] for r in rows} == {b.pseudonym for b in ballots}
     exported = Counter()
     for r in rows:
         if r["actie"]:
             exported[r["actie"]] += int(r["waarde"])
     assert exported == expected_points
-    assert any(r["opmerking"] == "'" + EVIL if EVIL.startswith(("=", "+", "-", "@")) else r["opmerking"] == EVIL
-               for r in rows)
+    assert any(r["opmerking"] == safe_cell(EVIL) for r in rows)
     console.get_by_role("button", name="Excel-werkboek").click()
     console.get_by_text("Excel downloaden").wait_for()
     from openpyxl import load_workbook
 
     book = load_workbook(workshop["home"] / "exports" / f"uitslag-{ws.id}.xlsx")
     sheet_rows = list(book["Stembiljetten"].iter_rows(min_row=2, values_only=True))
-    assert sorted(r[0] for r in sheet_rows) == sorted(b.id for b in ballots)
+    assert sorted(r[0] for r in sheet_rows) == sorted(b.pseudonym for b in ballots)
     console.get_by_role("button", name="Rapport (HTML)").click()
     console.get_by_text("Rapport openen").wait_for()
     report = (workshop["home"] / "exports" / f"uitslag-{ws.id}.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(" in report and "<script>alert(" not in report
 
     # accessibility of the console, every tab
-    for name in ("1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag", "5. Samen bekijken",
-                 "6. Exporteren"):
+    for name in ("1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag", "5. Opmerkingen",
+                 "6. Samen bekijken", "7. Exporteren"):
         _tab(console, name)
         time.sleep(0.5)
         violations = axe_violations(console)

@@ -28,7 +28,11 @@ MAX_PIN_TEXT = 140
 MAX_PINS = 10
 MAX_GROUP_SIZE = 40
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Joiners stay: U+200D builds emoji sequences (👩‍👧), U+200C is part of Persian spelling.
+# Neither can reorder or hide text.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+RAW_LIMIT_FACTOR = 4  # the raw text may hold some invisible characters, not a megabyte of them
 
 
 @dataclass(frozen=True)
@@ -64,15 +68,43 @@ class Ballot:
     remark: str
     pins: tuple[Pin, ...]
     group_size: int
+    remark_original: str = ""  # the remark exactly as received, when cleaning changed it (audit)
 
 
-def clean_text(value, limit: int, what: str) -> str:
-    """Normalise free text (NFC, no control characters, trimmed) and enforce its length."""
+def strip_invisible(text: str, *, multiline: bool = False) -> str:
+    """Text without control and format characters: what the reader sees is what is there.
+
+    Removes C0/C1 controls (a tab becomes a space; a line break stays only when
+    ``multiline``), lone surrogates, and every Unicode format character (category Cf:
+    bidi embeddings, overrides and isolates, direction marks, zero-width space, BOM, soft
+    hyphen, tag characters) except the joiners in ``_KEEP_FORMAT``. A bidi override
+    (U+202E) would otherwise make ``TNEMUCOD`` display as ``DOCUMENT`` on the projector.
+    """
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text))
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append("\n" if multiline else " ")
+        elif ch == "\t":
+            out.append(" ")
+        elif ch in _KEEP_FORMAT:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(value, limit: int, what: str, *, multiline: bool = False) -> str:
+    """Normalise free text (NFC, no control or format characters, trimmed) and enforce its length."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise BallotRejected("invalid_text", f"{what} is geen tekst.")
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    if len(value) > limit * RAW_LIMIT_FACTOR:
+        raise BallotRejected("text_too_long", f"{what} is te lang: hoogstens {limit} tekens, u heeft er {len(value)}.")
+    text = strip_invisible(value, multiline=multiline).strip()
     if len(text) > limit:
         raise BallotRejected("text_too_long", f"{what} is te lang: hoogstens {limit} tekens, u heeft er {len(text)}.")
     return text
@@ -106,13 +138,16 @@ def validate_ballot(sub: BallotSubmission, workshop, code_kind: str, catalogue) 
     age = sub.age_group or None
     if age is not None and (not isinstance(age, str) or age not in AGE_GROUPS):
         raise BallotRejected("unknown_age_group", "Deze leeftijdsgroep bestaat niet.")
-    remark = clean_text(sub.remark, MAX_REMARK, "Uw opmerking")
+    remark = clean_text(sub.remark, MAX_REMARK, "Uw opmerking", multiline=True)
+    original = sub.remark if isinstance(sub.remark, str) and sub.remark != remark else ""
 
     if not isinstance(sub.pins, (list, tuple)):
         raise BallotRejected("invalid_pins", "De plekken op de kaart konden niet gelezen worden.")
     if len(sub.pins) > MAX_PINS:
         raise BallotRejected("too_many_pins", f"U kunt hoogstens {MAX_PINS} plekken op de kaart zetten.")
-    pins = tuple(_validate_pin(p, catalogue) for p in sub.pins)
+    # a pin belongs to a leefgebied of this ballot (the resident places it on that page)
+    pin_leefgebieden = {catalogue.acties[a].leefgebied for a in on_ballot if a in catalogue.acties}
+    pins = tuple(_validate_pin(p, catalogue, pin_leefgebieden) for p in sub.pins)
 
     if code_kind == "group":
         size = sub.group_size
@@ -127,10 +162,10 @@ def validate_ballot(sub: BallotSubmission, workshop, code_kind: str, catalogue) 
 
     if not choices and not remark and not pins:
         raise BallotRejected("empty", "Uw stembiljet is nog leeg. Kies minstens één actie of schrijf een opmerking.")
-    return Ballot(sub.code, workshop.id, choices, buurt, age, remark, pins, size)
+    return Ballot(sub.code, workshop.id, choices, buurt, age, remark, pins, size, original)
 
 
-def _validate_pin(raw, catalogue) -> Pin:
+def _validate_pin(raw, catalogue, leefgebieden) -> Pin:
     if isinstance(raw, Pin):
         raw = raw.__dict__
     if not isinstance(raw, dict):
@@ -138,6 +173,9 @@ def _validate_pin(raw, catalogue) -> Pin:
     lg = raw.get("leefgebied")
     if lg not in catalogue.leefgebieden:
         raise BallotRejected("invalid_pin", "Bij een plek op de kaart hoort een leefgebied.")
+    if lg not in leefgebieden:
+        raise BallotRejected("invalid_pin",
+                             "Een plek op de kaart hoort bij een leefgebied dat niet op dit stembiljet staat.")
     try:
         lat, lon = float(raw.get("lat")), float(raw.get("lon"))
     except (TypeError, ValueError):

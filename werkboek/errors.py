@@ -69,6 +69,10 @@ class WorkshopStateError(WerkboekError):
     """An action does not fit the workshop's status (e.g. editing the ballot while voting is open)."""
 
 
+class ModerationError(WerkboekError):
+    """A remark cannot be moderated as asked (unknown ballot, replaced ballot, unknown status)."""
+
+
 class ScenarioError(WerkboekError):
     """A scenario's parameters are invalid; the message names the file and the parameter."""
 

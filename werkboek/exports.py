@@ -3,17 +3,41 @@
 The numbers come from :func:`werkboek.results.tally`, so the facilitator's dashboard, the
 report and these files always agree.
 
+CSV files are separated by ``;`` with a decimal comma and start with a byte-order mark:
+what Dutch Excel opens correctly with a double click. In pandas:
+``pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")``. Pass ``delimiter=","``
+for a comma file (then with a decimal point).
+
 Safety: residents write remarks and pin texts, and spreadsheets execute text that looks
-like a formula. Every text cell passes :func:`safe_cell`, which puts a single quote in front
-of anything starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break (the OWASP
-advice for CSV injection); in Excel the cell is stored as a string, never as a formula.
+like a formula. Every text cell passes :func:`safe_cell`, which puts a single quote before
+a formula character (``=``, ``+``, ``-``, ``@``, tab, line break) at the start of the text
+*and* at the start of every part after a ``,`` ``;`` tab ``|`` or line break (spaces and
+double quotes in between do not count). So the file is safe whichever separator a program
+reads it with: ``Goed plan;=1+1`` becomes ``Goed plan;'=1+1``, and read with ``;`` the
+second cell is ``'=1+1``, text. In Excel the cell is stored as a string, never as a formula.
 
 Privacy: the exports never contain the stemcode. A code is not personal data, but it is
 printed on the slip a facilitator handed to somebody; with the code in the export, whoever
-holds the slip (or the code sheet) could find that person's ballot. Each row carries the
-store's ballot number (``stembiljet``) instead: it tells ballots apart and joins the files,
-but nothing on paper leads to it. (A hash of the code would not do: with only ~148 million
-possible codes, or simply the workshop's code list, it is reversed in seconds.)
+holds the slip (or the code sheet) could find that person's ballot. (A hash of the code
+would not do: with only ~148 million possible codes, or simply the workshop's code list,
+it is reversed in seconds.)
+
+Privacy of the rows per ballot (long and wide CSV, pins CSV, the sheets "Stembiljetten",
+"Opmerkingen" and "Plekken"), unless the analyst asks for ``exact=True``:
+
+* the time of submission is rounded down to the quarter hour, pins to 4 decimals (~10 m);
+* a buurt or age group with fewer than k people in the export shows as ``overig``
+  (k: the largest ``privacy_k`` of the exported workshops, see :mod:`werkboek.privacy`);
+* ``stembiljet`` is not the store's ballot number, which counts up in the order ballots
+  arrived and would undo the rounding of the times, but a keyed hash of it
+  (``StoredBallot.pseudonym``, e.g. ``S3F09A1C2E7D0``): it tells ballots apart and joins
+  the files of one database, and rows are sorted by it.
+
+Which of the two a file is: the Excel workbook says it in its "Overzicht" sheet; a CSV
+file cannot say it inside (a comment line breaks pandas and Excel alike), so the exports
+panel shows :func:`privacy_note` next to the download, and exact files are named
+``…-exact.csv`` / ``…-exact.xlsx`` (:func:`file_stem`). Exact files have the store's ballot
+numbers (``stembiljet`` as an integer), the exact times and places and every buurt and age.
 """
 
 from __future__ import annotations
@@ -21,29 +45,117 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .ballot import AGE_GROUPS
 from .dutch import CODE_KINDS, date_nl, local_time
 from .methods import METHODS
+from .privacy import OTHER, floor_quarter, privacy_k, round_coordinate, shown_groups
 from .results import Results, tally
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_START = frozenset("=+-@\t\r\n")
+_SEPARATORS = frozenset(",;\t|\r\n")
+_SKIP = frozenset(' "')  # may stand between a separator and a formula character
+_MAYBE_FORMULA = re.compile(r"[=+\-@\t\r\n]")
 # Characters openpyxl refuses in a cell (XML 1.0 forbids them); clean_text already
 # removes most, catalogue texts are not checked for them.
 _ILLEGAL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]}
 
 
 def safe_cell(value):
-    """A value safe to put in a spreadsheet cell: text that could run as a formula gets a leading quote."""
+    """A value safe to put in a spreadsheet cell, read with any separator (see the module docstring)."""
     if not isinstance(value, str):
         return value
     value = value.translate(_ILLEGAL)
-    if value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not _MAYBE_FORMULA.search(value):
+        return value
+    out = []
+    at_start = True  # at the start of the text or of a part after a separator
+    for ch in value:
+        if at_start:
+            if ch in _SKIP:
+                out.append(ch)
+                continue
+            if ch in _FORMULA_START:
+                out.append("'")
+            at_start = False
+        out.append(ch)
+        if ch in _SEPARATORS:
+            at_start = True
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _View:
+    """How per-ballot rows show a ballot: exact, or rounded with small groups as "overig"."""
+
+    exact: bool
+    k: int
+    buurten: frozenset  # buurt codes shown by name ("" = not said)
+    ages: frozenset
+
+    @classmethod
+    def of(cls, ballots, workshops, exact: bool) -> "_View":
+        k = privacy_k(workshops)
+        buurten, ages = Counter(), Counter()
+        for b in ballots:
+            buurten[b.buurt or ""] += b.group_size
+            ages[b.age_group or ""] += b.group_size
+        return cls(exact, k, frozenset(shown_groups(buurten, k)), frozenset(shown_groups(ages, k)))
+
+    def ballot_id(self, ballot):
+        return ballot.id if self.exact else ballot.pseudonym
+
+    def order(self, ballots) -> list:
+        """Exact: in the order they arrived; else by pseudonym, which says nothing about that order."""
+        return list(ballots) if self.exact else sorted(ballots, key=lambda b: (b.pseudonym, b.id))
+
+    def buurt(self, ballot) -> str:
+        code = ballot.buurt or ""
+        return code if self.exact or code in self.buurten else OTHER
+
+    def buurt_naam(self, ballot, catalogue) -> str:
+        code = self.buurt(ballot)
+        return OTHER if code == OTHER else _buurt_naam(catalogue, code)
+
+    def age(self, ballot) -> str:
+        age = ballot.age_group or ""
+        return age if self.exact or age in self.ages else OTHER
+
+    def age_label(self, ballot) -> str:
+        age = self.age(ballot)
+        return OTHER if age == OTHER else AGE_GROUPS.get(age, "")
+
+    def submitted(self, ballot):
+        moment = local_time(ballot.submitted_at)
+        return moment if self.exact else floor_quarter(moment)
+
+    def submitted_text(self, ballot) -> str:
+        return self.submitted(ballot).isoformat(timespec="seconds" if self.exact else "minutes")
+
+    def coordinate(self, value: float) -> float:
+        return value if self.exact else round_coordinate(value)
+
+
+def privacy_note(workshops, exact: bool) -> str:
+    """What a facilitator or analyst must know about an export (Dutch, B1)."""
+    if exact:
+        return ("Exacte gegevens: de tijden tot op de seconde, de plekken precies, alle buurten en leeftijden, en "
+                "de echte nummers van de stembiljetten. Alleen voor analyse. Deel dit bestand niet verder.")
+    k = privacy_k(workshops)
+    return (f"Tijden zijn afgerond op het kwartier en plekken op ongeveer 10 meter. Buurten en leeftijden met "
+            f"minder dan {k} mensen staan als 'overig'. Het nummer van een stembiljet zegt niets over de "
+            "volgorde van binnenkomst.")
+
+
+def file_stem(workshops, exact: bool = False) -> str:
+    """``uitslag-3-4`` (or ``uitslag-3-4-exact``): exact files are recognisable by their name."""
+    return "uitslag-" + "-".join(str(w.id) for w in workshops) + ("-exact" if exact else "")
 
 
 # -- gathering ----------------------------------------------------------------------------
@@ -68,19 +180,19 @@ def _method_label(workshop) -> str:
     return cls.label if cls else workshop.method
 
 
-def _ballot_fields(ballot, workshops_by_id, catalogue) -> dict:
+def _ballot_fields(ballot, workshops_by_id, catalogue, view: _View) -> dict:
     ws = workshops_by_id[ballot.workshop_id]
     return {
-        "stembiljet": ballot.id,
+        "stembiljet": view.ballot_id(ballot),
         "bijeenkomst_id": ws.id,
         "bijeenkomst": ws.title,
         "methode": ws.method,
         "soort": CODE_KINDS.get(ballot.code_kind, ballot.code_kind),
         "aantal_personen": ballot.group_size,
-        "buurt": ballot.buurt or "",
-        "buurtnaam": _buurt_naam(catalogue, ballot.buurt),
-        "leeftijd": ballot.age_group or "",
-        "ingediend": local_time(ballot.submitted_at).isoformat(timespec="seconds"),
+        "buurt": view.buurt(ballot),
+        "buurtnaam": view.buurt_naam(ballot, catalogue),
+        "leeftijd": view.age(ballot),
+        "ingediend": view.submitted_text(ballot),
     }
 
 
@@ -90,13 +202,21 @@ def _ballot_actie_ids(workshops, catalogue) -> list[str]:
     return [a for a in catalogue.acties if a in on]
 
 
-def _to_csv(header: list[str], rows: Iterable[dict], delimiter: str) -> str:
+def _to_csv(header: list[str], rows: Iterable[dict], delimiter: str, decimal: str | None = None) -> str:
+    """CSV text; ``decimal`` defaults to a comma in a ``;`` file (the Dutch convention), else a point."""
+    if decimal is None:
+        decimal = "," if delimiter == ";" else "."
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+        writer.writerow({k: _number(v, decimal) if isinstance(v, float) else safe_cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def _number(value: float, decimal: str) -> str:
+    text = repr(value)
+    return text.replace(".", decimal) if decimal != "." else text
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -106,8 +226,9 @@ BALLOT_FIELDS = ["stembiljet", "bijeenkomst_id", "bijeenkomst", "methode", "soor
 LONG_FIELDS = BALLOT_FIELDS + ["leefgebied", "actie", "actie_titel", "waarde", "score", "opmerking"]
 
 
-def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter: str = ",") -> str:
-    """The current ballots as CSV text.
+def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter: str = ";",
+                decimal: str | None = None, exact: bool = False) -> str:
+    """The current ballots as CSV text (rounded and with small groups as "overig" unless ``exact``).
 
     ``layout="long"``: one row per ballot and chosen actie (tidy data for pandas/R); a
     ballot without choices (only a remark or pins) still has one row, with empty actie.
@@ -117,22 +238,24 @@ def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter
     workshops = list(workshops)
     by_id = {w.id: w for w in workshops}
     ballots = current_ballots(source, workshops)
+    view = _View.of(ballots, workshops, exact)
+    ballots = view.order(ballots)
     if layout == "wide":
         actie_ids = _ballot_actie_ids(workshops, catalogue)
         header = BALLOT_FIELDS + actie_ids + ["opmerking", "plekken"]
         rows = []
         for b in ballots:
-            row = _ballot_fields(b, by_id, catalogue)
+            row = _ballot_fields(b, by_id, catalogue, view)
             row.update({a: b.choices.get(a, "") for a in actie_ids})
             row.update(opmerking=b.remark, plekken=len(b.pins))
             rows.append(row)
-        return _to_csv(header, rows, delimiter)
+        return _to_csv(header, rows, delimiter, decimal)
     if layout != "long":
         raise ValueError(f"unknown layout {layout!r} (long or wide)")
     methods = {w.id: w.voting_method() for w in workshops}
     rows = []
     for b in ballots:
-        base = _ballot_fields(b, by_id, catalogue)
+        base = _ballot_fields(b, by_id, catalogue, view)
         chosen = [a for a in catalogue.acties if a in b.choices] + sorted(set(b.choices) - set(catalogue.acties))
         for actie_id in chosen or [None]:
             row = dict(base, leefgebied="", actie="", actie_titel="", waarde="", score="", opmerking=b.remark)
@@ -143,30 +266,36 @@ def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter
                            actie_titel=actie.titel if actie else "", waarde=value,
                            score=methods[b.workshop_id].score(value))
             rows.append(row)
-    return _to_csv(LONG_FIELDS, rows, delimiter)
+    return _to_csv(LONG_FIELDS, rows, delimiter, decimal)
 
 
 PIN_FIELDS = ["stembiljet", "bijeenkomst_id", "leefgebied", "buurt", "buurtnaam", "lat", "lon", "tekst"]
 
 
-def pins_csv(source, workshops, catalogue, *, delimiter: str = ",") -> str:
-    """Every pin (plek op de kaart) of the current ballots, one row each, with the buurt it lies in."""
+def pins_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str | None = None,
+             exact: bool = False) -> str:
+    """Every pin (plek op de kaart) of the current ballots, one row each, with the buurt it lies in.
+
+    Unless ``exact``, the place is rounded to ~10 m (the buurt is that of the exact place).
+    """
     workshops = list(workshops)
+    ballots = current_ballots(source, workshops)
+    view = _View.of(ballots, workshops, exact)
     rows = []
-    for b in current_ballots(source, workshops):
+    for b in view.order(ballots):
         for p in b.pins:
             buurt = catalogue.buurt_at(p.lat, p.lon)
-            rows.append({"stembiljet": b.id, "bijeenkomst_id": b.workshop_id, "leefgebied": p.leefgebied,
+            rows.append({"stembiljet": view.ballot_id(b), "bijeenkomst_id": b.workshop_id, "leefgebied": p.leefgebied,
                          "buurt": buurt.statcode if buurt else "", "buurtnaam": buurt.naam if buurt else "",
-                         "lat": p.lat, "lon": p.lon, "tekst": p.text})
-    return _to_csv(PIN_FIELDS, rows, delimiter)
+                         "lat": view.coordinate(p.lat), "lon": view.coordinate(p.lon), "tekst": p.text})
+    return _to_csv(PIN_FIELDS, rows, delimiter, decimal)
 
 
 RESULT_FIELDS = ["bijeenkomst", "leefgebied", "plaats", "actie", "actie_titel", "score", "personen", "aandeel",
                  "kosten", "kosten_per_jaar", "looptijd", "horizon"]
 
 
-def results_csv(source, workshops, catalogue, *, delimiter: str = ",") -> str:
+def results_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str | None = None) -> str:
     """Results per actie, ranked per leefgebied: first all workshops together, then each workshop alone.
 
     ``bijeenkomst`` is ``alle`` for the combined rows, else the workshop's title;
@@ -180,7 +309,7 @@ def results_csv(source, workshops, catalogue, *, delimiter: str = ",") -> str:
         ids = {w.id for w in scope}
         res = tally([b for b in ballots if b.workshop_id in ids], scope, catalogue)
         rows.extend(dict(row, bijeenkomst=name) for row in _result_rows(res, catalogue))
-    return _to_csv(RESULT_FIELDS, rows, delimiter)
+    return _to_csv(RESULT_FIELDS, rows, delimiter, decimal)
 
 
 def _result_rows(res: Results, catalogue) -> list[dict]:
@@ -218,16 +347,21 @@ def _atomic(path: Path, write) -> Path:
 
 # -- Excel --------------------------------------------------------------------------------
 
-def excel_workbook(source, workshops, catalogue, path: str | Path) -> Path:
-    """Write an .xlsx workbook: Overzicht, one sheet per leefgebied, Stembiljetten, Opmerkingen, Plekken."""
+def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: bool = False) -> Path:
+    """Write an .xlsx workbook: Overzicht, one sheet per leefgebied, Stembiljetten, Opmerkingen, Plekken.
+
+    The sheets per ballot are rounded and show small groups as "overig" unless ``exact``;
+    the Overzicht says which.
+    """
     from openpyxl import Workbook  # imported here: the resident kernel never needs it
 
     workshops = list(workshops)
     by_id = {w.id: w for w in workshops}
     ballots = current_ballots(source, workshops)
     res = tally(ballots, workshops, catalogue)
+    view = _View.of(ballots, workshops, exact)
     wb = Workbook()
-    _summary_sheet(wb.active, workshops, ballots, res, catalogue)
+    _summary_sheet(wb.active, workshops, ballots, res, catalogue, view)
 
     for lg_id, lg in catalogue.leefgebieden.items():
         ranked = res.ranked(lg_id)
@@ -244,17 +378,18 @@ def excel_workbook(source, workshops, catalogue, path: str | Path) -> Path:
                formats={6: "0%", 7: "#,##0", 8: "#,##0"})
 
     actie_ids = _ballot_actie_ids(workshops, catalogue)
+    ballots = view.order(ballots)
     rows = []
     for b in ballots:
-        f = _ballot_fields(b, by_id, catalogue)
-        rows.append([b.id, f["bijeenkomst"], f["soort"], b.group_size, f["buurt"], f["buurtnaam"],
-                     AGE_GROUPS.get(b.age_group or "", ""), local_time(b.submitted_at)]
+        f = _ballot_fields(b, by_id, catalogue, view)
+        rows.append([f["stembiljet"], f["bijeenkomst"], f["soort"], b.group_size, f["buurt"], f["buurtnaam"],
+                     view.age_label(b), view.submitted(b)]
                     + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins)])
     _table(wb.create_sheet("Stembiljetten"),
            ["Stembiljet", "Bijeenkomst", "Soort", "Personen", "Buurt", "Buurtnaam", "Leeftijd", "Ingediend"]
            + actie_ids + ["Opmerking", "Plekken"], rows, formats={8: "yyyy-mm-dd hh:mm"})
 
-    rows = [[b.id, by_id[b.workshop_id].title, _buurt_naam(catalogue, b.buurt), local_time(b.submitted_at), b.remark]
+    rows = [[view.ballot_id(b), by_id[b.workshop_id].title, view.buurt_naam(b, catalogue), view.submitted(b), b.remark]
             for b in ballots if b.remark]
     _table(wb.create_sheet("Opmerkingen"), ["Stembiljet", "Bijeenkomst", "Buurt", "Ingediend", "Opmerking"], rows,
            formats={4: "yyyy-mm-dd hh:mm"}, wrap={5})
@@ -263,8 +398,8 @@ def excel_workbook(source, workshops, catalogue, path: str | Path) -> Path:
     for b in ballots:
         for p in b.pins:
             buurt = catalogue.buurt_at(p.lat, p.lon)
-            rows.append([b.id, by_id[b.workshop_id].title, catalogue.leefgebieden[p.leefgebied].naam,
-                         buurt.naam if buurt else "", p.lat, p.lon, p.text])
+            rows.append([view.ballot_id(b), by_id[b.workshop_id].title, catalogue.leefgebieden[p.leefgebied].naam,
+                         buurt.naam if buurt else "", view.coordinate(p.lat), view.coordinate(p.lon), p.text])
     _table(wb.create_sheet("Plekken"), ["Stembiljet", "Bijeenkomst", "Leefgebied", "Buurt", "Breedtegraad",
                                         "Lengtegraad", "Tekst"], rows, wrap={7})
     return _atomic(Path(path), wb.save)
@@ -275,7 +410,7 @@ def _sheet_title(name: str) -> str:
     return "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
 
 
-def _summary_sheet(ws, workshops, ballots, res: Results, catalogue) -> None:
+def _summary_sheet(ws, workshops, ballots, res: Results, catalogue, view: _View) -> None:
     from openpyxl.styles import Font
 
     ws.title = "Overzicht"
@@ -296,6 +431,7 @@ def _summary_sheet(ws, workshops, ballots, res: Results, catalogue) -> None:
     ws.cell(ws.max_row, 1).font = Font(bold=True)
     ws.append([])
     ws.append(["Een tafel telt voor het aantal mensen aan die tafel."])
+    ws.append([safe_cell(privacy_note(workshops, view.exact))])
     ws.append(["De acties, kosten en partners zijn voorbeeldgegevens."])
     ws.append([safe_cell(catalogue.attribution)])
     for col, width in zip("ABCDEFG", (40, 18, 24, 20, 20, 14, 10)):

@@ -4,6 +4,12 @@ Covers one workshop or several together (the buurtavonden and the bewonersconfer
 turnout per workshop, per leefgebied the acties ranked with bars, who took part (buurt,
 age group), the places marked on the map and every remark. Everything a resident wrote
 is escaped: a remark with HTML in it shows as text.
+
+Privacy (:mod:`werkboek.privacy`): the report is printed and passed on, so buurten and age
+groups of fewer than k people are counted together as "Overige …", a remark names its
+buurt (and workshop) only when it has at least k people, remarks are in alphabetical order
+(not in the order they arrived) and places are given to 4 decimals (~10 m). A workshop of
+fewer than k people gets no column of its own in the comparison.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections import Counter
 from .ballot import AGE_GROUPS
 from .dutch import date_nl, datetime_nl, euros
 from .methods import METHODS
+from .privacy import OTHER, OTHER_AGE, OTHER_BUURT, privacy_k, round_coordinate, shown_groups, suppress_small
 from .results import Results, tally
 
 esc = html.escape
@@ -32,16 +39,17 @@ def results_report_html(workshops, ballots, catalogue, *, title: str = "Resultat
     workshops = list(workshops)
     ballots = current_ballots(ballots, workshops)
     res = tally(ballots, workshops, catalogue)
+    k = privacy_k(workshops)
     generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
     parts = [
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">Werkboek Heerlen-Noord · gemaakt op {esc(datetime_nl(generated_at))}</p>',
         _workshops_section(workshops, ballots, res),
         _ranking_section(workshops, ballots, res, catalogue),
-        _comparison_section(workshops, ballots, res, catalogue),
-        _people_section(res, catalogue),
+        _comparison_section(workshops, ballots, res, catalogue, k),
+        _people_section(res, catalogue, k),
         _pins_section(res, catalogue),
-        _remarks_section(ballots, workshops, catalogue),
+        _remarks_section(ballots, workshops, catalogue, res, k),
         _footer(catalogue),
     ]
     return f"""<!DOCTYPE html>
@@ -147,11 +155,18 @@ def _ranking_section(workshops, ballots, res: Results, catalogue) -> str:
 </section>"""
 
 
-def _comparison_section(workshops, ballots, res: Results, catalogue) -> str:
+def _comparison_section(workshops, ballots, res: Results, catalogue, k: int) -> str:
     """Per leefgebied: which share of the people at each workshop chose each actie."""
     if len(workshops) < 2:
         return ""
     per = {w.id: tally([b for b in ballots if b.workshop_id == w.id], [w], catalogue) for w in workshops}
+    small = [w for w in workshops if per[w.id].people < k]
+    workshops = [w for w in workshops if w not in small]
+    note = (f"<p>Niet apart getoond, omdat er minder dan {k} mensen stemden: "
+            f"{esc(', '.join(w.title for w in small))}. Hun stemmen tellen wel mee in de rest van dit verslag.</p>"
+            if small else "")
+    if len(workshops) < 2:
+        return f"<section>\n<h2>De bijeenkomsten naast elkaar</h2>\n{note}\n</section>" if small else ""
     heads = "".join(f'<th class="num">{esc(w.title)}</th>' for w in workshops)
     blocks = []
     for lg_id, lg in catalogue.leefgebieden.items():
@@ -173,15 +188,17 @@ def _comparison_section(workshops, ballots, res: Results, catalogue) -> str:
 <h2>De bijeenkomsten naast elkaar</h2>
 <p>Welk deel van de mensen op elke bijeenkomst koos de actie? Een streepje (–) betekent: de actie stond niet op
 het stembiljet van die bijeenkomst.</p>
+{note}
 {chr(10).join(blocks)}
 </section>"""
 
 
 def _counter_table(counter: Counter, labels: dict[str, str], what: str, total: float, order=None) -> str:
     keys = list(order) if order is not None else sorted(counter, key=lambda k: (-counter[k], labels.get(k, k)))
-    keys = [k for k in keys if k and counter.get(k)]
-    if counter.get(""):
-        keys.append("")
+    keys = [k for k in keys if k and k != OTHER and counter.get(k)]
+    for last in ("", OTHER):  # "niet ingevuld", then the small groups together
+        if counter.get(last):
+            keys.append(last)
     rows = "".join(
         f"<tr><td>{esc(labels.get(k, k) if k else 'niet ingevuld')}</td><td class=num>{_number(counter[k])}</td>"
         f"<td class=num>{_percent(counter[k] / total) if total else '–'}</td></tr>"
@@ -191,13 +208,19 @@ def _counter_table(counter: Counter, labels: dict[str, str], what: str, total: f
             f"<tbody>{rows}</tbody></table>")
 
 
-def _people_section(res: Results, catalogue) -> str:
+def _people_section(res: Results, catalogue, k: int) -> str:
     buurt_names = {code: f"{b.naam} ({b.wijknaam})" for code, b in catalogue.buurten.items()}
+    buurt_names[OTHER] = OTHER_BUURT
+    ages = dict(AGE_GROUPS, **{OTHER: OTHER_AGE})
+    by_buurt = suppress_small(res.by_buurt, k)
+    by_age = suppress_small(res.by_age, k)
     return f"""<section class="people">
 <h2>Wie stemden er?</h2>
+<p>Een buurt of leeftijd met minder dan {k} mensen staat niet apart: die tellen samen als "overige".
+Zo is niemand te herkennen.</p>
 <div class="two">
-<div><h3>Per buurt</h3>{_counter_table(res.by_buurt, buurt_names, "Buurt", res.people)}</div>
-<div><h3>Per leeftijd</h3>{_counter_table(res.by_age, AGE_GROUPS, "Leeftijd", res.people, order=AGE_GROUPS)}</div>
+<div><h3>Per buurt</h3>{_counter_table(by_buurt, buurt_names, "Buurt", res.people)}</div>
+<div><h3>Per leeftijd</h3>{_counter_table(by_age, ages, "Leeftijd", res.people, order=AGE_GROUPS)}</div>
 </div>
 </section>"""
 
@@ -215,7 +238,9 @@ def _pins_section(res: Results, catalogue) -> str:
             buurt = catalogue.buurt_at(p.lat, p.lon)
             where = esc(buurt.naam) if buurt else "buiten Heerlen-Noord"
             text = esc(p.text) if p.text else "<i>(geen tekst)</i>"
-            items.append(f'<li><b>{where}</b>: {text} <small>({p.lat:.5f}, {p.lon:.5f})</small></li>')
+            lat, lon = round_coordinate(p.lat), round_coordinate(p.lon)
+            items.append(f'<li><b>{where}</b>: <span dir="auto">{text}</span> '
+                         f'<small>({lat:.4f}, {lon:.4f})</small></li>')
         blocks.append(f"<h3>{esc(lg.naam)} ({len(pins)})</h3><ul>{''.join(items)}</ul>")
     return f"""<section>
 <h2>Plekken op de kaart</h2>
@@ -224,20 +249,26 @@ def _pins_section(res: Results, catalogue) -> str:
 </section>"""
 
 
-def _remarks_section(ballots, workshops, catalogue) -> str:
-    titles = {w.id: w.title for w in workshops}
-    with_remark = sorted((b for b in ballots if b.remark), key=lambda b: b.submitted_at)
+def _remarks_section(ballots, workshops, catalogue, res: Results, k: int) -> str:
+    people = Counter()
+    for b in ballots:
+        people[b.workshop_id] += b.group_size
+    # a remark names its workshop and buurt only when that is no group of fewer than k people
+    titles = {w.id: w.title for w in workshops if people[w.id] >= k}
+    named = shown_groups(res.by_buurt, k)
+    # alphabetical: the order of arrival, next to the buurt, could point to one person
+    with_remark = sorted((b for b in ballots if b.remark), key=lambda b: (b.remark.casefold(), b.remark))
     if not with_remark:
         return "<section><h2>Opmerkingen</h2><p>Er zijn geen opmerkingen.</p></section>"
     items = []
     for b in with_remark:
-        buurt = catalogue.buurten.get(b.buurt) if b.buurt else None
+        buurt = catalogue.buurten.get(b.buurt) if b.buurt and b.buurt in named else None
         about = " · ".join(x for x in (titles.get(b.workshop_id, ""), buurt.naam if buurt else "") if x)
-        items.append(f'<li><blockquote>{esc(b.remark)}</blockquote><small>{esc(about)}</small></li>')
+        items.append(f'<li><blockquote dir="auto">{esc(b.remark)}</blockquote><small>{esc(about)}</small></li>')
     return f"""<section>
 <h2>Opmerkingen</h2>
 <p>Er {"is" if len(with_remark) == 1 else "zijn"} {_count(len(with_remark), "opmerking", "opmerkingen")}.
-Ze staan hier precies zoals bewoners ze schreven.</p>
+Ze staan hier zoals bewoners ze schreven, op volgorde van het alfabet.</p>
 <ul class="remarks">{chr(10).join(items)}</ul>
 </section>"""
 

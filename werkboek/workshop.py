@@ -10,6 +10,8 @@ from .methods import Method, make_method
 
 STATUSES = ("concept", "open", "gesloten")
 KINDS = ("workshop", "conference")
+DEFAULT_PRIVACY_K = 5
+PRIVACY_K_RANGE = (1, 50)
 STATUS_LABELS = {"concept": "in voorbereiding", "open": "stemmen is open", "gesloten": "stemmen is gesloten"}
 
 
@@ -26,6 +28,8 @@ class Workshop:
     kind: str = "workshop"
     basemap: bool = False
     created_at: dt.datetime | None = None
+    privacy_k: int = DEFAULT_PRIVACY_K  # no group of fewer people shown (see werkboek.privacy)
+    remarks_direct: bool = False  # remarks on the projector without approval (small rooms)
 
     @property
     def is_open(self) -> bool:
@@ -45,7 +49,7 @@ class Workshop:
 
 
 def check_workshop_fields(catalogue, *, title: str, method: str, method_params: dict, acties, kind: str,
-                          location: str = "") -> None:
+                          location: str = "", privacy_k: int = DEFAULT_PRIVACY_K) -> None:
     """Validate a workshop's settings before they are stored; raises DataError naming the field."""
     problems: list[Problem] = []
     if not title or not title.strip():
@@ -56,6 +60,11 @@ def check_workshop_fields(catalogue, *, title: str, method: str, method_params: 
         problems.append(Problem("workshop", None, "locatie", "hoogstens 120 tekens"))
     if kind not in KINDS:
         problems.append(Problem("workshop", None, "soort", f"'{kind}' is geen soort bijeenkomst"))
+    low, high = PRIVACY_K_RANGE
+    if not isinstance(privacy_k, int) or isinstance(privacy_k, bool) or not low <= privacy_k <= high:
+        problems.append(Problem("workshop", None, "kleinste groep",
+                                f"kies een heel getal van {low} tot en met {high} (hoeveel mensen een groep "
+                                "minstens moet hebben om apart te tonen)"))
     try:
         make_method(method, method_params)
     except DataError as exc:

@@ -44,3 +44,25 @@ class StoredBallot:
     superseded_at: dt.datetime | None
     choices: dict[str, int]
     pins: tuple[Pin, ...]
+    remark_status: str = "pending"  # pending | approved | hidden: may remark and pin texts go on the projector?
+    remark_original: str = ""  # the remark as received, when cleaning changed it (audit only)
+    # the ballot's number in exports that are not exact: a keyed hash of ``id``, so that it
+    # does not give away the order in which ballots arrived (see werkboek.exports)
+    pseudonym: str = ""
+
+
+REMARK_STATUSES = ("pending", "approved", "hidden")
+REMARK_STATUS_LABELS = {"pending": "wacht", "approved": "wordt getoond", "hidden": "wordt niet getoond"}
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A resident's free text for moderation: the remark and the texts of their pins."""
+
+    ballot_id: int
+    workshop_id: int
+    text: str
+    pin_texts: tuple[str, ...]
+    status: str
+    original: str  # non-empty when invisible or control characters were removed
+    submitted_at: dt.datetime

@@ -8,7 +8,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData(
     naming_convention={
@@ -31,6 +31,12 @@ workshops = Table(
     Column("method", String(12), nullable=False),
     Column("method_params", JSON, nullable=False),
     Column("basemap", Boolean, nullable=False, server_default=text("false")),
+    # privacy (0003): no group of fewer than privacy_k people shown; remarks on the projector
+    # only once approved, unless remarks_direct; pseudonym_key makes the ballot numbers of
+    # exports (never shown anywhere else)
+    Column("privacy_k", Integer, nullable=False, server_default="5"),
+    Column("remarks_direct", Boolean, nullable=False, server_default="0"),
+    Column("pseudonym_key", String(64), nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -60,6 +66,9 @@ ballots = Table(
     Column("buurt", String(10)),
     Column("age_group", String(10)),
     Column("remark", Text, nullable=False, server_default=""),
+    # moderation (0003): pending | approved | hidden; the remark as received when cleaning changed it
+    Column("remark_status", String(10), nullable=False, server_default="pending"),
+    Column("remark_original", Text, nullable=False, server_default=""),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     # set when a later submission with the same code replaced this one; kept for audit
     Column("superseded_at", DateTime(timezone=True)),

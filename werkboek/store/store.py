@@ -11,11 +11,17 @@ Guarantees:
   ballot per code whatever happens.
 * Every value is validated (:func:`werkboek.ballot.validate_ballot`) inside the same
   transaction that checks the workshop is open.
+* Remarks (and pin texts) wait for a facilitator's approval before the projector shows
+  them (:meth:`Store.set_remark_status`); the remark as received is kept when cleaning
+  changed it (``remark_original``, for audit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import time
 from collections.abc import Sequence
 
@@ -24,12 +30,12 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import codes as codegen
 from ..ballot import Ballot, BallotSubmission, Pin, validate_ballot
-from ..errors import BallotRejected, WorkshopStateError
+from ..errors import BallotRejected, ModerationError, WorkshopStateError
 from ..throttle import CodeThrottle
-from ..workshop import STATUSES, Workshop, check_workshop_fields
+from ..workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
 from . import migrate
 from .engine import make_engine
-from .records import Code, Receipt, StoredBallot
+from .records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
 from .schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
 
 
@@ -75,22 +81,29 @@ class Store:
 
     def create_workshop(self, title: str, *, method: str = "punten", method_params: dict | None = None,
                         acties=(), date: dt.date | None = None, location: str = "", kind: str = "workshop",
-                        basemap: bool = False) -> Workshop:
+                        basemap: bool = False, privacy_k: int = DEFAULT_PRIVACY_K,
+                        remarks_direct: bool = False) -> Workshop:
         params = dict(method_params or {})
         acties = list(acties)
         check_workshop_fields(self.catalogue, title=title, method=method, method_params=params, acties=acties,
-                              kind=kind, location=location)
+                              kind=kind, location=location, privacy_k=privacy_k)
         now = _now()
         with self._writer.begin() as conn:
             wid = conn.execute(insert(workshops).values(
                 title=title.strip(), date=date, location=location.strip(), status="concept", kind=kind,
                 method=method, method_params=params, basemap=basemap, created_at=now, updated_at=now,
+                privacy_k=privacy_k, remarks_direct=bool(remarks_direct), pseudonym_key=secrets.token_hex(32),
             )).inserted_primary_key[0]
             self._set_acties(conn, wid, acties)
         return self.workshop(wid)
 
     def update_workshop(self, workshop_id: int, **changes) -> Workshop:
-        """Change a workshop's settings. The ballot (acties, method) is fixed once votes exist."""
+        """Change a workshop's settings. The ballot (acties, method) and ``privacy_k`` are fixed once votes exist.
+
+        ``privacy_k`` decides where the projector's batches of ballots begin and end;
+        changing it during voting would move those edges, and the change between two
+        screens could then show fewer than k ballots.
+        """
         current = self.workshop(workshop_id)
         merged = {
             "title": changes.get("title", current.title),
@@ -99,19 +112,26 @@ class Store:
             "acties": list(changes.get("acties", current.acties)),
             "kind": changes.get("kind", current.kind),
             "location": changes.get("location", current.location),
+            "privacy_k": changes.get("privacy_k", current.privacy_k),
         }
-        unknown = set(changes) - set(merged) - {"date", "basemap"}
+        unknown = set(changes) - set(merged) - {"date", "basemap", "remarks_direct"}
         if unknown:
             raise TypeError(f"unknown workshop fields: {sorted(unknown)}")
         check_workshop_fields(self.catalogue, **merged)
         ballot_changed = any(k in changes and changes[k] != getattr(current, k)
                              for k in ("method", "method_params")) or (
             "acties" in changes and tuple(changes["acties"]) != current.acties)
+        k_changed = merged["privacy_k"] != current.privacy_k
         with self._writer.begin() as conn:
             if ballot_changed and self._count_ballots(conn, workshop_id):
                 raise WorkshopStateError(
                     "Er is al gestemd: de acties en de stemmethode kunnen niet meer veranderen. "
                     "Maak een nieuwe bijeenkomst als dat toch nodig is."
+                )
+            if k_changed and self._count_ballots(conn, workshop_id, include_superseded=True):
+                raise WorkshopStateError(
+                    "Er is al gestemd: de kleinste groep kan niet meer veranderen. "
+                    "Anders kan iemand op het scherm zien wat één persoon stemde."
                 )
             values = {k: v for k, v in merged.items() if k != "acties"}
             values["title"] = values["title"].strip()
@@ -119,6 +139,8 @@ class Store:
                 values["date"] = changes["date"]
             if "basemap" in changes:
                 values["basemap"] = bool(changes["basemap"])
+            if "remarks_direct" in changes:
+                values["remarks_direct"] = bool(changes["remarks_direct"])
             conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values, updated_at=_now()))
             if "acties" in changes:
                 self._set_acties(conn, workshop_id, merged["acties"])
@@ -299,20 +321,35 @@ class Store:
             workshop = _workshop_from(wrow, acties)
             _require_open(workshop)
             ballot = validate_ballot(submission, workshop, kind, self.catalogue)
+            status = self._inherited_status(conn, code_value, ballot)
             replaced = conn.execute(
                 update(ballots).where(and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))
                 .values(superseded_at=now)
             ).rowcount > 0
-            ballot_id = self._insert_ballot(conn, ballot, now)
+            ballot_id = self._insert_ballot(conn, ballot, now, status)
             conn.execute(delete(drafts).where(drafts.c.code == code_value))  # the draft is done
         return Receipt(ballot_id, code_value, replaced, now)
 
     @staticmethod
-    def _insert_ballot(conn, ballot: Ballot, now: dt.datetime) -> int:
+    def _inherited_status(conn, code: str, ballot: Ballot) -> str:
+        """A replacement with the same remark and pin texts keeps the facilitator's decision on them."""
+        previous = conn.execute(
+            select(ballots.c.id, ballots.c.remark, ballots.c.remark_status)
+            .where(and_(ballots.c.code == code, ballots.c.superseded_at.is_(None)))
+        ).first()
+        if previous is None or previous.remark != ballot.remark:
+            return "pending"
+        texts = conn.execute(select(pins.c.text).where(pins.c.ballot_id == previous.id)).scalars().all()
+        same = sorted(t for t in texts if t) == sorted(p.text for p in ballot.pins if p.text)
+        return previous.remark_status if same else "pending"
+
+    @staticmethod
+    def _insert_ballot(conn, ballot: Ballot, now: dt.datetime, remark_status: str = "pending") -> int:
         try:
             ballot_id = conn.execute(insert(ballots).values(
                 workshop_id=ballot.workshop_id, code=ballot.code, group_size=ballot.group_size, buurt=ballot.buurt,
                 age_group=ballot.age_group, remark=ballot.remark, submitted_at=now,
+                remark_status=remark_status, remark_original=ballot.remark_original,
             )).inserted_primary_key[0]
         except IntegrityError:  # a concurrent submission with the same code won the race
             raise BallotRejected("busy", "Uw stem werd net tegelijk twee keer verstuurd. Probeer het nog eens.") from None
@@ -330,7 +367,8 @@ class Store:
     def ballots(self, workshop_ids=None, *, include_superseded: bool = False, code: str | None = None
                 ) -> list[StoredBallot]:
         """Stored ballots (current ones unless ``include_superseded``), oldest first."""
-        query = select(ballots, codes.c.kind).join(codes, codes.c.code == ballots.c.code)
+        query = (select(ballots, codes.c.kind, workshops.c.pseudonym_key)
+                 .join(codes, codes.c.code == ballots.c.code).join(workshops, workshops.c.id == ballots.c.workshop_id))
         if workshop_ids is not None:
             ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
             query = query.where(ballots.c.workshop_id.in_(ids))
@@ -341,12 +379,16 @@ class Store:
         query = query.order_by(ballots.c.submitted_at, ballots.c.id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-            ids = [r["id"] for r in rows]
+            missing = any(not r["pseudonym_key"] for r in rows)  # a workshop made outside the store has no key
+            ids = [] if missing else [r["id"] for r in rows]
             choice_rows, pin_rows = [], []
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 choice_rows += conn.execute(select(ballot_choices).where(ballot_choices.c.ballot_id.in_(chunk))).all()
                 pin_rows += conn.execute(select(pins).where(pins.c.ballot_id.in_(chunk)).order_by(pins.c.id)).all()
+        if missing:
+            self._fill_pseudonym_keys()
+            return self.ballots(workshop_ids, include_superseded=include_superseded, code=code)
         choices: dict[int, dict[str, int]] = {}
         for bid, actie_id, value in choice_rows:
             choices.setdefault(bid, {})[actie_id] = value
@@ -359,9 +401,69 @@ class Store:
                 group_size=r["group_size"], buurt=r["buurt"], age_group=r["age_group"], remark=r["remark"],
                 submitted_at=_aware(r["submitted_at"]), superseded_at=_aware(r["superseded_at"]),
                 choices=choices.get(r["id"], {}), pins=tuple(pin_map.get(r["id"], ())),
+                remark_status=r["remark_status"], remark_original=r["remark_original"],
+                pseudonym=_pseudonym(r["pseudonym_key"], r["id"]),
             )
             for r in rows
         ]
+
+    def _fill_pseudonym_keys(self) -> None:
+        with self._writer.begin() as conn:
+            for wid in conn.execute(select(workshops.c.id).where(workshops.c.pseudonym_key == "")).scalars().all():
+                conn.execute(update(workshops).where(and_(workshops.c.id == wid, workshops.c.pseudonym_key == ""))
+                             .values(pseudonym_key=secrets.token_hex(32)))
+
+    # -- moderation -----------------------------------------------------------------------
+
+    def remarks(self, workshop_ids, status: str | None = None) -> list[Remark]:
+        """Current ballots with a remark or a pin text, oldest first (for the facilitator only)."""
+        ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
+        if status is not None and status not in REMARK_STATUSES:
+            raise ModerationError(_unknown_status(status))
+        with_text = select(pins.c.ballot_id).where(pins.c.text != "")
+        query = (select(ballots.c.id, ballots.c.workshop_id, ballots.c.remark, ballots.c.remark_status,
+                        ballots.c.remark_original, ballots.c.submitted_at)
+                 .where(and_(ballots.c.workshop_id.in_(ids), ballots.c.superseded_at.is_(None)))
+                 .where((ballots.c.remark != "") | ballots.c.id.in_(with_text))
+                 .order_by(ballots.c.submitted_at, ballots.c.id))
+        if status is not None:
+            query = query.where(ballots.c.remark_status == status)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            texts: dict[int, list[str]] = {}
+            found = [r.id for r in rows]
+            for start in range(0, len(found), 500):
+                chunk = found[start:start + 500]
+                for bid, text in conn.execute(select(pins.c.ballot_id, pins.c.text)
+                                              .where(and_(pins.c.ballot_id.in_(chunk), pins.c.text != ""))
+                                              .order_by(pins.c.id)).all():
+                    texts.setdefault(bid, []).append(text)
+        return [Remark(r.id, r.workshop_id, r.remark, tuple(texts.get(r.id, ())), r.remark_status,
+                       r.remark_original, _aware(r.submitted_at)) for r in rows]
+
+    def remark_statuses(self, workshop_ids) -> dict[int, str]:
+        """{ballot id: status} of every ballot (replaced ones too) that is not pending; cheap, for polling."""
+        ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(ballots.c.id, ballots.c.remark_status)
+                                .where(and_(ballots.c.workshop_id.in_(ids), ballots.c.remark_status != "pending"))
+                                ).all()
+        return {bid: status for bid, status in rows}
+
+    def set_remark_status(self, ballot_id: int, status: str) -> None:
+        """Approve (``approved``) or hide (``hidden``) a ballot's remark and pin texts, or undo (``pending``)."""
+        if status not in REMARK_STATUSES:
+            raise ModerationError(_unknown_status(status))
+        if not isinstance(ballot_id, int) or isinstance(ballot_id, bool):
+            raise ModerationError("Deze opmerking bestaat niet.")
+        with self._writer.begin() as conn:
+            row = conn.execute(select(ballots.c.superseded_at).where(ballots.c.id == ballot_id)).first()
+            if row is None:
+                raise ModerationError(f"Opmerking {ballot_id} bestaat niet.")
+            if row.superseded_at is not None:
+                raise ModerationError("Deze bewoner heeft intussen opnieuw gestemd. Kijk naar de nieuwe opmerking "
+                                      "in de lijst.")
+            conn.execute(update(ballots).where(ballots.c.id == ballot_id).values(remark_status=status))
 
     def has_ballot(self, code: str) -> bool:
         """Whether a ballot was already sent with this code (a resident may replace it while open)."""
@@ -392,11 +494,11 @@ class Store:
             return self._count_ballots(conn, workshop_id)
 
     @staticmethod
-    def _count_ballots(conn, workshop_id: int) -> int:
-        return conn.execute(
-            select(func.count()).select_from(ballots)
-            .where(and_(ballots.c.workshop_id == workshop_id, ballots.c.superseded_at.is_(None)))
-        ).scalar_one()
+    def _count_ballots(conn, workshop_id: int, include_superseded: bool = False) -> int:
+        query = select(func.count()).select_from(ballots).where(ballots.c.workshop_id == workshop_id)
+        if not include_superseded:
+            query = query.where(ballots.c.superseded_at.is_(None))
+        return conn.execute(query).scalar_one()
 
 
 def _require_open(workshop: Workshop) -> None:
@@ -404,6 +506,16 @@ def _require_open(workshop: Workshop) -> None:
         raise BallotRejected("not_open_yet", "Het stemmen is nog niet begonnen. Wacht even op de begeleider.")
     if workshop.status == "gesloten":
         raise BallotRejected("closed", "Het stemmen is gesloten. U kunt niet meer stemmen. Bedankt voor uw komst!")
+
+
+def _unknown_status(status) -> str:
+    return f"'{status}' is geen keuze voor een opmerking: kies tonen, niet tonen of terugzetten."
+
+
+def _pseudonym(key: str, ballot_id: int) -> str:
+    """A ballot's number for exports: stable, unique in practice (48 bits), no order, not reversible without the key."""
+    digest = hmac.new(key.encode("ascii"), str(ballot_id).encode("ascii"), hashlib.sha256).hexdigest()
+    return "S" + digest[:12].upper()
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -418,4 +530,5 @@ def _workshop_from(row, acties) -> Workshop:
         id=row["id"], title=row["title"], date=row["date"], location=row["location"], status=row["status"],
         method=row["method"], method_params=dict(row["method_params"] or {}), acties=tuple(acties),
         kind=row["kind"], basemap=bool(row["basemap"]), created_at=_aware(row["created_at"]),
+        privacy_k=int(row["privacy_k"]), remarks_direct=bool(row["remarks_direct"]),
     )

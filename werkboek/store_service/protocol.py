@@ -23,7 +23,7 @@ import datetime as dt
 
 from ..ballot import BallotSubmission, Pin
 from ..store.records import Code, Receipt
-from ..workshop import Workshop
+from ..workshop import DEFAULT_PRIVACY_K, Workshop
 
 OPERATIONS = ("check_code", "load_draft", "save_draft", "has_ballot", "submit")
 MAX_REQUEST_BYTES = 64_000  # a full ballot with ten pins is ~3 kB; a draft at most 16 kB
@@ -36,7 +36,8 @@ def _iso(value):
 def workshop_to_json(w: Workshop) -> dict:
     return {"id": w.id, "title": w.title, "date": _iso(w.date), "location": w.location, "status": w.status,
             "method": w.method, "method_params": dict(w.method_params), "acties": list(w.acties), "kind": w.kind,
-            "basemap": w.basemap, "created_at": _iso(w.created_at)}
+            "basemap": w.basemap, "created_at": _iso(w.created_at), "privacy_k": w.privacy_k,
+            "remarks_direct": w.remarks_direct}
 
 
 def workshop_from_json(d: dict) -> Workshop:
@@ -45,6 +46,8 @@ def workshop_from_json(d: dict) -> Workshop:
         location=d["location"], status=d["status"], method=d["method"], method_params=dict(d["method_params"]),
         acties=tuple(d["acties"]), kind=d["kind"], basemap=bool(d["basemap"]),
         created_at=dt.datetime.fromisoformat(d["created_at"]) if d.get("created_at") else None,
+        # absent when the other side predates migration 0003
+        privacy_k=int(d.get("privacy_k", DEFAULT_PRIVACY_K)), remarks_direct=bool(d.get("remarks_direct", False)),
     )
 
 

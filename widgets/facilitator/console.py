@@ -10,6 +10,7 @@ from .compare import CompareWorkshops
 from .dashboard import Dashboard
 from .editor import WorkshopEditor
 from .exports_panel import ExportsPanel
+from .remarks_panel import RemarksPanel
 from .voting import VotingControl
 
 NEW = -1
@@ -29,16 +30,17 @@ class ConsoleApp(w.VBox):
         self.codes = CodesPanel(store)
         self.voting = VotingControl(store)
         self.dashboard = Dashboard(store, catalogue)
+        self.remarks = RemarksPanel(store)
         self.compare = CompareWorkshops(store, catalogue)
         self.exports = ExportsPanel(store, catalogue)
         self.beamer_link = w.HTML()
         self.dashboard_url = dashboard_url
         self.tabs = w.Tab(children=[
-            self.editor, self.codes, self.voting, w.VBox([self.beamer_link, self.dashboard]), self.compare,
-            self.exports,
+            self.editor, self.codes, self.voting, w.VBox([self.beamer_link, self.dashboard]), self.remarks,
+            self.compare, self.exports,
         ])
         for i, title in enumerate(["1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag",
-                                   "5. Samen bekijken", "6. Exporteren"]):
+                                   "5. Opmerkingen", "6. Samen bekijken", "7. Exporteren"]):
             self.tabs.set_title(i, title)
         self.tabs.observe(self._on_tab, "selected_index")
         self.chooser.observe(self._chosen, "value")
@@ -73,6 +75,7 @@ class ConsoleApp(w.VBox):
         self.editor.workshop_id = wid
         self.codes.workshop_id = wid
         self.voting.workshop_id = wid
+        self.remarks.workshop_id = wid
         self.dashboard.workshop_ids = [wid] if wid is not None else []
         if wid is not None:
             self.exports.reload(selected=[wid])
@@ -89,6 +92,11 @@ class ConsoleApp(w.VBox):
             self.dashboard.start()
         else:
             self.dashboard.stop()
-        if change["new"] in (4, 5):
+        if change["new"] == 4:
+            self.remarks.show()
+            self.remarks.start()
+        else:
+            self.remarks.stop()
+        if change["new"] in (5, 6):
             self.compare.reload()
             self.exports.reload(selected=[self.workshop_id] if self.workshop_id is not None else None)

@@ -4,6 +4,13 @@ It refreshes itself every few seconds (an asyncio task in the kernel, so it work
 Voilà and in JupyterLab alike). A refresh first asks the store for a cheap fingerprint of
 the ballots and only reloads and redraws when something changed; charts update their data
 in place, so the projected page neither flickers nor jumps.
+
+Privacy (:mod:`werkboek.privacy`): the room must not be able to read one resident's ballot
+off the screen. Only the number of ballots received is live; everything else (results,
+who voted, pins, remarks) comes from the last complete batch of k ballots
+(:func:`~werkboek.privacy.projector_batch`). Buurten and age groups of fewer than k people
+show as "Overige …"; remarks and pin texts only once approved (or with "alles direct
+tonen"), without a time and in an order that has nothing to do with their arrival.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
-from werkboek.ballot import AGE_GROUPS
+from werkboek.ballot import AGE_GROUPS, Pin
+from werkboek.privacy import OTHER, OTHER_AGE, OTHER_BUURT, privacy_k, projector_batch, remark_shown, suppress_small
 from werkboek.results import tally
 from werkboek.workshop import STATUS_LABELS
 
@@ -27,13 +35,15 @@ SCORE_LABELS = {"punten": "Stippen", "goedkeuren": "Kruisjes", "top3": "Punten"}
 class Dashboard(w.VBox):
     workshop_ids = t.List(t.Int(), help="the workshops whose current ballots are shown (combined)")
     interval = t.Float(3.0, help="seconds between refreshes")
-    ballots_shown = t.Int(0, help="number of ballots in the last refresh").tag(sync=False)
+    ballots_shown = t.Int(0, help="number of ballots in the results shown (the last complete batch)").tag(sync=False)
 
     def __init__(self, store, catalogue, workshop_ids=(), **kwargs):
         self.store = store
         self.catalogue = catalogue
         self._task: asyncio.Task | None = None
         self._fingerprint = None
+        self._shown_key = None
+        self._res = None
         self._head = ""
         self._pins = []
         self.header = w.HTML()
@@ -43,6 +53,7 @@ class Dashboard(w.VBox):
         self.turnout = TurnoutLine()
         self.by_buurt = CountBars("Mensen per buurt", colour="#0072B2")
         self.by_age = CountBars("Mensen per leeftijd", colour="#8F3668")
+        self.notice = w.HTML()
         self.remarks = w.HTML()
         self._map = None
         self.map_box = w.VBox()
@@ -56,7 +67,7 @@ class Dashboard(w.VBox):
         for i, title in enumerate(["Uitslag", "Wie stemden", "Kaart", "Opmerkingen"]):
             self.tabs.set_title(i, title)
         self.tabs.observe(self._on_tab, "selected_index")
-        super().__init__([self.header, self.tabs], **kwargs)
+        super().__init__([self.header, self.notice, self.tabs], **kwargs)
         self.add_class("wb-dashboard")
         self.workshop_ids = list(workshop_ids)
 
@@ -65,52 +76,85 @@ class Dashboard(w.VBox):
     @t.observe("workshop_ids")
     def _on_workshops(self, _change):
         self._fingerprint = None
+        self._shown_key = None
         self._build_charts()
         self.refresh()
 
     def refresh(self, force: bool = False) -> bool:
-        """Reload when the ballots changed; returns True when the display was updated."""
+        """Reload when the ballots or the moderation changed; returns True when the results shown changed."""
         if not self.workshop_ids:
             self.header.value = "<h1 class='wb-dash-title'>Kies een bijeenkomst</h1>"
             return False
         fingerprint = self.store.ballots_fingerprint(self.workshop_ids)
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
-        statuses = tuple(ws.status for ws in workshops)
-        if not force and (fingerprint, statuses) == self._fingerprint:
+        settings = tuple((ws.status, ws.privacy_k, ws.remarks_direct) for ws in workshops)
+        moderation = self.store.remark_statuses(self.workshop_ids)
+        state = (fingerprint, settings, tuple(sorted(moderation.items())))
+        if not force and state == self._fingerprint:
             self._stamp(workshops, None)
             return False
-        self._fingerprint = (fingerprint, statuses)
-        ballots = self.store.ballots(self.workshop_ids)
-        res = tally(ballots, workshops, self.catalogue)
+        self._fingerprint = state
+        k = privacy_k(workshops)
+        batch = projector_batch(self.store.ballots(self.workshop_ids, include_superseded=True), k)
+        shown_key = (tuple(b.id for b in batch.ballots), settings)
+        changed = force or shown_key != self._shown_key
+        self._shown_key = shown_key
+        if changed:
+            self._show_results(batch, workshops)
+        self._moderated(batch, workshops, moderation)
+        self._stamp(workshops, batch)
+        return changed
+
+    def _show_results(self, batch, workshops) -> None:
+        res = tally(batch.ballots, workshops, self.catalogue)
+        self._res = res
         self.ballots_shown = res.ballots
-        self._stamp(workshops, res)
         for lg, chart in self.charts.items():
             chart.update([(self.catalogue.acties[r.actie_id].titel, r.score, r.voters) for r in res.ranked(lg)])
         self.turnout.update(res.turnout)
+        k = batch.k
         names = {code: b.naam for code, b in self.catalogue.buurten.items()}
-        buurten = sorted(((names.get(k, k) if k else "Niet gezegd", v) for k, v in res.by_buurt.items()),
-                         key=lambda kv: -kv[1])
-        self.by_buurt.update(buurten)
-        self.by_age.update([(AGE_GROUPS[k], res.by_age[k]) for k in AGE_GROUPS if res.by_age.get(k)]
-                           + ([("Niet gezegd", res.by_age[""])] if res.by_age.get("") else []))
-        self._remarks(res.remarks)
-        if self._map is not None:
-            self._map.update(res.pins)
-        self._pins = res.pins
-        return True
+        names.update({"": "Niet gezegd", OTHER: OTHER_BUURT})
+        by_buurt = suppress_small(res.by_buurt, k)
+        self.by_buurt.update(sorted(((names.get(key, key), v) for key, v in by_buurt.items() if key != OTHER),
+                                    key=lambda kv: -kv[1])
+                             + ([(OTHER_BUURT, by_buurt[OTHER])] if by_buurt.get(OTHER) else []))
+        by_age = suppress_small(res.by_age, k)
+        self.by_age.update([(AGE_GROUPS[key], by_age[key]) for key in AGE_GROUPS if by_age.get(key)]
+                           + ([("Niet gezegd", by_age[""])] if by_age.get("") else [])
+                           + ([(OTHER_AGE, by_age[OTHER])] if by_age.get(OTHER) else []))
 
-    def _stamp(self, workshops, res) -> None:
+    def _moderated(self, batch, workshops, moderation: dict[int, str]) -> None:
+        """Remarks and pin texts of the batch that may be shown (they change when the facilitator decides)."""
+        direct = {ws.id: ws.remarks_direct for ws in workshops}
+        remarks, pins = [], []
+        # ordered by the ballot's keyed pseudonym: unrelated to the order of arrival
+        for b in sorted(batch.ballots, key=lambda b: (b.pseudonym, b.id)):
+            shown = remark_shown(moderation.get(b.id, "pending"), direct.get(b.workshop_id, False))
+            if shown and b.remark:
+                remarks.append(b.remark)
+            pins.extend(p if shown else Pin(p.leefgebied, p.lat, p.lon, "") for p in b.pins)
+        self._remarks(remarks, batch)
+        if self._map is not None:
+            self._map.update(pins)
+        self._pins = pins
+
+    def _stamp(self, workshops, batch) -> None:
         now = dt.datetime.now().strftime("%H:%M:%S")
-        if res is not None:
+        if batch is not None:
             titles = " + ".join(escape(ws.title) for ws in workshops)
             status = ", ".join(sorted({STATUS_LABELS[ws.status] for ws in workshops}))
-            people = f"{res.people:g}"
+            people = f"{self._res.people:g}" if self._res is not None else "0"
+            closed = not any(ws.is_open for ws in workshops)
             self._head = (
                 f"<div class='wb-dash-head'><h1 class='wb-dash-title'>{titles}</h1>"
                 f"<div class='wb-dash-status'>{escape(status)}</div>"
-                f"<div class='wb-dash-count'><span class='wb-big' data-testid='ballots'>{res.ballots}</span> "
-                f"stemmen &middot; <span class='wb-big' data-testid='people'>{people}</span> mensen</div>"
+                f"<div class='wb-dash-count'><span class='wb-big' data-testid='ballots'>{batch.received}</span> "
+                f"stemmen ontvangen</div>"
+                f"<div class='wb-dash-count'>Uitslag van <span data-testid='shown'>{len(batch.ballots)}</span> "
+                f"stemmen &middot; <span data-testid='people'>{people}</span> mensen</div>"
             )
+            self.notice.value = _notice(batch, closed)
         self.header.value = f"{self._head}<div class='wb-dash-time'>Bijgewerkt om {now}</div></div>"
 
     def _build_charts(self) -> None:
@@ -125,14 +169,13 @@ class Dashboard(w.VBox):
         self.charts = charts
         self.results_grid.children = list(charts.values())
 
-    def _remarks(self, remarks) -> None:
+    def _remarks(self, remarks: list[str], batch) -> None:
         if not remarks:
-            self.remarks.value = "<p class='wb-empty'>Nog geen opmerkingen.</p>"
+            text = "Nog geen opmerkingen." if batch.ballots else "Nog geen opmerkingen: de uitslag komt eerst."
+            self.remarks.value = f"<p class='wb-empty'>{text}</p>"
             return
-        items = "".join(
-            f"<li><span class='wb-time'>{ts.astimezone().strftime('%H:%M')}</span> {escape(text)}</li>"
-            for ts, text in sorted(remarks, reverse=True)
-        )
+        # dir='auto': a remark in Arabic or Persian reads right to left, without turning its neighbours around
+        items = "".join(f"<li dir='auto'>{escape(text)}</li>" for text in remarks)
         self.remarks.value = f"<ul class='wb-remarks'>{items}</ul>"
 
     def _on_tab(self, change) -> None:
@@ -163,3 +206,24 @@ class Dashboard(w.VBox):
                 self.refresh()
             except Exception as exc:  # a hiccup of the database must not stop the projector
                 self.header.value = f"{self._head}<div class='wb-dash-time'>Niet bijgewerkt: {escape(str(exc))}</div></div>"
+
+
+def _notice(batch, closed: bool) -> str:
+    """What the room reads about the batches (Dutch, B1)."""
+    k = batch.k
+    if batch.empty:
+        if closed and batch.received:
+            text = (f"Het stemmen is gesloten. Er zijn minder dan {k} stemmen. Daarom staat de uitslag niet op "
+                    "het scherm: u zou dan kunnen zien wat één persoon stemde.")
+        else:
+            text = f"De uitslag verschijnt zodra er {k} stemmen zijn."
+    elif closed and batch.waiting:
+        text = (f"Eindstand. De laatste {batch.waiting} {'stem staat' if batch.waiting == 1 else 'stemmen staan'} "
+                f"niet op het scherm: dat zijn er minder dan {k}, en dan zou u kunnen zien wat iemand stemde. "
+                "Ze tellen wel mee in het verslag.")
+    elif closed:
+        text = "Eindstand."
+    else:
+        text = (f"Bijgewerkt per {k} stemmen. Zo kan niemand zien wat één persoon stemde."
+                if k > 1 else "Elke stem komt direct op het scherm.")
+    return f"<p class='wb-dash-notice' data-testid='notice'>{escape(text)}</p>"

@@ -9,6 +9,7 @@ import traitlets as t
 
 from werkboek.errors import WerkboekError
 from werkboek.methods import METHODS
+from werkboek.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
 
 
 ALL = "__all__"
@@ -122,6 +123,9 @@ class WorkshopEditor(w.VBox):
                                          layout=w.Layout(width="340px"))
         self.basemap = w.Checkbox(value=False, description="Achtergrondkaart tonen (alleen met internet)",
                                   indent=False, layout=w.Layout(width="auto"))
+        low, high = PRIVACY_K_RANGE
+        self.privacy_k = w.BoundedIntText(value=DEFAULT_PRIVACY_K, min=low, max=high, description="Kleinste groep",
+                                          style=WIDE, layout=w.Layout(width="340px"))
         self.picker = ActiePicker(catalogue)
         self.save_button = w.Button(description="Opslaan", button_style="primary", icon="save",
                                     layout=w.Layout(width="200px", height="48px"))
@@ -131,6 +135,10 @@ class WorkshopEditor(w.VBox):
         super().__init__([
             w.HTML("<h2>Bijeenkomst</h2>"), self.title, self.date, self.location, self.kind,
             w.HTML("<h3>Stemmen</h3>"), self.method, self.param, self.basemap,
+            w.HTML("<h3>Privacy</h3><p>Het scherm en de bestanden tonen geen buurt of leeftijd van minder mensen "
+                   "dan de kleinste groep. De uitslag op het scherm verandert pas na zoveel nieuwe stemmen. Zo "
+                   "kan niemand zien wat één persoon stemde. Na de eerste stem kan dit getal niet meer "
+                   "veranderen.</p>"), self.privacy_k,
             w.HTML("<h3>Acties op het stembiljet</h3>"), self.picker, self.save_button, self.message,
         ], **kwargs)
 
@@ -146,6 +154,7 @@ class WorkshopEditor(w.VBox):
             self.title.value, self.location.value, self.date.value = "", "", None
             self.kind.value, self.method.value, self.basemap.value = "workshop", "punten", False
             self.param.value = 5
+            self.privacy_k.value = DEFAULT_PRIVACY_K
             self.picker.selected = []
             return
         ws = self.store.workshop(self.workshop_id)
@@ -153,13 +162,14 @@ class WorkshopEditor(w.VBox):
         self.kind.value, self.method.value, self.basemap.value = ws.kind, ws.method, ws.basemap
         name = METHOD_PARAM[ws.method][0]
         self.param.value = ws.method_params.get(name, METHOD_PARAM[ws.method][2])
+        self.privacy_k.value = ws.privacy_k
         self.picker.selected = list(ws.acties)
 
     def settings(self) -> dict:
         name = METHOD_PARAM[self.method.value][0]
         return dict(title=self.title.value, date=self.date.value, location=self.location.value,
                     kind=self.kind.value, method=self.method.value, method_params={name: int(self.param.value)},
-                    basemap=self.basemap.value, acties=list(self.picker.selected))
+                    basemap=self.basemap.value, acties=list(self.picker.selected), privacy_k=int(self.privacy_k.value))
 
     def _save(self, _button=None) -> None:
         values = self.settings()

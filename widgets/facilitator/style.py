@@ -28,7 +28,9 @@ CSS = """
 .wb-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .wb-remarks { font-size: 24px; line-height: 1.5; list-style: none; padding: 0; }
 .wb-remarks li { border-bottom: 1px solid #ddd; padding: 8px 0; white-space: pre-wrap; }
-.wb-time { color: #444; margin-right: 12px; }
+.wb-dash-notice { font-size: 22px; color: #1a1a1a; margin: 4px 0 8px; }
+.wb-note { font-size: 16px; color: #333; }
+.wb-remarks-panel blockquote { font-size: 20px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .wb-legend { display: flex; gap: 20px; font-size: 20px; margin: 8px 0; flex-wrap: wrap; }
 .wb-dot { display: inline-block; width: 18px; height: 18px; border-radius: 50%; margin-right: 6px; vertical-align: -2px; }
 .wb-ok { color: #00513B; font-weight: 600; }
