@@ -26,7 +26,13 @@ pytestmark = [pytest.mark.voila, pytest.mark.slow]
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Run an attack on a loop of its own (asyncio.run would leave the main thread without a current
+    loop, which later widget tests — the dashboard's refresh task — still expect)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def kernel_processes(server) -> dict[str, psutil.Process]:

@@ -127,3 +127,32 @@ def test_cli_exports_a_workshop(tmp_path, monkeypatch, catalogue, capsys):
     instance, profile = parse_pabulib(str(tmp_path / "w.pb"))
     assert instance.budget_limit == 5_000_000 and len(instance) == len(catalogue.acties)
     assert profile.num_ballots() >= 12
+
+
+def test_the_pb_export_hides_arrival_order_and_small_buurten_unless_exact(sqlite_url, catalogue, tmp_path):
+    store = Store(sqlite_url, catalogue=catalogue)
+    try:
+        wid = seed_demo_workshop(store, catalogue, ballots=30, method="goedkeuren", groups=0, seed=3)
+        stored = store.ballots([wid])
+        k = store.workshop(wid).privacy_k
+        plain = export_workshop(store, wid, tmp_path / "w.pb", catalogue).read_text()
+        exact = export_workshop(store, wid, tmp_path / "x.pb", catalogue, exact=True).read_text()
+    finally:
+        store.close()
+
+    def voters(text):
+        rows = text.split("VOTES\n", 1)[1].splitlines()[1:]
+        return [row.split(";") for row in rows]
+
+    assert sorted(v[0] for v in voters(exact)) == sorted(str(b.id) for b in stored)
+    ids = [v[0] for v in voters(plain)]
+    assert not set(ids) & {str(b.id) for b in stored} and ids == sorted(ids)  # pseudonyms, in their own order
+    from werkboek.privacy import shown_groups
+
+    per_buurt = Counter(b.buurt or "None" for b in stored)
+    written = Counter(v[-1] for v in voters(plain))
+    assert all(n >= k for n in written.values()), written  # no buurt (nor "overig") of fewer than k voters
+    named = shown_groups(Counter(b.buurt or "" for b in stored), k)
+    assert written == Counter((b.buurt or "None") if (b.buurt or "") in named else "overig" for b in stored)
+    assert any(n < k for n in per_buurt.values()) and "overig" in written  # the case this test is about
+    assert Counter(v[-1] for v in voters(exact)) == per_buurt

@@ -113,3 +113,14 @@ def test_rounding_for_exports():
     assert floor_quarter(dt.datetime(2026, 3, 3, 19, 44, 59, 999_999)) == dt.datetime(2026, 3, 3, 19, 30)
     assert floor_quarter(dt.datetime(2026, 3, 3, 19, 45)) == dt.datetime(2026, 3, 3, 19, 45)
     assert round_coordinate(50.9123456) == 50.9123
+
+
+def test_the_projector_turnout_moves_in_steps_not_ballot_by_ballot():
+    import datetime as dt
+
+    from werkboek.privacy import turnout_in_steps
+
+    t0 = dt.datetime(2026, 12, 1, 19, 0, 0)
+    turnout = [(t0 + dt.timedelta(seconds=s), n) for n, s in enumerate((20, 70, 290, 301, 302, 900), start=1)]
+    assert turnout_in_steps(turnout) == [(t0, 3), (t0 + dt.timedelta(minutes=5), 5),
+                                         (t0 + dt.timedelta(minutes=15), 6)]

@@ -6,7 +6,10 @@ Export: projects are the acties on the ballot (cost = the actie's cost, category
 leefgebied, name = its title); votes follow the workshop's method: ``punten`` → cumulative
 (points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first). A group ballot
 is written once per person (voter ids ``<ballot>-1``, ``<ballot>-2``, ...) so a tafel of 6
-counts 6 times, as in the results. The file is written here rather than with pabutools'
+counts 6 times, as in the results. As in the other exports (:mod:`werkboek.exports`), the
+voter ids are the ballots' pseudonyms (not the store's numbers, which follow the order of
+arrival), the voters are sorted by them, and a buurt with fewer than ``privacy_k`` voters
+is written as ``overig`` — unless ``exact=True``. The file is written here rather than with pabutools'
 ``write_pabulib``, which copies ballot metadata keys into the project columns and writes
 "Auto-filled" placeholders its own parser cannot read back; reading uses pabutools'
 ``parse_pabulib``.
@@ -28,8 +31,11 @@ def _clean(text: str) -> str:
     return " ".join(str(text).replace(";", ",").split())
 
 
-def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None) -> str:
-    """The ballots of one workshop as pabulib text."""
+def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *, exact: bool = False) -> str:
+    """The ballots of one workshop as pabulib text (``exact``: real ballot numbers and every buurt)."""
+    from .privacy import OTHER, shown_groups
+    from .results import per_person
+
     workshop = store.workshop(workshop_id)
     method = workshop.voting_method()
     vote_type = VOTE_TYPES[workshop.method]
@@ -67,6 +73,14 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None) -
     header = ["voter_id", "vote"] + (["points"] if vote_type == "cumulative" else []) + ["neighborhood"]
     writer.writerow(header)
     on_ballot = {a.id for a in acties}
+    if exact:
+        named = None
+    else:
+        people: dict[str, float] = {}
+        for b in ballots:
+            people[b.buurt or ""] = people.get(b.buurt or "", 0.0) + per_person(b)
+        named = shown_groups(people, workshop.privacy_k)
+        ballots = sorted(ballots, key=lambda b: (b.pseudonym, b.id))
     for b in ballots:
         choices = {a: v for a, v in b.choices.items() if a in on_ballot}
         if vote_type == "ordinal":
@@ -79,15 +93,20 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None) -
         row_tail = [",".join(str(choices[a]) for a in ids) or "None"] if vote_type == "cumulative" else []
         if vote_type == "cumulative" and not vote:
             vote = "None"  # pabutools reads an empty cumulative ballot only this way
+        name = b.id if exact else (b.pseudonym or b.id)
+        buurt = b.buurt or "None"
+        if named is not None and (b.buurt or "") not in named:
+            buurt = OTHER
         for n in range(1, b.group_size + 1):
-            voter = f"{b.id}" if b.group_size == 1 else f"{b.id}-{n}"
-            writer.writerow([voter, vote, *row_tail, b.buurt or "None"])
+            voter = f"{name}" if b.group_size == 1 else f"{name}-{n}"
+            writer.writerow([voter, vote, *row_tail, buurt])
     return out.getvalue()
 
 
-def export_workshop(store, workshop_id: int, path: str | Path, catalogue, budget: int | None = None) -> Path:
+def export_workshop(store, workshop_id: int, path: str | Path, catalogue, budget: int | None = None, *,
+                    exact: bool = False) -> Path:
     path = Path(path)
-    path.write_text(workshop_pb(store, workshop_id, catalogue, budget), encoding="utf-8")
+    path.write_text(workshop_pb(store, workshop_id, catalogue, budget, exact=exact), encoding="utf-8")
     return path
 
 

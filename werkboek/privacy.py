@@ -16,7 +16,9 @@ people), with one number per workshop, ``privacy_k`` (default 5):
   than k ballots after the last batch, those stay off the screen too (showing them would
   be exactly the change this rule prevents); they count in the report and the exports.
 * **Rounding** for exports: times down to the quarter hour (:func:`floor_quarter`), places
-  to 4 decimals, about 10 m (:func:`round_coordinate`).
+  to 4 decimals, about 10 m (:func:`round_coordinate`). The projector rounds places the same
+  way and draws the turnout in steps of :data:`TURNOUT_STEP_MINUTES` (:func:`turnout_in_steps`),
+  not ballot by ballot.
 * **Remarks** (:func:`remark_shown`): on the projector only when the facilitator approved
   them, or when the workshop shows remarks directly (a remark the facilitator hid stays
   hidden), never with a time, in an order unrelated to their arrival.
@@ -123,3 +125,16 @@ def floor_quarter(moment: dt.datetime) -> dt.datetime:
 
 def round_coordinate(value: float) -> float:
     return round(float(value), COORDINATE_DECIMALS)
+
+
+TURNOUT_STEP_MINUTES = 5
+
+
+def turnout_in_steps(turnout: Iterable[tuple[dt.datetime, int]], minutes: int = TURNOUT_STEP_MINUTES
+                     ) -> list[tuple[dt.datetime, int]]:
+    """Cumulative turnout ``(time, ballots so far)`` only at the start of each ``minutes`` step."""
+    steps: dict[dt.datetime, int] = {}
+    for moment, count in turnout:
+        start = moment.replace(minute=moment.minute - moment.minute % minutes, second=0, microsecond=0)
+        steps[start] = max(count, steps.get(start, 0))
+    return sorted(steps.items())

@@ -26,6 +26,8 @@ def add_parser(sub) -> None:
     pb_p.add_argument("workshop", type=int, help="nummer van de workshop")
     pb_p.add_argument("output", type=Path, help="het .pb-bestand")
     pb_p.add_argument("--budget", type=int, help="budget in euro (standaard: de kosten van alle acties)")
+    pb_p.add_argument("--exact", action="store_true",
+                      help="echte stembiljetnummers en elke buurt, ook kleine (alleen voor analyse; niet publiceren)")
     pb_p.set_defaults(run=run_export)
 
     demo_p = actions.add_parser("demo", help="een voorbeeld-workshop met verzonnen stemmen maken")
@@ -69,7 +71,7 @@ def run_export(args) -> int:
 
     store = Store()
     try:
-        path = export_workshop(store, args.workshop, args.output, catalogue(), args.budget)
+        path = export_workshop(store, args.workshop, args.output, catalogue(), args.budget, exact=args.exact)
     finally:
         store.close()
     print(f"Pabulib-bestand: {path}")

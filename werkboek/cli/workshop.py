@@ -62,6 +62,13 @@ def add_parser(sub) -> None:
     p.add_argument("--max-kernels", type=int, default=None,
                    help="hoogstens zoveel bewoners tegelijk; daarna ziet men 'Even geduld' "
                         "(standaard: wat in het vrije geheugen past, 0: geen grens)")
+    p.add_argument("--kernels-per-address", type=int, default=12,
+                   help="hoogstens zoveel stembiljetten tegelijk (en nieuw per minuut) vanaf één adres "
+                        "(standaard 12; 0: geen grens, bijv. als de hele zaal via één NAT-adres binnenkomt)")
+    p.add_argument("--kernels-per-browser", type=int, default=3,
+                   help="hoogstens zoveel stembiljetten tegelijk in één browser (standaard 3)")
+    p.add_argument("--kernel-memory-mb", type=int, default=400,
+                   help="geheugengrens per stembiljet-kernel in MB (standaard 400; 0: geen)")
     p.add_argument("--database-url", help="SQLAlchemy-URL (standaard: WERKBOEK_DATABASE_URL of SQLite in var/)")
     p.add_argument("--demo", action="store_true", help="een demo-bijeenkomst met stemmen aanmaken")
     p.add_argument("--no-qr", action="store_true", help="geen QR-code in de terminal tekenen")
@@ -98,7 +105,10 @@ def run(args) -> int:
     argv, env = resident_server_command(args.port, args.ip, args.pool_size, jupyter_dir=home / "jupyter",
                                         database_url=url, home=home, cull_idle_seconds=args.cull_idle,
                                         cull_connected_seconds=args.cull_connected, max_kernels=max_kernels,
-                                        pool_fill_delay=args.pool_fill_delay, store_service_socket=bus.socket_path)
+                                        pool_fill_delay=args.pool_fill_delay, store_service_socket=bus.socket_path,
+                                        kernels_per_address=args.kernels_per_address,
+                                        kernels_per_browser=args.kernels_per_browser,
+                                        kernel_memory_mb=args.kernel_memory_mb)
     env.update(common)
     resident = _spawn(argv, env, logs / "bewoners.log")
     c_argv, c_env, console = console_server_command(args.console_port, args.console_ip, args.token,

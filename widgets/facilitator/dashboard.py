@@ -23,7 +23,8 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.ballot import AGE_GROUPS, Pin
-from werkboek.privacy import OTHER, OTHER_AGE, OTHER_BUURT, privacy_k, projector_batch, remark_shown, suppress_small
+from werkboek.privacy import (OTHER, OTHER_AGE, OTHER_BUURT, privacy_k, projector_batch, remark_shown,
+                              round_coordinate, suppress_small, turnout_in_steps)
 from werkboek.results import tally
 from werkboek.workshop import STATUS_LABELS
 
@@ -111,7 +112,7 @@ class Dashboard(w.VBox):
         self.ballots_shown = res.ballots
         for lg, chart in self.charts.items():
             chart.update([(self.catalogue.acties[r.actie_id].titel, r.score, r.voters) for r in res.ranked(lg)])
-        self.turnout.update(res.turnout)
+        self.turnout.update(turnout_in_steps(res.turnout))
         k = batch.k
         names = {code: b.naam for code, b in self.catalogue.buurten.items()}
         names.update({"": "Niet gezegd", OTHER: OTHER_BUURT})
@@ -133,7 +134,8 @@ class Dashboard(w.VBox):
             shown = remark_shown(moderation.get(b.id, "pending"), direct.get(b.workshop_id, False))
             if shown and b.remark:
                 remarks.append(b.remark)
-            pins.extend(p if shown else Pin(p.leefgebied, p.lat, p.lon, "") for p in b.pins)
+            pins.extend(Pin(p.leefgebied, round_coordinate(p.lat), round_coordinate(p.lon), p.text if shown else "")
+                        for p in b.pins)
         self._remarks(remarks, batch)
         if self._map is not None:
             self._map.update(pins)
