@@ -27,7 +27,7 @@ def store_backends(prefix: str):
     backends = {"sqlite": f"sqlite:///{tempfile.mkdtemp(prefix=prefix)}/werkboek.sqlite"}
     server = None
     try:
-        from pg import TempPostgres, find_bindir
+        from support.pg import TempPostgres, find_bindir
 
         if find_bindir():
             server = TempPostgres()
@@ -39,7 +39,7 @@ def store_backends(prefix: str):
 
 
 def _writer(url, socket_path, jobs, start_event, out):
-    from werkboek.ballot import BallotSubmission
+    from werkboek.model.ballot import BallotSubmission
 
     if socket_path:
         from werkboek.store_service.client import StoreServiceClient
@@ -61,7 +61,7 @@ def _writer(url, socket_path, jobs, start_event, out):
 
 def measure(url: str, writers: int, per_writer: int, socket_path: str | None = None) -> tuple[float, list[float]]:
     """Ballots per second over all writers, and every submit's latency (seconds)."""
-    from werkboek.catalogue import catalogue
+    from werkboek.model.catalogue import catalogue
     from werkboek.store import Store
 
     cat = catalogue()

@@ -29,14 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import chromium_available, chromium_browser, phone_page  # noqa: E402
-from resident_flow import vote_in_browser  # noqa: E402
-
 from benchmarks.attacks import clients as attack  # noqa: E402
-from werkboek.catalogue import catalogue  # noqa: E402
-from werkboek.resident_server import running_resident_server  # noqa: E402
+from support.browser import chromium_available, chromium_browser, phone_page  # noqa: E402
+from support.resident_flow import vote_in_browser  # noqa: E402
+from werkboek.model.catalogue import catalogue  # noqa: E402
+from werkboek.serving.residents import running_resident_server  # noqa: E402
 from werkboek.store import Store  # noqa: E402
-
 
 PACE_SECONDS = 7.5  # the resident's page loads at most 8 a minute (an address may start 12 kernels a minute)
 _last_load = [0.0]
@@ -168,8 +166,8 @@ def _kernel_rss(server):
 
 
 def _console_answers(home: Path) -> dict:
-    from werkboek.console_server import console_server_command, wait_until_listening
-    from werkboek.resident_server import free_port
+    from werkboek.serving.console import console_server_command, wait_until_listening
+    from werkboek.serving.residents import free_port
 
     port = free_port()
     argv, env, address = console_server_command(port, directory=home / "console")

@@ -33,10 +33,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import chromium_available, chromium_browser, phone_page  # noqa: E402
-
-from werkboek.catalogue import catalogue  # noqa: E402
-from werkboek.resident_server import running_resident_server  # noqa: E402
+from support.browser import chromium_available, chromium_browser, phone_page  # noqa: E402
+from werkboek.model.catalogue import catalogue  # noqa: E402
+from werkboek.serving.residents import running_resident_server  # noqa: E402
 from werkboek.store import Store  # noqa: E402
 
 TARGET_SECONDS = 1.0
@@ -48,8 +47,8 @@ MEMORY_STEPS = (
     ("ipywidgets", "import ipywidgets"),
     ("yaml (catalogue's leefgebieden.yaml)", "import yaml"),
     ("the store service client (http.client; no SQLAlchemy)", "from werkboek.store_service.client import StoreServiceClient"),
-    ("catalogue loaded", "from werkboek.catalogue import catalogue; cat = catalogue()"),
-    ("the ballot app rendered", "from werkboek_widgets.ballot_app import BallotApp\n"
+    ("catalogue loaded", "from werkboek.model.catalogue import catalogue; cat = catalogue()"),
+    ("the ballot app rendered", "from werkboek_widgets.ballot.app import BallotApp\n"
                                 "app = BallotApp.from_environment(); app.apply_query('')"),
     ("the map widget (ipyleaflet) built", "from werkboek_widgets.buurtkaart import BuurtKaart\n"
                                           "kaart = BuurtKaart(cat)"),

@@ -33,9 +33,9 @@ def _median_ms(fn, repeat: int) -> float:
 
 def bench_refresh(n_ballots: int, repeat: int) -> None:
     os.environ["WERKBOEK_HOME"] = tempfile.mkdtemp(prefix="bench-dash-")
-    from werkboek.ballot import BallotSubmission
-    from werkboek.catalogue import catalogue
-    from werkboek.results import tally
+    from werkboek.model.ballot import BallotSubmission
+    from werkboek.model.catalogue import catalogue
+    from werkboek.model.results import tally
     from werkboek.store import Store
     from werkboek_widgets.facilitator import Dashboard
 

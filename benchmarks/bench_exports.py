@@ -17,11 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from werkboek.ballot import BallotSubmission  # noqa: E402
-from werkboek.catalogue import catalogue as load_catalogue  # noqa: E402
-from werkboek.codesheet import code_sheet_html  # noqa: E402
-from werkboek.exports import ballots_csv, excel_workbook, pins_csv, results_csv  # noqa: E402
-from werkboek.report import results_report_html  # noqa: E402
+from werkboek.model.ballot import BallotSubmission  # noqa: E402
+from werkboek.model.catalogue import catalogue as load_catalogue  # noqa: E402
+from werkboek.outputs.codesheet import code_sheet_html  # noqa: E402
+from werkboek.outputs.exports import ballots_csv, excel_workbook, pins_csv, results_csv  # noqa: E402
+from werkboek.outputs.report import results_report_html  # noqa: E402
 from werkboek.store import Store  # noqa: E402
 
 GOAL_SECONDS = 5.0  # a facilitator clicking "export" should not wait longer than this for 1,000 ballots

@@ -50,10 +50,10 @@ def main() -> None:
 
     home = Path(tempfile.mkdtemp(prefix="werkboek-bench-"))
     os.environ["WERKBOEK_HOME"] = str(home)  # before importing werkboek: workers inherit it
-    from werkboek.catalogue import catalogue
+    from werkboek.demo.scenarios import seed_demo_workshop
+    from werkboek.model.catalogue import catalogue
     from werkboek.scenarios import load_scenario, run_scenario
     from werkboek.scenarios.batch import DONE, run_batch
-    from werkboek.scenarios.demo import seed_demo_workshop
     from werkboek.store import Store
 
     url = f"sqlite:///{home / 'werkboek.sqlite'}"

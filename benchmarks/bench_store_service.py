@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ballot_writers import measure, store_backends  # noqa: E402
 
-
 KERNEL_SIDE = {
     "direct": "from werkboek.store import Store\ns = Store(URL, upgrade=False)\ns.has_ballot('AAA-AAA')",
     "service": "from werkboek.store_service.client import StoreServiceClient\n"
@@ -40,7 +39,7 @@ def kernel_memory(url: str, socket_path: str) -> dict[str, float]:
     """RSS (MB) a fresh Python adds to reach the store one way or the other."""
     result = {}
     for way, code in KERNEL_SIDE.items():
-        program = ("import psutil, werkboek.ballot, werkboek.errors\n"
+        program = ("import psutil, werkboek.model.ballot, werkboek.errors\n"
                    "before = psutil.Process().memory_info().rss\n"
                    f"URL, SOCKET = {url!r}, {socket_path!r}\n{code}\n"
                    "print((psutil.Process().memory_info().rss - before) / 2**20)")
@@ -54,8 +53,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    from werkboek.store_service.process import running_store_service
     from werkboek.store import Store
+    from werkboek.store_service.process import running_store_service
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", default="1,8,32")

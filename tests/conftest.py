@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from werkboek.catalogue import catalogue as _catalogue  # noqa: E402
+from werkboek.model.catalogue import catalogue as _catalogue  # noqa: E402
 from werkboek.store import Store  # noqa: E402
 
 REQUIRE_ALL = os.environ.get("WERKBOEK_REQUIRE_ALL") == "1"
@@ -33,7 +33,7 @@ def catalogue():
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    from pg import TempPostgres, find_bindir
+    from support.pg import TempPostgres, find_bindir
 
     need(find_bindir() is not None, "PostgreSQL server binaries not installed")
     server = TempPostgres()

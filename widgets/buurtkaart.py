@@ -14,7 +14,7 @@ from html import escape
 import ipyleaflet as L
 import ipywidgets as w
 
-from .ui import html
+from werkboek_widgets.ui import html
 
 BASE_STYLE = {"color": "#1d3557", "weight": 2, "fillColor": "#a8c5e2", "fillOpacity": 0.55}
 HOVER_STYLE = {"fillColor": "#ffd166", "fillOpacity": 0.8}

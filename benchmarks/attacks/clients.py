@@ -24,7 +24,7 @@ import aiohttp
 from benchmarks.crowd.protocol import V1, KernelGone, Message, ProtocolError, VoilaPage, encode_v1, kernel_id_in
 
 ATTACKER_ADDRESS = "127.0.0.2"
-DEFAULT_KERNELS_PER_ADDRESS = 12  # werkboek.kernel_cap.CappedKernelManager.kernels_per_address
+DEFAULT_KERNELS_PER_ADDRESS = 12  # werkboek.serving.voila_patches.kernel_cap.CappedKernelManager.kernels_per_address
 
 
 @dataclass
@@ -274,7 +274,7 @@ async def guess_codes(base_url: str, tries: int, *, address: str = ATTACKER_ADDR
     """Type wrong stemcodes on one page, as fast as the page lets us; what did the page answer?"""
     import random
 
-    from werkboek.codes import ALPHABET
+    from werkboek.model.codes import ALPHABET
 
     rng = random.Random(7)
     answers: list[tuple[float, str]] = []

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from werkboek.catalogue import catalogue
-from werkboek.resident_server import running_resident_server
+from werkboek.model.catalogue import catalogue
+from werkboek.serving.residents import running_resident_server
 from werkboek.store import Store
 
 LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]

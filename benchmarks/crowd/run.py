@@ -116,10 +116,10 @@ def behaviours(args, rng: random.Random) -> list[str]:
 
 @contextlib.contextmanager
 def own_server(args, database_url: str, home: Path):
-    """Start the residents' server like ``werkboek.resident_server.running_resident_server``
+    """Start the residents' server like ``werkboek.serving.residents.running_resident_server``
     (with its store service), with the culling period of ``--cull-idle``."""
-    from werkboek.config import PROJECT_ROOT
-    from werkboek.resident_server import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
+    from werkboek.serving.residents import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
+    from werkboek.settings import PROJECT_ROOT
     from werkboek.store_service.process import start_store_service, stop_store_service
 
     port = free_port()
@@ -173,7 +173,7 @@ def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:
 # -- running ------------------------------------------------------------------------------
 
 async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, log=print, also_pids=()):
-    from werkboek.ballot import AGE_GROUPS
+    from werkboek.model.ballot import AGE_GROUPS
 
     rng = random.Random(args.seed)
     starts, plans = arrivals(args, rng), behaviours(args, rng)
@@ -415,7 +415,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     # stopped from outside (timeout, kill): still stop our own Voilà and its kernels
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    from werkboek.catalogue import catalogue as load_catalogue
+    from werkboek.model.catalogue import catalogue as load_catalogue
     from werkboek.store import Store
 
     catalogue = load_catalogue()

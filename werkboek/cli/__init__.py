@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import WerkboekError
+from werkboek.errors import WerkboekError
 
 # name -> module in this package that provides add_parser(subparsers)
 COMMANDS = {
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     import os
 
-    from ..config import PRIVATE_UMASK
+    from werkboek.settings import PRIVATE_UMASK
 
     os.umask(PRIVATE_UMASK)  # every file we (and the servers we start) write is this user's only
     args = build_parser().parse_args(argv)

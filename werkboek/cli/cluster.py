@@ -37,11 +37,11 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from sqlalchemy.engine import make_url
 
-    from .. import config
-    from ..cluster import find_nginx, running_cluster
-    from ..codesheet import terminal_qr
-    from ..errors import WerkboekError
-    from ..network import lan_ip, resident_url
+    from werkboek import settings as config
+    from werkboek.errors import WerkboekError
+    from werkboek.outputs.codesheet import terminal_qr
+    from werkboek.serving.cluster import find_nginx, running_cluster
+    from werkboek.serving.network import lan_ip, resident_url
 
     if args.servers < 1:
         raise WerkboekError("--servers moet 1 of meer zijn.")
@@ -83,14 +83,14 @@ def run(args) -> int:
         raise WerkboekError(f"het cluster start niet: {exc}") from exc
     finally:
         if console_proc is not None:
-            from ..resident_server import ResidentServer, stop
+            from werkboek.serving.residents import ResidentServer, stop
 
             stop(ResidentServer(console_proc, args.console_port, "127.0.0.1", logs / "console.log"))
 
 
 def _start_console(port: int, home: Path, logs: Path, env_extra: dict):
-    from ..config import PROJECT_ROOT
-    from ..console_server import console_server_command, wait_until_listening
+    from werkboek.serving.console import console_server_command, wait_until_listening
+    from werkboek.settings import PROJECT_ROOT
 
     argv, env, console = console_server_command(port, "127.0.0.1", directory=home / "console", env_extra=env_extra)
     with open(logs / "console.log", "ab") as log:

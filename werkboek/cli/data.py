@@ -13,7 +13,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..catalogue import load_catalogue
+    from werkboek.model.catalogue import load_catalogue
 
     cat = load_catalogue(args.data_dir)
     per = ", ".join(f"{lg.naam.lower()} {len(cat.acties_in(lg.id))}" for lg in cat.leefgebieden.values())

@@ -11,9 +11,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..store import migrate
-    from ..store.engine import make_engine
-    from .. import config
+    from werkboek import settings as config
+    from werkboek.store import migrate
+    from werkboek.store.engine import make_engine
 
     url = args.database_url or config.database_url()
     engine = make_engine(url)

@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 
 
 def run_import(args) -> int:
-    from ..indicators import import_kerncijfers, save
+    from werkboek.model.indicators import import_kerncijfers, save
 
     table = import_kerncijfers(args.file, year=args.year, source=args.source)
     path = save(table)
@@ -27,7 +27,7 @@ def run_import(args) -> int:
 
 
 def run_list(args) -> int:
-    from ..indicators import available, load
+    from werkboek.model.indicators import available, load
 
     years = available()
     if not years:

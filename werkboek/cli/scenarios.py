@@ -36,8 +36,9 @@ def add_parser(sub) -> None:
 
 
 def run_batch(args) -> int:
-    from ..errors import ScenarioError
-    from ..scenarios.batch import DONE, FAILED, SKIPPED, run_batch as batch
+    from werkboek.errors import ScenarioError
+    from werkboek.scenarios.batch import DONE, FAILED, SKIPPED
+    from werkboek.scenarios.batch import run_batch as batch
 
     if args.workers < 1:
         raise ScenarioError("--workers moet 1 of meer zijn")
@@ -57,7 +58,7 @@ def run_batch(args) -> int:
 
 
 def run_compare(args) -> int:
-    from ..scenarios.compare import run_compare as compare
+    from werkboek.scenarios.compare import run_compare as compare
 
     path = compare(args.results, args.output)
     print(f"Vergelijking: {path}")
@@ -65,9 +66,9 @@ def run_compare(args) -> int:
 
 
 def run_export(args) -> int:
-    from ..catalogue import catalogue
-    from ..pabulib import export_workshop
-    from ..store import Store
+    from werkboek.formats.pabulib import export_workshop
+    from werkboek.model.catalogue import catalogue
+    from werkboek.store import Store
 
     store = Store()
     try:
@@ -79,9 +80,9 @@ def run_export(args) -> int:
 
 
 def run_demo(args) -> int:
-    from ..catalogue import catalogue
-    from ..scenarios.demo import seed_demo_workshop
-    from ..store import Store
+    from werkboek.demo.scenarios import seed_demo_workshop
+    from werkboek.model.catalogue import catalogue
+    from werkboek.store import Store
 
     store = Store()
     try:

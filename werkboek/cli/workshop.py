@@ -21,8 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-
-CULL_IDLE_SECONDS = 180  # = werkboek.resident_server.CULL_IDLE_SECONDS (not imported: keeps `werkboek --help` fast)
+CULL_IDLE_SECONDS = 180  # = werkboek.serving.residents.CULL_IDLE_SECONDS (not imported: keeps `werkboek --help` fast)
 CULL_CONNECTED_SECONDS = 1200
 # What one more resident kernel costs: its USS with the map open (~68 MB, benchmarks/bench_ballot.py),
 # rounded up. RSS (~90 MB) would count the shared library pages again for every kernel.
@@ -76,14 +75,14 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import config
-    from ..codesheet import terminal_qr
-    from ..console_server import console_server_command, wait_until_listening
-    from ..demo import seed_demo
-    from ..network import lan_ip, resident_url
-    from ..resident_server import ResidentServer, resident_server_command, stop, wait_until_ready
-    from ..store_service.process import start_store_service, stop_store_service
-    from ..store import Store
+    from werkboek import settings as config
+    from werkboek.demo.workshop import seed_demo
+    from werkboek.outputs.codesheet import terminal_qr
+    from werkboek.serving.console import console_server_command, wait_until_listening
+    from werkboek.serving.network import lan_ip, resident_url
+    from werkboek.serving.residents import ResidentServer, resident_server_command, stop, wait_until_ready
+    from werkboek.store import Store
+    from werkboek.store_service.process import start_store_service, stop_store_service
 
     url = args.database_url or config.database_url()
     home = config.private_directory(config.home_dir())
@@ -155,7 +154,7 @@ def run(args) -> int:
 
 
 def _spawn(argv: list[str], env: dict, log_path: Path) -> subprocess.Popen:
-    from ..config import PROJECT_ROOT
+    from werkboek.settings import PROJECT_ROOT
 
     with open(log_path, "ab") as log:
         return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),

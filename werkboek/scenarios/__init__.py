@@ -8,8 +8,8 @@ The computation lives here; ``notebooks/scenario.ipynb`` presents and saves one 
 :mod:`.batch` runs many with papermill, :mod:`.compare` puts them side by side.
 """
 
-from .outcome import Outcome, run_scenario
-from .params import RULES, WEIGHTINGS, Scenario, load_scenario, scenario_from_dict
+from werkboek.scenarios.outcome import Outcome, run_scenario
+from werkboek.scenarios.params import RULES, WEIGHTINGS, Scenario, load_scenario, scenario_from_dict
 
 
 def scenario_for_notebook(scenario_file=None, catalogue=None, **params) -> Scenario:

@@ -26,9 +26,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import config
-from ..errors import ScenarioError
-from .params import slugify
+from werkboek import settings as config
+from werkboek.errors import ScenarioError
+from werkboek.scenarios.params import slugify
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "scenario.ipynb"
 DONE, SKIPPED, FAILED = "klaar", "overgeslagen", "mislukt"
@@ -97,9 +97,9 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
     """Run one scenario file through the notebook (in this process); never raises for a bad scenario."""
     import papermill
 
-    from ..catalogue import catalogue
-    from .params import load_scenario
-    from .report import notebook_to_html
+    from werkboek.model.catalogue import catalogue
+    from werkboek.scenarios.params import load_scenario
+    from werkboek.scenarios.report import notebook_to_html
 
     source, out_dir = Path(source), Path(out_dir)
     result = JobResult(source.stem, str(source), str(out_dir), FAILED, sha256=_sha256(source))

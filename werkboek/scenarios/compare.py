@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
-from ..errors import ScenarioError
-from .charts import bar_chart, buurt_map, euro
-from .outcome import Outcome
+from werkboek import settings as config
+from werkboek.errors import ScenarioError
+from werkboek.scenarios.charts import bar_chart, buurt_map, euro
+from werkboek.scenarios.outcome import Outcome
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "vergelijking.ipynb"
 
@@ -37,7 +37,7 @@ def load_outcomes(results: str | Path) -> dict[str, Outcome]:
 
 def summary(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     """One column per scenario: its choices and headline figures, formatted for reading."""
-    from .params import RULES, WEIGHTINGS
+    from werkboek.scenarios.params import RULES, WEIGHTINGS
 
     def pct(v):
         return "—" if v is None else f"{v:.0%}"
@@ -147,8 +147,8 @@ def run_compare(results: str | Path | None = None, output: str | Path | None = N
     """Execute the comparison notebook on a results folder and export the HTML report."""
     import papermill
 
-    from .batch import results_dir
-    from .report import notebook_to_html
+    from werkboek.scenarios.batch import results_dir
+    from werkboek.scenarios.report import notebook_to_html
 
     results = Path(results) if results is not None else results_dir()
     load_outcomes(results)  # a clear message before starting a kernel

@@ -4,7 +4,7 @@ Two sources:
 
 * the catalogue plus the ballots of some workshops in the store (or no ballots at all:
   "catalogue only", where every actie gets the same neutral support);
-* a pabulib ``.pb`` file from elsewhere (see :mod:`werkboek.pabulib`), whose projects become
+* a pabulib ``.pb`` file from elsewhere (see :mod:`werkboek.formats.pabulib`), whose projects become
   candidates without partners or buurten.
 
 Ballots are kept as plain values here (the method's value per actie, the weight, the buurt);
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..methods import make_method
-from .params import Scenario
+from werkboek.model.methods import make_method
+from werkboek.scenarios.params import Scenario
 
 
 @dataclass(frozen=True)
@@ -100,17 +100,17 @@ def voter_ballots(stored, workshops) -> list[VoterBallot]:
 def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
     """Gather candidates and ballots for a scenario (store: a werkboek Store, opened when needed)."""
     if scenario.pb_file:
-        from ..pabulib import read_pb
+        from werkboek.formats.pabulib import read_pb
 
         return read_pb(scenario.pb_file, catalogue)
     candidates = candidates_from_catalogue(catalogue)
     if not scenario.workshops:
         return ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
-    from ..errors import ScenarioError
+    from werkboek.errors import ScenarioError
 
     own_store = store is None
     if own_store:
-        from ..store import Store
+        from werkboek.store import Store
 
         store = Store(scenario.database_url, catalogue=catalogue)
     try:

@@ -21,12 +21,12 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ..errors import DataError, ScenarioError
-from .inputs import ScenarioInput, load_input
-from .params import RULES, WEIGHTINGS, Scenario
-from .phasing import phase
-from .selection import select
-from .weighting import apply_weighting, population_table
+from werkboek.errors import DataError, ScenarioError
+from werkboek.scenarios.inputs import ScenarioInput, load_input
+from werkboek.scenarios.params import RULES, WEIGHTINGS, Scenario
+from werkboek.scenarios.phasing import phase
+from werkboek.scenarios.selection import select
+from werkboek.scenarios.weighting import apply_weighting, population_table
 
 FORMAT = 1
 
@@ -77,7 +77,7 @@ class Outcome:
 def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioInput | None = None) -> Outcome:
     """Compute a scenario's outcome from its parameters (catalogue: default the cached one)."""
     if catalogue is None:
-        from ..catalogue import catalogue as default_catalogue
+        from werkboek.model.catalogue import catalogue as default_catalogue
 
         catalogue = default_catalogue()
     data = data if data is not None else load_input(scenario, catalogue, store)
@@ -152,7 +152,7 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
 
 def _acties_first_line() -> str:
     """The first line of acties.csv, which says whether the acties are example data."""
-    from .. import config
+    from werkboek import settings as config
 
     path = config.data_dir() / "acties.csv"
     try:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import LEEFGEBIEDEN
-from ..errors import ScenarioError, _display
+from werkboek.errors import ScenarioError, _display
+from werkboek.model.catalogue import LEEFGEBIEDEN
 
 PROGRAMME_START, PROGRAMME_END = 2022, 2047
 

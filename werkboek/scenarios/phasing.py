@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .inputs import Candidate
+from werkboek.scenarios.inputs import Candidate
 
 
 @dataclass

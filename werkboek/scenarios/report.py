@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .charts import bar_chart, buurt_map, euro, stacked_columns
-from .outcome import Outcome, describe
+from werkboek.scenarios.charts import bar_chart, buurt_map, euro, stacked_columns
+from werkboek.scenarios.outcome import Outcome, describe
 
 
 def _table(frame: pd.DataFrame, **kwargs) -> str:

@@ -30,15 +30,24 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from pabutools.election import (
-    AdditiveSatisfaction, Additive_Cardinal_Sat, ApprovalBallot, ApprovalMultiProfile, CardinalBallot,
-    CardinalMultiProfile, Instance, Project,
+    Additive_Cardinal_Sat,
+    AdditiveSatisfaction,
+    ApprovalBallot,
+    ApprovalMultiProfile,
+    CardinalBallot,
+    CardinalMultiProfile,
+    Instance,
+    Project,
 )
 from pabutools.rules import (
-    greedy_utilitarian_welfare, max_additive_utilitarian_welfare, method_of_equal_shares, sequential_phragmen,
+    greedy_utilitarian_welfare,
+    max_additive_utilitarian_welfare,
+    method_of_equal_shares,
+    sequential_phragmen,
 )
 
-from ..errors import ScenarioError
-from .inputs import Candidate, VoterBallot
+from werkboek.errors import ScenarioError
+from werkboek.scenarios.inputs import Candidate, VoterBallot
 
 WEIGHT_SCALE = 1000
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from ..errors import ScenarioError
-from .inputs import VoterBallot
+from werkboek.errors import ScenarioError
+from werkboek.scenarios.inputs import VoterBallot
 
 
 def population_table(scenario, catalogue):
     """The indicator table for buurt weighting, and its label (example data says so)."""
-    from .. import indicators
+    from werkboek.model import indicators
 
     if indicators.latest() is not None:
         table = indicators.load()

@@ -11,11 +11,11 @@ __all__ = ["Code", "Receipt", "Store", "StoredBallot"]
 
 def __getattr__(name: str):
     if name == "Store":
-        from .store import Store
+        from werkboek.store.store import Store
 
         return Store
     if name in ("Code", "Receipt", "StoredBallot"):
-        from . import records
+        from werkboek.store import records
 
         return getattr(records, name)
     raise AttributeError(f"module 'werkboek.store' has no attribute {name!r}")

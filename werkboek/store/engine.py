@@ -35,7 +35,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    from ..config import private_directory, private_file
+    from werkboek.settings import private_directory, private_file
 
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):

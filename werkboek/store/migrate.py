@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from .schema import SCHEMA_REVISION
+from werkboek.store.schema import SCHEMA_REVISION
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

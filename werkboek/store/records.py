@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..ballot import Pin
+from werkboek.model.ballot import Pin
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class StoredBallot:
     remark_status: str = "pending"  # pending | approved | hidden: may remark and pin texts go on the projector?
     remark_original: str = ""  # the remark as received, when cleaning changed it (audit only)
     # the ballot's number in exports that are not exact: a keyed hash of ``id``, so that it
-    # does not give away the order in which ballots arrived (see werkboek.exports)
+    # does not give away the order in which ballots arrived (see werkboek.outputs.exports)
     pseudonym: str = ""
 
 

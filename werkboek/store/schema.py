@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     text,
 )
 
@@ -84,7 +96,7 @@ ballot_choices = Table(
     "ballot_choices", metadata,
     Column("ballot_id", Integer, ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True),
     Column("actie_id", String(40), primary_key=True),
-    Column("value", Integer, nullable=False),  # points, 1 for approval, or rank (see werkboek.methods)
+    Column("value", Integer, nullable=False),  # points, 1 for approval, or rank (see werkboek.model.methods)
 )
 
 pins = Table(

@@ -9,7 +9,7 @@ Guarantees:
 * Submissions with the same code are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL:
   ``SELECT … FOR UPDATE`` on the code row), and a partial unique index allows one current
   ballot per code whatever happens.
-* Every value is validated (:func:`werkboek.ballot.validate_ballot`) inside the same
+* Every value is validated (:func:`werkboek.model.ballot.validate_ballot`) inside the same
   transaction that checks the workshop is open.
 * Remarks (and pin texts) wait for a facilitator's approval before the projector shows
   them (:meth:`Store.set_remark_status`); the remark as received is kept when cleaning
@@ -28,16 +28,15 @@ from collections.abc import Sequence
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import codes as codegen
-from ..ballot import Ballot, BallotSubmission, Pin, validate_ballot
-from ..errors import BallotRejected, ModerationError, WorkshopStateError
-from ..throttle import CodeThrottle
-from ..workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
-from . import migrate
-from .engine import make_engine
-from .records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
-from .schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
-
+from werkboek.errors import BallotRejected, ModerationError, WorkshopStateError
+from werkboek.model import codes as codegen
+from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
+from werkboek.model.throttle import CodeThrottle
+from werkboek.model.workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
+from werkboek.store import migrate
+from werkboek.store.engine import make_engine
+from werkboek.store.records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
+from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
 
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
 
@@ -56,20 +55,20 @@ class Store:
     """All reads and writes of workshop data. One instance per process is enough."""
 
     def __init__(self, url: str | None = None, *, upgrade: bool = True, catalogue=None):
-        from .. import config
+        from werkboek import settings as config
 
         self.url = url or config.database_url()
         self.engine = make_engine(self.url)
         self._writer = self.engine.execution_options(write=True)
         self._catalogue = catalogue
-        self.code_throttle = CodeThrottle()  # wrong codes per client (werkboek.throttle)
+        self.code_throttle = CodeThrottle()  # wrong codes per client (werkboek.model.throttle)
         if upgrade:
             migrate.ensure_current(self.engine)
 
     @property
     def catalogue(self):
         if self._catalogue is None:
-            from ..catalogue import catalogue
+            from werkboek.model.catalogue import catalogue
 
             self._catalogue = catalogue()
         return self._catalogue
@@ -246,7 +245,7 @@ class Store:
         """The code and its workshop, if a resident may vote with it now; else BallotRejected.
 
         ``clients``: who is asking (the resident kernel passes its client's address and its
-        page): wrong codes are throttled per key (:mod:`werkboek.throttle`), and every code
+        page): wrong codes are throttled per key (:mod:`werkboek.model.throttle`), and every code
         that cannot be used now gets the same answer (``code_not_usable``).
         """
         keys = [str(k)[:100] for k in clients if k][:4]

@@ -1,5 +1,5 @@
 import sys
 
-from .server import main
+from werkboek.store_service.server import main
 
 sys.exit(main())

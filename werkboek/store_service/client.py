@@ -18,9 +18,9 @@ import json
 import socket
 import time
 
-from ..ballot import BallotSubmission
-from ..errors import BallotRejected
-from . import protocol
+from werkboek.errors import BallotRejected
+from werkboek.model.ballot import BallotSubmission
+from werkboek.store_service import protocol
 
 CONNECT_RETRY_SECONDS = 5.0
 

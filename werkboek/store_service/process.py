@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import PROJECT_ROOT
-from .client import StoreServiceClient, StoreServiceUnavailable
+from werkboek.settings import PROJECT_ROOT
+from werkboek.store_service.client import StoreServiceClient, StoreServiceUnavailable
 
 
 @dataclass

@@ -33,8 +33,8 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler
 
-from ..errors import BallotRejected
-from . import protocol
+from werkboek.errors import BallotRejected
+from werkboek.store_service import protocol
 
 log = logging.getLogger("werkboek.store_service")
 
@@ -150,7 +150,7 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
 
 
 def _text(body: dict, key: str) -> str:
-    from ..store.store import CODE_NOT_USABLE
+    from werkboek.store.store import CODE_NOT_USABLE
 
     value = body.get(key)
     if not isinstance(value, str):
@@ -181,7 +181,7 @@ class StoreServiceServer(socketserver.ThreadingMixIn, socketserver.UnixStreamSer
 
 
 def serve(socket_path: str, database_url: str | None = None) -> None:
-    from ..store import Store
+    from werkboek.store import Store
 
     store = Store(database_url, upgrade=False)  # whoever started us brought the schema up to date
     server = StoreServiceServer(socket_path, store)

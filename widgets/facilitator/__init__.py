@@ -1,6 +1,6 @@
 """The facilitator's widgets: console, workshop editor, codes, voting, live dashboard, exports."""
 
-from .console import ConsoleApp
-from .dashboard import Dashboard
+from werkboek_widgets.facilitator.console import ConsoleApp
+from werkboek_widgets.facilitator.dashboard import Dashboard
 
 __all__ = ["ConsoleApp", "Dashboard"]

@@ -8,9 +8,8 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
-from werkboek.codesheet import code_sheet_html
-
-from .downloads import download_link
+from werkboek.outputs.codesheet import code_sheet_html
+from werkboek_widgets.facilitator.downloads import download_link
 
 WIDE = {"description_width": "220px"}
 
@@ -20,7 +19,7 @@ def resident_base_url() -> str:
     url = os.environ.get("WERKBOEK_RESIDENT_URL")
     if url:
         return url
-    from werkboek.network import lan_ip, resident_url
+    from werkboek.serving.network import lan_ip, resident_url
 
     return resident_url(lan_ip(), 8866)
 

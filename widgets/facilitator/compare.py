@@ -6,10 +6,9 @@ from html import escape
 
 import ipywidgets as w
 
-from werkboek.results import tally
-from werkboek.workshop import STATUS_LABELS
-
-from .dashboard import Dashboard
+from werkboek.model.results import tally
+from werkboek.model.workshop import STATUS_LABELS
+from werkboek_widgets.facilitator.dashboard import Dashboard
 
 
 class CompareWorkshops(w.VBox):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipywidgets as w
 import traitlets as t
 
-from .codes_panel import CodesPanel
-from .compare import CompareWorkshops
-from .dashboard import Dashboard
-from .editor import WorkshopEditor
-from .exports_panel import ExportsPanel
-from .remarks_panel import RemarksPanel
-from .voting import VotingControl
+from werkboek_widgets.facilitator.codes_panel import CodesPanel
+from werkboek_widgets.facilitator.compare import CompareWorkshops
+from werkboek_widgets.facilitator.dashboard import Dashboard
+from werkboek_widgets.facilitator.editor import WorkshopEditor
+from werkboek_widgets.facilitator.exports_panel import ExportsPanel
+from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
+from werkboek_widgets.facilitator.voting import VotingControl
 
 NEW = -1
 

@@ -5,10 +5,10 @@ Voilà and in JupyterLab alike). A refresh first asks the store for a cheap fing
 the ballots and only reloads and redraws when something changed; charts update their data
 in place, so the projected page neither flickers nor jumps.
 
-Privacy (:mod:`werkboek.privacy`): the room must not be able to read one resident's ballot
+Privacy (:mod:`werkboek.model.privacy`): the room must not be able to read one resident's ballot
 off the screen. Only the number of ballots received is live; everything else (results,
 who voted, pins, remarks) comes from the last complete batch of k ballots
-(:func:`~werkboek.privacy.projector_batch`). Buurten and age groups of fewer than k people
+(:func:`~werkboek.model.privacy.projector_batch`). Buurten and age groups of fewer than k people
 show as "Overige …"; remarks and pin texts only once approved (or with "alles direct
 tonen"), without a time and in an order that has nothing to do with their arrival.
 """
@@ -22,13 +22,21 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
-from werkboek.ballot import AGE_GROUPS, Pin
-from werkboek.privacy import (OTHER, OTHER_AGE, OTHER_BUURT, privacy_k, projector_batch, remark_shown,
-                              round_coordinate, suppress_small, turnout_in_steps)
-from werkboek.results import tally
-from werkboek.workshop import STATUS_LABELS
-
-from .charts import CountBars, RankedBars, TurnoutLine
+from werkboek.model.ballot import AGE_GROUPS, Pin
+from werkboek.model.privacy import (
+    OTHER,
+    OTHER_AGE,
+    OTHER_BUURT,
+    privacy_k,
+    projector_batch,
+    remark_shown,
+    round_coordinate,
+    suppress_small,
+    turnout_in_steps,
+)
+from werkboek.model.results import tally
+from werkboek.model.workshop import STATUS_LABELS
+from werkboek_widgets.facilitator.charts import CountBars, RankedBars, TurnoutLine
 
 SCORE_LABELS = {"punten": "Stippen", "goedkeuren": "Kruisjes", "top3": "Punten"}
 
@@ -182,7 +190,7 @@ class Dashboard(w.VBox):
 
     def _on_tab(self, change) -> None:
         if change["new"] == 2 and self._map is None:  # build the map when it is first shown
-            from .pinmap import PinMap
+            from werkboek_widgets.facilitator.pinmap import PinMap
 
             basemap = any(self.store.workshop(i).basemap for i in self.workshop_ids)
             self._map = PinMap(self.catalogue, basemap=basemap)

@@ -12,7 +12,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from werkboek import config
+from werkboek import settings as config
 
 
 def exports_dir() -> Path:

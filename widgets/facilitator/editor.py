@@ -8,9 +8,8 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.errors import WerkboekError
-from werkboek.methods import METHODS
-from werkboek.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
-
+from werkboek.model.methods import METHODS
+from werkboek.model.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
 
 ALL = "__all__"
 WIDE = {"description_width": "220px"}

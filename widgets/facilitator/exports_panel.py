@@ -3,7 +3,7 @@
 By default the files per ballot are rounded (times to the quarter hour, places to ~10 m)
 and show small buurten and age groups as "overig"; the checkbox "Exacte tijden en plekken"
 gives the exact values for analysis, in files whose names end in ``-exact``. Each
-download says which it is (:func:`werkboek.exports.privacy_note`).
+download says which it is (:func:`werkboek.outputs.exports.privacy_note`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from werkboek import exports, report
-
-from .downloads import download_link
+from werkboek.outputs import exports, report
+from werkboek_widgets.facilitator.downloads import download_link
 
 
 class ExportsPanel(w.VBox):

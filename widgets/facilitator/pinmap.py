@@ -12,7 +12,7 @@ from html import escape
 import ipyleaflet as L
 import ipywidgets as w
 
-from werkboek import config
+from werkboek import settings as config
 
 
 def buurten_geojson(catalogue) -> dict:

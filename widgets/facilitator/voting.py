@@ -8,7 +8,7 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.errors import WerkboekError
-from werkboek.workshop import STATUS_LABELS
+from werkboek.model.workshop import STATUS_LABELS
 
 
 class VotingControl(w.VBox):

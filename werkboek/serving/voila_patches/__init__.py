@@ -15,7 +15,7 @@ module                 what it changes
 ``clients``            who a page request is for (address, browser)
 =====================  =====================================================================
 
-(``werkboek.kernel_pool`` and ``werkboek.kernel_cap`` patch Voilà's pool and jupyter_server's
+(``werkboek.serving.voila_patches.kernel_pool`` and ``werkboek.serving.voila_patches.kernel_cap`` patch Voilà's pool and jupyter_server's
 kernel manager the same way.)
 """
 

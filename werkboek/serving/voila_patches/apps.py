@@ -1,6 +1,6 @@
 """The two standalone Voilà applications the workshop runs, each with its own guards.
 
-* :class:`ResidentVoila` — the residents' ballot (``python -m werkboek.resident_voila``),
+* :class:`ResidentVoila` — the residents' ballot (``python -m werkboek.serving.resident_voila``),
   reachable from every phone on the venue's wifi. Standalone Voilà already refuses code
   sent from a browser; on top of that its kernel websocket accepts only ballot messages
   (:mod:`.kernel_websocket`), its page hands out kernels only to residents' own visits
@@ -9,7 +9,7 @@
   the address, XSRF protection is on, cookies are ``SameSite=Strict`` and no page tells
   another site where the visitor came from (``Referrer-Policy: no-referrer``: the address
   holds the stemcode).
-* :class:`ConsoleVoila` — the facilitators' console and beamer (``python -m werkboek.console_voila``),
+* :class:`ConsoleVoila` — the facilitators' console and beamer (``python -m werkboek.serving.console_voila``),
   which can open and close voting and read every remark and stemcode. It always needs its
   token (printed in its address, as JupyterLab does, also on loopback), answers only to
   this laptop's own names (a DNS-rebinding page's ``Host: evil.example`` gets 403; Voilà
@@ -27,9 +27,9 @@ from tornado import web
 from traitlets import Bool, List, Unicode
 from voila.app import Voila
 
-from .clients import CLIENT_HEADER
-from .kernel_websocket import MAX_MESSAGE_BYTES, GuardedKernelWebsocketHandler
-from .resident_page import ResidentPageHandler
+from werkboek.serving.voila_patches.clients import CLIENT_HEADER
+from werkboek.serving.voila_patches.kernel_websocket import MAX_MESSAGE_BYTES, GuardedKernelWebsocketHandler
+from werkboek.serving.voila_patches.resident_page import ResidentPageHandler
 
 SECURITY_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
 STRICT_COOKIES = {"samesite": "Strict"}
@@ -107,7 +107,7 @@ class ResidentVoila(Voila):
 
 def own_host_names() -> list[str]:
     """The names and addresses this laptop answers to: loopback, its host name (and ``.local``), its LAN addresses."""
-    from ...network import candidate_ips
+    from werkboek.serving.network import candidate_ips
 
     names = ["localhost", "127.0.0.1", "::1"]
     host = socket.gethostname()

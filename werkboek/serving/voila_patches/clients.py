@@ -2,7 +2,7 @@
 
 A kernel costs ~56 MB and a second of CPU, and every page view of the ballot starts one.
 So kernels are handed out per *client* (:class:`Client`), with a budget
-(:class:`werkboek.kernel_cap.CappedKernelManager`), and only to a request a resident's
+(:class:`werkboek.serving.voila_patches.kernel_cap.CappedKernelManager`), and only to a request a resident's
 browser made as a top-level navigation to the ballot (:func:`fetch_refusal`).
 
 The kernel manager learns which client a kernel is for through :data:`CURRENT_CLIENT`, a
@@ -15,7 +15,7 @@ import contextvars
 import ipaddress
 from dataclasses import dataclass
 
-from ...config import CLIENT_ENV  # noqa: F401 - the kernel's side of CLIENT_HEADER
+from werkboek.settings import CLIENT_ENV  # noqa: F401 - the kernel's side of CLIENT_HEADER
 
 # Set by the page handler for the duration of one page request; None elsewhere (pool refills).
 CURRENT_CLIENT: contextvars.ContextVar["Client | None"] = contextvars.ContextVar("werkboek_client", default=None)

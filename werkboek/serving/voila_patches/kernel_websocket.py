@@ -31,7 +31,7 @@ megabytes a second. jupyter_server reads incoming v1 frames the same trusting wa
   the page and the traceback of an ``error`` message is left out (residents never see
   source paths, whatever ``show_tracebacks`` says);
 * widget traffic is reported to the kernel manager, whose culler treats a page without any
-  as idle even while its websocket stays open (:mod:`werkboek.kernel_cap`).
+  as idle even while its websocket stays open (:mod:`werkboek.serving.voila_patches.kernel_cap`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import time
 from tornado import web
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .kernel_frames import V1_PROTOCOL, Frame, FrameError, parse_v1
+from werkboek.serving.voila_patches.kernel_frames import V1_PROTOCOL, Frame, FrameError, parse_v1
 
 MAX_MESSAGE_BYTES = 64 * 1024  # a tap is ~0.5 kB, a typed remark ≤ 2 kB
 BURST = 120  # messages at once (a page connecting sends 4; dragging the map a few dozen)

@@ -7,21 +7,21 @@ residents' server :class:`ResidentPageHandler` first
   site that loads the ballot in a frame, an image or a script gets HTTP 403; a link on
   another site (a cross-site navigation) gets a small page with one button to the ballot
   (:data:`CONTINUE_TEMPLATE`), which then is a navigation of the ballot's own;
-* asks the kernel manager to make room for this client (:meth:`~werkboek.kernel_cap.CappedKernelManager.admit`:
+* asks the kernel manager to make room for this client (:meth:`~werkboek.serving.voila_patches.kernel_cap.CappedKernelManager.admit`:
   HTTP 429 beyond the client's budget);
 * sets the XSRF cookie (``SameSite=Strict``), so that the page's "close this kernel" beacon
   passes jupyter_server's XSRF check — with preheated kernels the page was rendered before
   the request, and no cookie was ever set, which is why XSRF was switched off before;
 * writes the client's address into the ``X-Werkboek-Client`` header (replacing anything the
   browser sent), which Voilà hands to the kernel (``http_header_envs``): the stemcode check
-  throttles wrong codes per client (:mod:`werkboek.throttle`).
+  throttles wrong codes per client (:mod:`werkboek.model.throttle`).
 """
 
 from __future__ import annotations
 
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .clients import CLIENT_HEADER, CURRENT_CLIENT, Client, client_address, fetch_refusal
+from werkboek.serving.voila_patches.clients import CLIENT_HEADER, CURRENT_CLIENT, Client, client_address, fetch_refusal
 
 CONTINUE_TEMPLATE = "continue.html"
 

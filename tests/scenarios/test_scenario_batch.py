@@ -1,0 +1,101 @@
+"""papermill end to end: the scenario notebook, the batch CLI with two workers, the comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from werkboek.cli import main
+from werkboek.demo.scenarios import seed_demo_workshop
+from werkboek.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def setting(tmp_path_factory, catalogue):
+    home = tmp_path_factory.mktemp("home")
+    url = f"sqlite:///{home / 'werkboek.sqlite'}"
+    store = Store(url, catalogue=catalogue)
+    wid = seed_demo_workshop(store, catalogue, ballots=60)
+    store.close()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WERKBOEK_HOME", str(home))  # inherited by the workers and their kernels
+    mp.delenv("WERKBOEK_DATABASE_URL", raising=False)
+    yield home, url, wid
+    mp.undo()
+
+
+def write_scenarios(folder: Path, url: str, wid: int) -> None:
+    folder.mkdir()
+    common = f"budget_per_year: 3000000\nstart_year: 2026\nend_year: 2033\nworkshops: [{wid}]\ndatabase_url: '{url}'\n"
+    (folder / "mes.yaml").write_text("name: Gelijke delen <b>vet</b>\nrule: equal_shares\n" + common)
+    (folder / "versnelling.yaml").write_text("name: Versnelling eerst\nrule: support\nversnelling_first: true\n"
+                                             "min_share_per_leefgebied: 0.1\n" + common)
+    (folder / "buurt.yaml").write_text("name: Buurt-gewogen\nweighting: buurt\nexample_indicators: true\n"
+                                       "rule: support_per_euro\n" + common)
+    (folder / "kapot.yaml").write_text("name: Kapot\nrule: loting\n" + common)
+
+
+def test_papermill_executes_the_scenario_notebook(setting, tmp_path):
+    import papermill
+
+    home, url, wid = setting
+    out = tmp_path / "out"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "scenario.ipynb"), str(tmp_path / "run.ipynb"), kernel_name="python3",
+        progress_bar=False, cwd=str(ROOT),
+        parameters={"name": "Notebook <script>alert(1)</script>", "budget_total": 20_000_000, "workshops": [wid],
+                    "database_url": url, "rule": "equal_shares", "output_dir": str(out)},
+    )
+    outcome = json.loads((out / "outcome.json").read_text(encoding="utf-8"))
+    assert outcome["scenario"]["rule"] == "equal_shares" and outcome["support"]["ballots"] == 60
+    assert 0 < outcome["spent"] <= 20_000_000
+    nb = json.loads((tmp_path / "run.ipynb").read_text(encoding="utf-8"))
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "Geld per leefgebied" in html and "<svg" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "Voorbeeldgegevens" in html or "voorbeeldgegevens" in html
+
+
+def test_batch_runs_in_parallel_one_fails_and_compare(setting, tmp_path, capsys):
+    home, url, wid = setting
+    folder, results = tmp_path / "scenarios", tmp_path / "results"
+    write_scenarios(folder, url, wid)
+    assert main(["scenarios", "run", str(folder), "--workers", "2", "--results", str(results), "--quiet"]) == 1
+    printed = capsys.readouterr().out
+    assert "Klaar: 3, overgeslagen: 0, mislukt: 1." in printed
+    assert "kapot.yaml, parameter 'rule': 'loting' is onbekend" in printed
+    for name in ("mes", "versnelling", "buurt"):
+        status = json.loads((results / name / "status.json").read_text(encoding="utf-8"))
+        assert status["status"] == "klaar"
+        assert set(status["timings"]) >= {"kernel", "setup", "compute", "report", "total"}
+        for part in ("outcome.json", "report.html", "scenario.ipynb", "scenario.yaml"):
+            assert (results / name / part).is_file()
+    assert not (results / "kapot" / "outcome.json").exists()
+    report = (results / "mes" / "report.html").read_text(encoding="utf-8")
+    assert "Gelijke delen &lt;b&gt;vet&lt;/b&gt;" in report and "<b>vet</b>" not in report
+    assert "scenario_for_notebook" not in report  # the report leaves the code out
+
+    # A second run skips what is done; --force runs one again.
+    assert main(["scenarios", "run", str(folder), "--results", str(results), "--quiet"]) == 1
+    assert "Klaar: 0, overgeslagen: 3, mislukt: 1." in capsys.readouterr().out
+    before = (results / "mes" / "outcome.json").stat().st_mtime_ns
+    assert main(["scenarios", "run", str(folder / "mes.yaml"), "--results", str(results), "--quiet", "--force"]) == 0
+    assert "Klaar: 1" in capsys.readouterr().out
+    assert (results / "mes" / "outcome.json").stat().st_mtime_ns > before
+
+    assert main(["scenarios", "compare", str(results)]) == 0
+    html = (results / "vergelijking.html").read_text(encoding="utf-8")
+    for name in ("Gelijke delen &lt;b&gt;vet&lt;/b&gt;", "Versnelling eerst", "Buurt-gewogen"):
+        assert name in html
+    assert "Geld per leefgebied" in html and "Wie betaalt, wie incasseert" in html and "<svg" in html
+    assert "voorbeeldgegevens" in html
+
+
+def test_compare_without_results_says_so(tmp_path, capsys):
+    assert main(["scenarios", "compare", str(tmp_path)]) == 2
+    assert "geen uitgerekende scenario's" in capsys.readouterr().err

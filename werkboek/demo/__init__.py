@@ -1,0 +1,1 @@
+"""werkboek.demo.workshop."""

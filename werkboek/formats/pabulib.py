@@ -1,0 +1,170 @@
+"""Ballots in the pabulib ``.pb`` format (http://pabulib.org), the public library of real
+participatory-budgeting elections: export a workshop's ballots, and read a ``.pb`` file as
+a scenario's input.
+
+Export: projects are the acties on the ballot (cost = the actie's cost, category = its
+leefgebied, name = its title); votes follow the workshop's method: ``punten`` → cumulative
+(points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first). A group ballot
+is written once per person (voter ids ``<ballot>-1``, ``<ballot>-2``, ...) so a tafel of 6
+counts 6 times, as in the results. As in the other exports (:mod:`werkboek.outputs.exports`), the
+voter ids are the ballots' pseudonyms (not the store's numbers, which follow the order of
+arrival), the voters are sorted by them, and a buurt with fewer than ``privacy_k`` voters
+is written as ``overig`` — unless ``exact=True``. The file is written here rather than with pabutools'
+``write_pabulib``, which copies ballot metadata keys into the project columns and writes
+"Auto-filled" placeholders its own parser cannot read back; reading uses pabutools'
+``parse_pabulib``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from werkboek.errors import DataError, ScenarioError, _display
+
+VOTE_TYPES = {"punten": "cumulative", "goedkeuren": "approval", "top3": "ordinal"}
+
+
+def _clean(text: str) -> str:
+    """Field text without the separators of the format (; and newlines)."""
+    return " ".join(str(text).replace(";", ",").split())
+
+
+def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *, exact: bool = False) -> str:
+    """The ballots of one workshop as pabulib text (``exact``: real ballot numbers and every buurt)."""
+    from werkboek.model.privacy import OTHER, shown_groups
+    from werkboek.model.results import per_person
+
+    workshop = store.workshop(workshop_id)
+    method = workshop.voting_method()
+    vote_type = VOTE_TYPES[workshop.method]
+    acties = [catalogue.acties[a] for a in workshop.acties if a in catalogue.acties]
+    ballots = store.ballots([workshop_id])
+    meta = {
+        "description": _clean(f"Werkboek Heerlen-Noord: {workshop.title}"),
+        "country": "Netherlands", "unit": "Heerlen", "subunit": "Heerlen-Noord",
+        "instance": str(workshop.date or workshop.id),
+        "num_projects": len(acties), "num_votes": sum(b.group_size for b in ballots),
+        "budget": budget if budget is not None else sum(a.kosten for a in acties),
+        "vote_type": vote_type, "rule": "greedy",
+        "language": "dutch", "comment": "Werkboek Heerlen-Noord export; acties are example data",
+    }
+    n_lg = len(workshop.acties_per_leefgebied(catalogue))  # a method's limits hold per leefgebied
+    if vote_type == "cumulative":
+        meta["max_sum_points"] = method.points * n_lg
+        meta["max_points"] = method.max_per_actie or method.points
+    elif vote_type == "approval":
+        meta["max_length"] = method.max_approvals * n_lg
+    else:
+        meta["max_length"] = method.top * n_lg
+        meta["scoring_fn"] = "Borda"
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    for key, value in meta.items():
+        writer.writerow([key, _clean(value)])
+    writer.writerow(["PROJECTS"])
+    writer.writerow(["project_id", "cost", "name", "category"])
+    for a in acties:
+        writer.writerow([a.id, a.kosten, _clean(a.titel), a.leefgebied])
+    writer.writerow(["VOTES"])
+    header = ["voter_id", "vote"] + (["points"] if vote_type == "cumulative" else []) + ["neighborhood"]
+    writer.writerow(header)
+    on_ballot = {a.id for a in acties}
+    if exact:
+        named = None
+    else:
+        people: dict[str, float] = {}
+        for b in ballots:
+            people[b.buurt or ""] = people.get(b.buurt or "", 0.0) + per_person(b)
+        named = shown_groups(people, workshop.privacy_k)
+        ballots = sorted(ballots, key=lambda b: (b.pseudonym, b.id))
+    for b in ballots:
+        choices = {a: v for a, v in b.choices.items() if a in on_ballot}
+        if vote_type == "ordinal":
+            # one ranking across leefgebieden: by rank, then in ballot order of the leefgebieden
+            order = [a.id for a in acties]
+            ids = sorted(choices, key=lambda a: (choices[a], order.index(a)))
+        else:
+            ids = [a.id for a in acties if a.id in choices]
+        vote = ",".join(ids)
+        row_tail = [",".join(str(choices[a]) for a in ids) or "None"] if vote_type == "cumulative" else []
+        if vote_type == "cumulative" and not vote:
+            vote = "None"  # pabutools reads an empty cumulative ballot only this way
+        name = b.id if exact else (b.pseudonym or b.id)
+        buurt = b.buurt or "None"
+        if named is not None and (b.buurt or "") not in named:
+            buurt = OTHER
+        for n in range(1, b.group_size + 1):
+            voter = f"{name}" if b.group_size == 1 else f"{name}-{n}"
+            writer.writerow([voter, vote, *row_tail, buurt])
+    return out.getvalue()
+
+
+def export_workshop(store, workshop_id: int, path: str | Path, catalogue, budget: int | None = None, *,
+                    exact: bool = False) -> Path:
+    path = Path(path)
+    path.write_text(workshop_pb(store, workshop_id, catalogue, budget, exact=exact), encoding="utf-8")
+    return path
+
+
+def read_election(path: str | Path):
+    """pabutools' (Instance, Profile) for a .pb file; DataError naming the file when unreadable."""
+    from pabutools.election import parse_pabulib
+
+    try:
+        return parse_pabulib(str(path))
+    except FileNotFoundError:
+        raise DataError.at(path, None, None, "bestand niet gevonden") from None
+    except (KeyError, ValueError, IndexError, NotImplementedError) as exc:
+        raise DataError.at(path, None, None, f"geen geldig pabulib-bestand ({type(exc).__name__}: {exc})") from None
+
+
+def read_pb(path: str | Path, catalogue=None):
+    """A .pb file as a scenario's input (see :mod:`werkboek.scenarios.inputs`).
+
+    Projects become candidates of one year (pabulib has no duration), in their category's
+    leefgebied when it is one of ours; votes become ballots with the scores our methods give
+    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top``).
+    """
+    from pabutools.election import AbstractApprovalProfile, AbstractCardinalProfile, AbstractOrdinalProfile
+
+    from werkboek.model.catalogue import LEEFGEBIEDEN
+    from werkboek.scenarios.inputs import Candidate, ScenarioInput, VoterBallot
+
+    try:
+        instance, profile = read_election(path)
+    except DataError as exc:
+        raise ScenarioError(str(exc)) from None
+    candidates = {}
+    for p in sorted(instance, key=lambda p: p.name):
+        meta = instance.project_meta.get(p, {})
+        lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
+        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, int(p.cost), 1, "versnelling")
+    ballots = []
+    for i, ballot in enumerate(profile):
+        voter = str(ballot.meta.get("voter_id", i))
+        buurt = str(ballot.meta.get("neighborhood", ""))
+        if isinstance(profile, AbstractOrdinalProfile):
+            ranked = [p.name for p in ballot]
+            values = {a: r for r, a in enumerate(ranked, start=1)}
+            scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}
+            method = "top3"
+        elif isinstance(profile, AbstractApprovalProfile):
+            values = {p.name: 1 for p in ballot}
+            scores = {a: 1.0 for a in values}
+            method = "goedkeuren"
+        elif isinstance(profile, AbstractCardinalProfile):
+            values = {p.name: ballot[p] for p in ballot}
+            scores = {a: float(v) for a, v in values.items()}
+            method = "punten"
+        else:
+            raise ScenarioError(f"{_display(path)}: soort stemmen wordt niet ondersteund")
+        ballots.append(VoterBallot(voter, method, values, scores, buurt=buurt))
+    methods = tuple(sorted({b.method for b in ballots}))
+    description = instance.meta.get("description", Path(path).name)
+    return ScenarioInput(candidates, ballots, methods,
+                         f"Pabulib-bestand {Path(path).name} ({description}): {len(ballots)} stemmen",
+                         budget_hint=float(instance.budget_limit))

@@ -1,0 +1,104 @@
+"""Strict reading of the project's CSV and YAML files.
+
+Written by hand on top of the ``csv`` module (not pandas) because the resident kernel
+imports the catalogue and must stay lean (pandas alone costs ~50 MB per kernel), and
+because every message must name the file's own line number, including comment lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkboek.errors import DataError, Problem, _display
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a CSV file: its line number in the file and its cells by column."""
+
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    def problem(self, field: str | None, message: str) -> Problem:
+        return Problem(self.file, self.line, field, message)
+
+
+def read_csv(path: Path, required: list[str], optional: tuple[str, ...] = ()) -> list[Row]:
+    """Read a UTF-8 CSV file with a header row; lines starting with ``#`` are comments.
+
+    Raises :class:`DataError` naming the file (and line) when the file is missing, not
+    UTF-8, lacks a required column, has an unknown column or a row of the wrong width.
+    """
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError.at(path, None, None, "bestand niet gevonden") from None
+    except UnicodeDecodeError as exc:
+        raise DataError.at(path, None, None, f"geen geldige UTF-8-tekst ({exc.reason})") from None
+
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    reader = csv.reader(_lines(text))
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not cells or (cells[0].lstrip().startswith("#")) or not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                missing = [c for c in required if c not in header]
+                unknown = [c for c in header if c not in required and c not in optional]
+                for col in missing:
+                    problems.append(Problem(shown, line, col, "kolom ontbreekt in de kopregel"))
+                for col in unknown:
+                    problems.append(Problem(shown, line, col, "onbekende kolom in de kopregel"))
+                dupes = {c for c in header if header.count(c) > 1}
+                for col in sorted(dupes):
+                    problems.append(Problem(shown, line, col, "kolom staat twee keer in de kopregel"))
+                if problems:
+                    raise DataError(problems)
+                continue
+            if len(cells) != len(header):
+                problems.append(
+                    Problem(shown, line, None, f"{len(cells)} velden, maar de kopregel heeft er {len(header)}")
+                )
+                continue
+            rows.append(Row(shown, line, {h: c.strip() for h, c in zip(header, cells)}))
+    except csv.Error as exc:
+        raise DataError.at(path, reader.line_num, None, f"CSV kan niet gelezen worden: {exc}") from None
+    if header is None:
+        problems.append(Problem(shown, None, None, "het bestand heeft geen kopregel"))
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
+def _lines(text: str) -> Iterator[str]:
+    yield from text.splitlines(keepends=True)
+
+
+def read_yaml(path: Path):
+    """Load a YAML file; syntax errors name the file and line."""
+    import yaml  # only the catalogue's YAML files need it
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError.at(path, None, None, "bestand niet gevonden") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DataError.at(path, line, None, f"geen geldige YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def split_list(value: str) -> list[str]:
+    """Split a ``;``-separated cell into its trimmed, non-empty parts."""
+    return [part.strip() for part in value.split(";") if part.strip()]

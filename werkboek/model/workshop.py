@@ -1,0 +1,80 @@
+"""A workshop (bijeenkomst): its ballot of acties, its voting method, and its status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from werkboek.errors import DataError, Problem
+from werkboek.model.methods import Method, make_method
+
+STATUSES = ("concept", "open", "gesloten")
+KINDS = ("workshop", "conference")
+DEFAULT_PRIVACY_K = 5
+PRIVACY_K_RANGE = (1, 50)
+STATUS_LABELS = {"concept": "in voorbereiding", "open": "stemmen is open", "gesloten": "stemmen is gesloten"}
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    title: str
+    date: dt.date | None
+    location: str
+    status: str
+    method: str
+    method_params: dict = field(default_factory=dict)
+    acties: tuple[str, ...] = ()
+    kind: str = "workshop"
+    basemap: bool = False
+    created_at: dt.datetime | None = None
+    privacy_k: int = DEFAULT_PRIVACY_K  # no group of fewer people shown (see werkboek.model.privacy)
+    remarks_direct: bool = False  # remarks on the projector without approval (small rooms)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def voting_method(self) -> Method:
+        return make_method(self.method, self.method_params)
+
+    def acties_per_leefgebied(self, catalogue) -> dict[str, list]:
+        """The acties on this ballot grouped by primary leefgebied, in programme order."""
+        grouped: dict[str, list] = {lg: [] for lg in catalogue.leefgebieden}
+        for actie_id in self.acties:
+            actie = catalogue.acties.get(actie_id)
+            if actie is not None:
+                grouped[actie.leefgebied].append(actie)
+        return {lg: acties for lg, acties in grouped.items() if acties}
+
+
+def check_workshop_fields(catalogue, *, title: str, method: str, method_params: dict, acties, kind: str,
+                          location: str = "", privacy_k: int = DEFAULT_PRIVACY_K) -> None:
+    """Validate a workshop's settings before they are stored; raises DataError naming the field."""
+    problems: list[Problem] = []
+    if not title or not title.strip():
+        problems.append(Problem("workshop", None, "titel", "een titel is nodig"))
+    elif len(title) > 120:
+        problems.append(Problem("workshop", None, "titel", "hoogstens 120 tekens"))
+    if len(location or "") > 120:
+        problems.append(Problem("workshop", None, "locatie", "hoogstens 120 tekens"))
+    if kind not in KINDS:
+        problems.append(Problem("workshop", None, "soort", f"'{kind}' is geen soort bijeenkomst"))
+    low, high = PRIVACY_K_RANGE
+    if not isinstance(privacy_k, int) or isinstance(privacy_k, bool) or not low <= privacy_k <= high:
+        problems.append(Problem("workshop", None, "kleinste groep",
+                                f"kies een heel getal van {low} tot en met {high} (hoeveel mensen een groep "
+                                "minstens moet hebben om apart te tonen)"))
+    try:
+        make_method(method, method_params)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    seen = set()
+    for actie_id in acties:
+        if actie_id not in catalogue.acties:
+            problems.append(Problem("workshop", None, "acties", f"actie '{actie_id}' staat niet in de catalogus"))
+        if actie_id in seen:
+            problems.append(Problem("workshop", None, "acties", f"actie '{actie_id}' staat er twee keer op"))
+        seen.add(actie_id)
+    if problems:
+        raise DataError(problems)

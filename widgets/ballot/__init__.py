@@ -1,0 +1,1 @@
+"""werkboek_widgets.ballot."""

@@ -1,0 +1,215 @@
+"""The resident's ballot app: six steps on one small screen, with "stap 2 van 6" and a way back.
+
+Compose it in a notebook::
+
+    from werkboek_widgets.ballot.app import BallotApp
+    app = BallotApp.from_environment()   # store and catalogue from WERKBOEK_* settings
+    app.widget                            # display it
+    app.apply_query(query_string)         # ?code=K7P-4QX&lang=en from the link
+
+Every value goes to the store only through :meth:`werkboek.store.Store.submit`, which
+validates it again: the browser is never trusted.
+
+A ballot in progress is kept as a draft in the store (:mod:`.draft_payload`, written at
+most about once a second by :mod:`.draft_saver`): after a reload, a phone waking up or a
+culled kernel, the same code brings the resident back to the screen they were on.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import parse_qs
+
+from werkboek.errors import BallotRejected
+from werkboek_widgets import ui
+from werkboek_widgets.ballot.draft import BallotDraft
+from werkboek_widgets.ballot.draft_payload import restore, to_payload
+from werkboek_widgets.ballot.draft_saver import DraftSaver
+from werkboek_widgets.ballot.flow import Flow, Screen
+from werkboek_widgets.ballot.steps import step_class
+from werkboek_widgets.ballot.texts import LANGUAGES, t
+
+
+class BallotApp:
+    def __init__(self, store, catalogue, *, lang: str = "nl", workshop=None):
+        self.store = store
+        self.catalogue = catalogue
+        self.lang = lang if lang in LANGUAGES else "nl"
+        self.workshop = workshop  # known from the link's code (or the server), for the welcome screen
+        self.flow = Flow()
+        self.draft: BallotDraft | None = None
+        self.code_typed = ""
+        self.receipt = None
+        self.notice = ""
+        self.step = None
+        self.saver: DraftSaver | None = None
+        self._resume_at = None  # the saved screen to continue on, after the code step
+        self._page_key = "page:" + uuid.uuid4().hex  # wrong codes are throttled per page and per address
+        self.progress = ui.html("", "wb-progress")
+        self.body = ui.column([], "wb-body")
+        self.message = ui.status()
+        self.back_button = ui.button(t("back", self.lang), "secondary")
+        self.next_button = ui.button(t("next", self.lang), "primary")
+        self.back_button.on_click(lambda _b: self.back())
+        self.next_button.on_click(lambda _b: self.next())
+        self.nav = ui.row([self.back_button, self.next_button], "wb-nav")
+        self.widget = ui.column([self.progress, self.body, self.message, self.nav], "wb-app")
+        self.render()
+
+    @classmethod
+    def from_environment(cls, **kwargs) -> "BallotApp":
+        """The store from the environment: the store service when the resident server runs one, else the database.
+
+        Under ``werkboek workshop`` (``WERKBOEK_STORE_SERVICE`` set) the kernel never imports
+        SQLAlchemy; opened elsewhere (JupyterLab, a test) the notebook uses the store itself.
+        """
+        import os
+
+        from werkboek.model.catalogue import catalogue
+        from werkboek.store_service import ENV_SOCKET
+
+        if os.environ.get(ENV_SOCKET):
+            from werkboek.store_service.client import StoreServiceClient
+
+            store = StoreServiceClient(os.environ[ENV_SOCKET])
+        else:
+            from werkboek.store import Store
+
+            store = Store(upgrade=False)  # the schema is brought up to date by whoever starts the server
+        return cls(store, catalogue(), **kwargs)
+
+    def check_code(self, typed: str):
+        """The store's code check, throttled for this page and its client's address (werkboek.model.throttle)."""
+        from werkboek.settings import CLIENT_ENV
+
+        address = os.environ.get(CLIENT_ENV, "")  # a preheated kernel learns it with the page request
+        return self.store.check_code(typed, clients=[self._page_key] + ([f"address:{address}"] if address else []))
+
+    # -- the link -------------------------------------------------------------------------
+
+    def apply_query(self, query_string: str | None) -> None:
+        """Take ``code`` and ``lang`` from the page's query string (``?code=K7P-4QX&lang=en``)."""
+        params = parse_qs((query_string or "").lstrip("?"))
+        lang = (params.get("lang") or [""])[0]
+        if lang in LANGUAGES:
+            self.lang = lang
+        code = (params.get("code") or [""])[0].strip()[:20]
+        if code:
+            self.code_typed = code
+            try:
+                checked, self.workshop = self.check_code(code)
+            except BallotRejected:
+                pass  # the code step shows why, when the resident gets there
+            else:
+                if self._saved_draft(checked.code) is not None:  # a reload: straight back to the ballot
+                    self.start_ballot(checked, self.workshop)
+                    self._resume_at = self._resume_at or Screen("buurt")
+                    self._continue()
+                    return
+        self.render()
+
+    # -- moving between screens -----------------------------------------------------------
+
+    def render(self) -> None:
+        screen = self.flow.current
+        self.step = step_class(screen.step)(self, screen)
+        self.progress.value = (
+            f'<p class="wb-progress-text">{ui.escape(t("step_of", self.lang, n=screen.number, total=self.flow.total_steps))}</p>'
+            f'<progress max="{self.flow.total_steps}" value="{screen.number}" aria-hidden="true"></progress>'
+            if screen.step != "bedankt" else ""
+        )
+        self.body.children = [self.step.widget]
+        self.back_button.description = t("back", self.lang)
+        self.back_button.layout.display = None if self.step.show_back else "none"
+        self.next_button.layout.display = None if self.step.next_key else "none"
+        if self.step.next_key:
+            self.next_button.description = t(self.step.next_key, self.lang)
+        ui.set_status(self.message, self.notice)
+        self.notice = ""
+
+    def next(self) -> None:
+        self.next_button.disabled = True
+        try:
+            problem = self.step.leave()
+        finally:
+            self.next_button.disabled = False
+        if problem:
+            ui.set_status(self.message, problem, "error")
+            return
+        self._continue()
+
+    def _continue(self) -> None:
+        """One screen on, or to the saved screen of a restored draft."""
+        if self._resume_at is not None:
+            screen, self._resume_at = self._resume_at, None
+            self.flow.go(screen.step, screen.leefgebied)
+        else:
+            self.flow.next()
+        self.render()
+        self._moved()
+
+    def back(self) -> None:
+        self.flow.back()
+        self.render()
+        self._moved()
+
+    # -- the draft ------------------------------------------------------------------------
+
+    def draft_changed(self) -> None:
+        """Called by the steps after every change to the ballot (cheap: writes are throttled)."""
+        if self.saver is not None:
+            self.saver.changed()
+
+    def _moved(self) -> None:
+        if self.saver is None:
+            return
+        if self.flow.current.step == "bedankt":
+            self.saver.forget()  # submitted: the store has deleted the draft
+        else:
+            self.saver.changed()  # the screen is part of the draft
+            self.saver.flush()
+
+    def _saved_draft(self, code: str):
+        try:
+            return self.store.load_draft(code)
+        except Exception:  # noqa: BLE001 - no draft is better than no ballot
+            return None
+
+    def _new_saver(self) -> DraftSaver:
+        return DraftSaver(self.store, self.draft.code,
+                          lambda: to_payload(self.draft, self.flow.current, self.lang))
+
+    def switch_language(self) -> None:
+        self.lang = "en" if self.lang == "nl" else "nl"
+        self.render()
+
+    # -- called by the steps --------------------------------------------------------------
+
+    def start_ballot(self, code, workshop) -> None:
+        """A valid code: start a fresh ballot (or keep the current one for the same code)."""
+        self.workshop = workshop
+        notes = []
+        if self.draft is None or self.draft.code != code.code:
+            saved = self._saved_draft(code.code)
+            self.draft, self._resume_at = restore(saved, workshop, self.catalogue, code.code, code.kind)
+            self.flow.set_leefgebieden(self.draft.leefgebieden)
+            self.saver = self._new_saver()
+            self.receipt = None
+            if saved is not None and (self._resume_at is not None or not self.draft.is_empty):
+                notes.append(t("draft_resumed", self.lang))
+
+        if code.kind == "group":
+            notes.append(t("code_group", self.lang))
+        if self.store.has_ballot(code.code):
+            notes.append(t("code_used", self.lang))
+        self.notice = " ".join(notes) or t("code_ok", self.lang)
+
+    def change_vote(self) -> None:
+        self.saver = self._new_saver()  # a changed vote is a new draft until it is sent
+        lgs = self.draft.leefgebieden
+        if lgs:
+            self.flow.go("stemmen", lgs[0])
+        else:
+            self.flow.go("opmerking")
+        self.render()

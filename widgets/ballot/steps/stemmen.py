@@ -1,0 +1,145 @@
+"""Step 4, one screen per leefgebied: its acties in plain words and the workshop's method.
+
+Stippen (big − and +, "nog 3 stippen over"), approve up to k, or a top 3. Optionally a pin
+on the map ("waar in de buurt?") with a short text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from werkboek.model.ballot import MAX_PIN_TEXT
+from werkboek_widgets import ui
+from werkboek_widgets.ballot.steps import Step
+from werkboek_widgets.ballot.texts import counted, t
+from werkboek_widgets.format import cost_in_words, years_in_words
+
+LEFT_KEYS = {"punten": "points_left", "goedkeuren": "approvals_left", "top3": "ranks_left"}
+
+
+class StemmenStep(Step):
+    def __init__(self, app, screen):
+        super().__init__(app, screen)
+        lang, draft = self.lang, app.draft
+        self.leefgebied = screen.leefgebied
+        lg = app.catalogue.leefgebieden[self.leefgebied]
+        naam = lg.naam_en if lang == "en" and lg.naam_en else lg.naam
+        i, n = app.flow.part()
+        self.left = ui.status()
+        self.controls: dict[str, object] = {}
+        cards = []
+        for actie in draft.per_leefgebied[self.leefgebied]:
+            control = self._control(actie)
+            self.controls[actie.id] = control
+            cards.append(ui.column([ui.html(self._describe(actie)), getattr(control, "widget", control)], "wb-card"))
+        header = ui.html(
+            f'<p class="wb-part">{escape(t("leefgebied_part", lang, i=i, n=n))}</p>'
+            f'<h1 class="wb-lg" style="border-left: 12px solid {escape(lg.kleur)}">{escape(naam)}</h1>'
+        )
+        self.pin_button = ui.button(t("pin_open", lang), "secondary")
+        self.pin_button.on_click(lambda _b: self.open_pin_map())
+        self.pin_box = ui.column([], "wb-map-box")
+        self.pin_status = ui.status(self._pins_text())
+        self.widget = ui.column([
+            header, ui.para(draft.method.describe() if lang == "nl" else _describe_en(draft.method)),
+            self.left, *cards,
+            ui.heading(t("pin_heading", lang), 2), self.pin_button, self.pin_box, self.pin_status,
+        ], "wb-step")
+        self.refresh()
+
+    # -- acties ---------------------------------------------------------------------------
+
+    def _describe(self, actie) -> str:
+        cost = t("cost", self.lang, kosten=cost_in_words(actie.kosten, self.lang),
+                 jaren=years_in_words(actie.looptijd, self.lang))
+        return (f'<h2 class="wb-actie">{escape(actie.titel)}</h2>'
+                f'<p class="wb-text">{escape(actie.beschrijving)}</p><p class="wb-cost">{escape(cost)}</p>')
+
+    def _control(self, actie):
+        draft, key = self.app.draft, self.app.draft.method.key
+        if key == "punten":
+            return ui.Stepper("", t("stip_less", self.lang, titel=actie.titel), t("stip_more", self.lang, titel=actie.titel),
+                              lambda: self._changed(draft.remove_point(actie.id)),
+                              lambda: self._changed(draft.add_point(actie.id)))
+        btn = ui.button("", "choice")
+        toggle = draft.toggle_approval if key == "goedkeuren" else draft.toggle_rank
+        btn.on_click(lambda _b: self._changed(toggle(actie.id)))
+        return btn
+
+    def _changed(self, ok: bool) -> None:
+        self.refresh()
+        if ok:
+            self.app.draft_changed()
+
+    def refresh(self) -> None:
+        draft, lang = self.app.draft, self.lang
+        left = draft.left(self.leefgebied)
+        ui.set_status(self.left, counted(LEFT_KEYS[draft.method.key], left, lang))
+        for actie_id, control in self.controls.items():
+            value = draft.value(actie_id)
+            if draft.method.key == "punten":
+                control.show(counted("stippen", value, lang), can_minus=value > 0,
+                             can_plus=draft.can_add_point(actie_id))
+            elif draft.method.key == "goedkeuren":
+                control.description = t("approved" if value else "approve", lang)
+                control.disabled = not value and left <= 0
+                _mark(control, bool(value))
+            else:
+                control.description = t("rank_is", lang, n=value) if value else t("rank_add", lang)
+                control.disabled = not value and left <= 0
+                _mark(control, bool(value))
+
+    # -- pins -----------------------------------------------------------------------------
+
+    def _pins_text(self) -> str:
+        n = len(self.app.draft.pins_in(self.leefgebied))
+        return t("pins_count", self.lang, n=n) if n else ""
+
+    def open_pin_map(self) -> None:
+        if self.pin_box.children:
+            return
+        from werkboek_widgets.buurtkaart import BuurtKaart  # ipyleaflet only now
+
+        self.kaart = BuurtKaart(self.app.catalogue, basemap=self.app.draft.workshop.basemap,
+                                chosen=self.app.draft.buurt, hint=t("pin_hint", self.lang),
+                                on_place=lambda lat, lon: ui.set_status(self.pin_status, ""))
+        self.pin_text = w.Text(description=t("pin_text_label", self.lang), style={"description_width": "initial"},
+                               layout=w.Layout(width="100%"))
+        self.pin_text.add_class("wb-input")
+        self.pin_save = ui.button(t("pin_save", self.lang), "secondary")
+        self.pin_save.on_click(lambda _b: self.save_pin())
+        self.pin_box.children = [self.kaart.widget, self.pin_text, self.pin_save]
+
+    def save_pin(self) -> None:
+        lang, draft = self.lang, self.app.draft
+        if self.kaart.place is None:
+            return ui.set_status(self.pin_status, t("pin_pick_first", lang), "error")
+        lat, lon = self.kaart.place
+        if self.app.catalogue.buurt_at(lat, lon) is None:
+            return ui.set_status(self.pin_status, t("pin_outside", lang), "error")
+        text = self.pin_text.value.strip()[:MAX_PIN_TEXT]
+        if not draft.add_pin(self.leefgebied, lat, lon, text):
+            return ui.set_status(self.pin_status, t("pins_full", lang), "error")
+        self.pin_box.children = []
+        ui.set_status(self.pin_status, f"{t('pin_saved', lang)} {self._pins_text()}")
+        self.app.draft_changed()
+
+
+def _mark(button, chosen: bool) -> None:
+    if chosen:
+        button.add_class("wb-chosen")
+    else:
+        button.remove_class("wb-chosen")
+
+
+def _describe_en(method) -> str:
+    return {
+        "punten": f"Spread {getattr(method, 'points', 0)} dots per topic over the actions you find important.",
+        "goedkeuren": f"Choose at most {getattr(method, 'max_approvals', 0)} actions per topic that you find important.",
+        "top3": f"Choose your top {getattr(method, 'top', 0)} per topic: what matters most?",
+    }[method.key]
+
+
+STEP = StemmenStep
