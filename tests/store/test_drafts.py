@@ -37,11 +37,11 @@ def test_a_draft_round_trips_through_json(catalogue, method, params):
     lg = draft.leefgebieden[1]
     a, b = [x.id for x in draft.per_leefgebied[lg][:2]]
     if method == "punten":
-        draft.add_point(a), draft.add_point(a), draft.add_point(b)
+        draft.act(a, "add"), draft.act(a, "add"), draft.act(b, "add")
     elif method == "goedkeuren":
-        draft.toggle_approval(b), draft.toggle_approval(a)
+        draft.act(b, "toggle"), draft.act(a, "toggle")
     else:
-        draft.toggle_rank(b), draft.toggle_rank(a)
+        draft.act(b, "toggle"), draft.act(a, "toggle")
     draft.buurt = sorted(catalogue.heerlen_noord)[3]
     draft.age_group = "65-79"
     draft.remark = "Meer bankjes"

@@ -57,44 +57,44 @@ def test_flow_keeps_place_when_leefgebieden_become_known():
 def test_points_cannot_exceed_budget_per_leefgebied(catalogue):
     draft = BallotDraft(workshop(catalogue, "punten", {"points": 5}), catalogue, "AAA-AAA")
     a, b = first_two(draft)
-    assert all(draft.add_point(a) for _ in range(3))
-    assert draft.add_point(b) and draft.add_point(b)
-    assert draft.points_left("leren") == 0
-    assert not draft.add_point(a) and draft.value(a) == 3
-    assert draft.remove_point(a) and draft.points_left("leren") == 1
+    assert all(draft.act(a, "add") for _ in range(3))
+    assert draft.act(b, "add") and draft.act(b, "add")
+    assert draft.left("leren") == 0
+    assert not draft.act(a, "add") and draft.value(a) == 3
+    assert draft.act(a, "remove") and draft.left("leren") == 1
     other = draft.per_leefgebied["wonen"][0].id
-    assert draft.points_left("wonen") == 5 and draft.add_point(other)
-    assert draft.remove_point(other) and not draft.remove_point(other)
+    assert draft.left("wonen") == 5 and draft.act(other, "add")
+    assert draft.act(other, "remove") and not draft.act(other, "remove")
     assert other not in draft.choices  # zero points: no choice at all
 
 
 def test_points_respect_max_per_actie(catalogue):
     draft = BallotDraft(workshop(catalogue, "punten", {"points": 5, "max_per_actie": 2}), catalogue, "AAA-AAA")
     a, _ = first_two(draft)
-    assert draft.add_point(a) and draft.add_point(a)
-    assert not draft.can_add_point(a) and not draft.add_point(a)
+    assert draft.act(a, "add") and draft.act(a, "add")
+    assert not draft.can(a, "add") and not draft.act(a, "add")
 
 
 def test_approval_up_to_k(catalogue):
     draft = BallotDraft(workshop(catalogue, "goedkeuren", {"max_approvals": 2}), catalogue, "AAA-AAA")
     ids = [a.id for a in draft.per_leefgebied["leren"]]
-    assert draft.toggle_approval(ids[0]) and draft.toggle_approval(ids[1])
-    assert not draft.toggle_approval(ids[2]) and draft.approvals_left("leren") == 0
-    assert draft.toggle_approval(ids[0]) and draft.value(ids[0]) == 0
-    assert draft.toggle_approval(ids[2])
+    assert draft.act(ids[0], "toggle") and draft.act(ids[1], "toggle")
+    assert not draft.act(ids[2], "toggle") and draft.left("leren") == 0
+    assert draft.act(ids[0], "toggle") and draft.value(ids[0]) == 0
+    assert draft.act(ids[2], "toggle")
     assert draft.chosen_in("leren") == {ids[1]: 1, ids[2]: 1}
-    assert not draft.add_point(ids[0])  # not this workshop's method
+    assert not draft.act(ids[0], "add")  # not this workshop's method
 
 
 def test_ranking_renumbers_without_gaps(catalogue):
     draft = BallotDraft(workshop(catalogue, "top3", {"top": 3}, per_lg=4), catalogue, "AAA-AAA")
     ids = [a.id for a in draft.per_leefgebied["leren"]]
     for actie in ids[:3]:
-        assert draft.toggle_rank(actie)
-    assert not draft.toggle_rank(ids[3])
-    assert draft.toggle_rank(ids[0])  # take the first out: the others move up
+        assert draft.act(actie, "toggle")
+    assert not draft.act(ids[3], "toggle")
+    assert draft.act(ids[0], "toggle")  # take the first out: the others move up
     assert draft.chosen_in("leren") == {ids[1]: 1, ids[2]: 2}
-    assert draft.toggle_rank(ids[3]) and draft.value(ids[3]) == 3
+    assert draft.act(ids[3], "toggle") and draft.value(ids[3]) == 3
 
 
 @pytest.mark.parametrize("method,params", [("punten", {"points": 4}), ("goedkeuren", {"max_approvals": 2}),
@@ -104,7 +104,7 @@ def test_whatever_the_draft_allows_the_domain_accepts(catalogue, method, params)
     draft = BallotDraft(ws, catalogue, "AAA-AAA")
     rounds = 3 if method == "punten" else 1  # toggling twice would undo a choice
     for actie_id in [a.id for acties in draft.per_leefgebied.values() for a in acties] * rounds:
-        {"punten": draft.add_point, "goedkeuren": draft.toggle_approval, "top3": draft.toggle_rank}[method](actie_id)
+        draft.act(actie_id, draft.method.actions[0])  # "add" for stippen, "toggle" for the others
     assert draft.choices
     ballot = validate_ballot(draft.submission(), ws, "individual", catalogue)
     assert ballot.choices == draft.choices
@@ -147,7 +147,7 @@ def test_empty_draft(catalogue):
     assert exc.value.reason == "empty"
     draft.remark = "  "
     assert draft.is_empty
-    draft.add_point(first_two(draft)[0])
+    draft.act(first_two(draft)[0], "add")
     assert not draft.is_empty
 
 
@@ -155,7 +155,7 @@ def test_draft_refuses_acties_not_on_the_ballot(catalogue):
     draft = BallotDraft(workshop(catalogue, per_lg=1), catalogue, "AAA-AAA")
     off_ballot = catalogue.acties_in("leren")[1].id
     with pytest.raises(KeyError):
-        draft.add_point(off_ballot)
+        draft.act(off_ballot, "add")
 
 
 # -- words ------------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_approval_and_ranking_buttons(store, catalogue, method, params):
     code = store.create_codes(ws.id, 1)[0].code
     app = make_app(store, catalogue, f"code={code}")
     go_to(app, "stemmen")
-    a, b, c = (app.step.controls[x] for x in acties)
+    a, b, c = (app.step.controls[x].button for x in acties)
     a.click()
     b.click()
     if method == "goedkeuren":

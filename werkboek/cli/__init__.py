@@ -1,7 +1,8 @@
 """The ``werkboek`` command: one sub-command module per task, registered below.
 
-Errors meant for people (:class:`werkboek.errors.WerkboekError`) are printed as a message
-and exit code 2, never as a traceback.
+Errors meant for people (:class:`werkboek.errors.WerkboekError`), files that cannot be read
+or written and a database that fails are printed as one message with exit code 2, never as
+a traceback (``tests/test_cli.py`` tries every command with bad input).
 """
 
 from __future__ import annotations
@@ -51,8 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     except WerkboekError as exc:
         print(f"werkboek: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file that is not there, not readable, a full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"werkboek: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the database, mostly: a message, not a traceback
+        if type(exc).__module__.startswith("sqlalchemy"):
+            print(f"werkboek: de database geeft een fout: {getattr(exc, 'orig', None) or exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from werkboek.model.ballot import BallotSubmission
+from werkboek.model.methods import method_class
 
 TITLE = "Voorbeeld-workshop (verzonnen stemmen)"
 
@@ -18,7 +19,9 @@ def seed_demo_workshop(store, catalogue, *, ballots: int = 120, method: str = "p
                        groups: int = 5) -> int:
     """Create a closed workshop with invented ballots for every actie; returns its id."""
     rng = random.Random(seed)
-    params = {"punten": {"points": 5}, "goedkeuren": {"max_approvals": 3}, "top3": {"top": 3}}[method]
+    cls = method_class(method)
+    params = {p.name: p.default for p in cls.params_spec if p.default is not None}
+    voting = cls(**params)
     acties = list(catalogue.acties)
     ws = store.create_workshop(TITLE, method=method, method_params=params, acties=acties, location="Voorbeeld")
     store.open_voting(ws.id)
@@ -31,14 +34,7 @@ def seed_demo_workshop(store, catalogue, *, ballots: int = 120, method: str = "p
         for lg in catalogue.leefgebieden:
             options = [a.id for a in catalogue.acties_in(lg)]
             picks = sorted(options, key=lambda a: -(favourites[a] + rng.random()))[:3]
-            if method == "punten":
-                for _ in range(5):
-                    a = rng.choice(picks)
-                    choices[a] = choices.get(a, 0) + 1
-            elif method == "goedkeuren":
-                choices.update({a: 1 for a in picks[: rng.randint(1, 3)]})
-            else:
-                choices.update({a: r for r, a in enumerate(picks, start=1)})
+            choices.update(voting.demo_choices(rng, picks))
         buurt = popular[rng.randrange(3)] if rng.random() < 0.5 else rng.choice(buurten)
         store.submit(BallotSubmission(code.code, choices=choices, buurt=buurt,
                                       group_size=rng.randint(3, 8) if code.kind == "group" else None))

@@ -22,8 +22,7 @@ import io
 from pathlib import Path
 
 from werkboek.errors import DataError, ScenarioError, _display
-
-VOTE_TYPES = {"punten": "cumulative", "goedkeuren": "approval", "top3": "ordinal"}
+from werkboek.model.methods import for_vote_type
 
 
 def _clean(text: str) -> str:
@@ -38,7 +37,7 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *
 
     workshop = store.workshop(workshop_id)
     method = workshop.voting_method()
-    vote_type = VOTE_TYPES[workshop.method]
+    vote_type = method.pabulib_vote_type
     acties = [catalogue.acties[a] for a in workshop.acties if a in catalogue.acties]
     ballots = store.ballots([workshop_id])
     meta = {
@@ -50,15 +49,7 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *
         "vote_type": vote_type, "rule": "greedy",
         "language": "dutch", "comment": "Werkboek Heerlen-Noord export; acties are example data",
     }
-    n_lg = len(workshop.acties_per_leefgebied(catalogue))  # a method's limits hold per leefgebied
-    if vote_type == "cumulative":
-        meta["max_sum_points"] = method.points * n_lg
-        meta["max_points"] = method.max_per_actie or method.points
-    elif vote_type == "approval":
-        meta["max_length"] = method.max_approvals * n_lg
-    else:
-        meta["max_length"] = method.top * n_lg
-        meta["scoring_fn"] = "Borda"
+    meta.update(method.pabulib_meta(len(workshop.acties_per_leefgebied(catalogue))))  # limits hold per leefgebied
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["META"])
@@ -151,15 +142,15 @@ def read_pb(path: str | Path, catalogue=None):
             ranked = [p.name for p in ballot]
             values = {a: r for r, a in enumerate(ranked, start=1)}
             scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}
-            method = "top3"
+            method = for_vote_type("ordinal").key
         elif isinstance(profile, AbstractApprovalProfile):
             values = {p.name: 1 for p in ballot}
             scores = {a: 1.0 for a in values}
-            method = "goedkeuren"
+            method = for_vote_type("approval").key
         elif isinstance(profile, AbstractCardinalProfile):
             values = {p.name: ballot[p] for p in ballot}
             scores = {a: float(v) for a, v in values.items()}
-            method = "punten"
+            method = for_vote_type("cumulative").key
         else:
             raise ScenarioError(f"{_display(path)}: soort stemmen wordt niet ondersteund")
         ballots.append(VoterBallot(voter, method, values, scores, buurt=buurt))

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from werkboek.errors import BallotRejected
+from werkboek.errors import REFUSALS, BallotRejected
 
 AGE_GROUPS: dict[str, str] = {
     "tot-18": "jonger dan 18",
@@ -23,6 +23,8 @@ AGE_GROUPS: dict[str, str] = {
     "65-79": "65 tot 80 jaar",
     "80-plus": "80 jaar of ouder",
 }
+# English names of the texts a refusal names ("Uw opmerking is te lang")
+_EN = {"Uw opmerking": "Your remark", "De tekst bij een plek": "The text with a place"}
 MAX_REMARK = 500
 MAX_PIN_TEXT = 140
 MAX_PINS = 10
@@ -101,12 +103,12 @@ def clean_text(value, limit: int, what: str, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise BallotRejected("invalid_text", f"{what} is geen tekst.")
+        raise BallotRejected("invalid_text", what=what, what_en=_EN.get(what, what))
     if len(value) > limit * RAW_LIMIT_FACTOR:
-        raise BallotRejected("text_too_long", f"{what} is te lang: hoogstens {limit} tekens, u heeft er {len(value)}.")
+        raise BallotRejected("text_too_long", what=what, what_en=_EN.get(what, what), limit=limit, n=len(value))
     text = strip_invisible(value, multiline=multiline).strip()
     if len(text) > limit:
-        raise BallotRejected("text_too_long", f"{what} is te lang: hoogstens {limit} tekens, u heeft er {len(text)}.")
+        raise BallotRejected("text_too_long", what=what, what_en=_EN.get(what, what), limit=limit, n=len(text))
     return text
 
 
@@ -116,35 +118,34 @@ def validate_ballot(sub: BallotSubmission, workshop, code_kind: str, catalogue) 
     method = workshop.voting_method()
 
     if not isinstance(sub.choices, dict):
-        raise BallotRejected("invalid_choices", "De keuzes konden niet gelezen worden.")
+        raise BallotRejected("invalid_choices")
     by_leefgebied: dict[str, dict[str, int]] = {}
     choices: dict[str, int] = {}
     for actie_id, value in sub.choices.items():
         if not isinstance(actie_id, str) or actie_id not in on_ballot or actie_id not in catalogue.acties:
-            raise BallotRejected("unknown_actie", "Er staat een actie op uw stembiljet die niet bij deze bijeenkomst hoort.")
+            raise BallotRejected("unknown_actie")
         if not isinstance(value, int) or isinstance(value, bool):
-            raise BallotRejected("invalid_value", "Een keuze heeft een ongeldige waarde.")
-        if value == 0 and method.key != "top3":
-            continue  # zero points is the same as no choice
+            raise BallotRejected("invalid_value")
+        if value == 0:
+            continue  # zero is no choice (every method's values start at 1)
         lg = catalogue.acties[actie_id].leefgebied
         by_leefgebied.setdefault(lg, {})[actie_id] = value
         choices[actie_id] = value
-    for lg, lg_choices in by_leefgebied.items():
-        method.validate(catalogue.leefgebieden[lg].naam, lg_choices)
+    method.validate_ballot(by_leefgebied, catalogue)
 
     buurt = sub.buurt or None
     if buurt is not None and (not isinstance(buurt, str) or buurt not in catalogue.heerlen_noord):
-        raise BallotRejected("unknown_buurt", "Deze buurt hoort niet bij Heerlen-Noord.")
+        raise BallotRejected("unknown_buurt")
     age = sub.age_group or None
     if age is not None and (not isinstance(age, str) or age not in AGE_GROUPS):
-        raise BallotRejected("unknown_age_group", "Deze leeftijdsgroep bestaat niet.")
+        raise BallotRejected("unknown_age_group")
     remark = clean_text(sub.remark, MAX_REMARK, "Uw opmerking", multiline=True)
     original = sub.remark if isinstance(sub.remark, str) and sub.remark != remark else ""
 
     if not isinstance(sub.pins, (list, tuple)):
-        raise BallotRejected("invalid_pins", "De plekken op de kaart konden niet gelezen worden.")
+        raise BallotRejected("invalid_pins")
     if len(sub.pins) > MAX_PINS:
-        raise BallotRejected("too_many_pins", f"U kunt hoogstens {MAX_PINS} plekken op de kaart zetten.")
+        raise BallotRejected("too_many_pins", limit=MAX_PINS)
     # a pin belongs to a leefgebied of this ballot (the resident places it on that page)
     pin_leefgebieden = {catalogue.acties[a].leefgebied for a in on_ballot if a in catalogue.acties}
     pins = tuple(_validate_pin(p, catalogue, pin_leefgebieden) for p in sub.pins)
@@ -152,16 +153,14 @@ def validate_ballot(sub: BallotSubmission, workshop, code_kind: str, catalogue) 
     if code_kind == "group":
         size = sub.group_size
         if not isinstance(size, int) or isinstance(size, bool) or not 2 <= size <= MAX_GROUP_SIZE:
-            raise BallotRejected(
-                "invalid_group_size", f"Vul in met hoeveel mensen u aan tafel zit: 2 tot {MAX_GROUP_SIZE}."
-            )
+            raise BallotRejected("invalid_group_size", limit=MAX_GROUP_SIZE)
     else:
         if sub.group_size not in (None, 1):
-            raise BallotRejected("not_a_group", "Deze code is voor één persoon, niet voor een tafel.")
+            raise BallotRejected("not_a_group")
         size = 1
 
     if not choices and not remark and not pins:
-        raise BallotRejected("empty", "Uw stembiljet is nog leeg. Kies minstens één actie of schrijf een opmerking.")
+        raise BallotRejected("empty")
     return Ballot(sub.code, workshop.id, choices, buurt, age, remark, pins, size, original)
 
 
@@ -169,18 +168,17 @@ def _validate_pin(raw, catalogue, leefgebieden) -> Pin:
     if isinstance(raw, Pin):
         raw = raw.__dict__
     if not isinstance(raw, dict):
-        raise BallotRejected("invalid_pin", "Een plek op de kaart kon niet gelezen worden.")
+        raise BallotRejected("invalid_pin")
     lg = raw.get("leefgebied")
     if lg not in catalogue.leefgebieden:
-        raise BallotRejected("invalid_pin", "Bij een plek op de kaart hoort een leefgebied.")
+        raise BallotRejected("invalid_pin")
     if lg not in leefgebieden:
-        raise BallotRejected("invalid_pin",
-                             "Een plek op de kaart hoort bij een leefgebied dat niet op dit stembiljet staat.")
+        raise BallotRejected("invalid_pin", REFUSALS["pin_not_on_ballot"][0])
     try:
         lat, lon = float(raw.get("lat")), float(raw.get("lon"))
     except (TypeError, ValueError):
-        raise BallotRejected("invalid_pin", "Een plek op de kaart heeft geen geldige ligging.") from None
+        raise BallotRejected("invalid_pin") from None
     if not (math.isfinite(lat) and math.isfinite(lon)) or catalogue.buurt_at(lat, lon) is None:
-        raise BallotRejected("pin_outside", "Een plek op de kaart ligt niet in Heerlen-Noord.")
+        raise BallotRejected("pin_outside")
     text = clean_text(raw.get("text", ""), MAX_PIN_TEXT, "De tekst bij een plek")
     return Pin(lg, round(lat, 6), round(lon, 6), text)

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from werkboek.dutch import CODE_KINDS, date_nl, local_time
+from werkboek.errors import DataError
 from werkboek.model.ballot import AGE_GROUPS
 from werkboek.model.methods import METHODS
 from werkboek.model.privacy import OTHER, floor_quarter, privacy_k, round_coordinate, shown_groups
@@ -251,7 +252,7 @@ def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter
             rows.append(row)
         return _to_csv(header, rows, delimiter, decimal)
     if layout != "long":
-        raise ValueError(f"unknown layout {layout!r} (long or wide)")
+        raise DataError.at("export", None, "layout", f"'{layout}' is geen indeling (long of wide)")
     methods = {w.id: w.voting_method() for w in workshops}
     rows = []
     for b in ballots:

@@ -47,7 +47,7 @@ class VoterBallot:
     """One ballot as a scenario sees it: scores per actie, and its weight (set by weighting)."""
 
     voter_id: str
-    method: str  # "punten" | "goedkeuren" | "top3"
+    method: str  # a voting method's key (werkboek.model.methods)
     values: dict[str, int]  # actie id -> the method's value (points, 1, or rank)
     scores: dict[str, float]  # actie id -> score (points, 1, or Borda score)
     buurt: str = ""
@@ -106,7 +106,7 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
     candidates = candidates_from_catalogue(catalogue)
     if not scenario.workshops:
         return ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
-    from werkboek.errors import ScenarioError
+    from werkboek.errors import NotFound, ScenarioError
 
     own_store = store is None
     if own_store:
@@ -118,7 +118,7 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
         for wid in scenario.workshops:
             try:
                 workshops.append(store.workshop(wid))
-            except KeyError:  # the store's answer for an unknown id
+            except NotFound:  # the store's answer for an unknown id
                 raise ScenarioError(f"{scenario.source or 'parameters'}, parameter 'workshops': "
                                     f"workshop {wid} bestaat niet") from None
         stored = store.ballots([w.id for w in workshops])

@@ -47,7 +47,10 @@ from pabutools.rules import (
 )
 
 from werkboek.errors import ScenarioError
+from werkboek.model.methods import for_vote_type
 from werkboek.scenarios.inputs import Candidate, VoterBallot
+
+APPROVAL = for_vote_type("approval").key  # the method whose ballots are approval ballots (aankruisen)
 
 WEIGHT_SCALE = 1000
 
@@ -112,7 +115,7 @@ def run_rule(rule: str, candidates: list[Candidate], cost: dict[str, int], ballo
     projects = {c.id: Project(c.id, cost[c.id]) for c in candidates}
     instance = Instance(projects.values(), budget_limit=int(budget))
     if not ballots:
-        ballots = [VoterBallot("neutraal", "goedkeuren", {c.id: 1 for c in candidates},
+        ballots = [VoterBallot("neutraal", APPROVAL, {c.id: 1 for c in candidates},
                                {c.id: 1.0 for c in candidates})]
     if rule == "phragmen":
         profile = ApprovalMultiProfile(instance=instance)
@@ -155,7 +158,7 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
     unknown = [a for a in (*forced_in, *forced_out) if a not in candidates]
     if unknown:
         raise ScenarioError(f"parameter 'forced_in'/'forced_out': onbekende acties {', '.join(unknown)}")
-    if rule == "phragmen" and any(b.method != "goedkeuren" for b in ballots):
+    if rule == "phragmen" and any(b.method != APPROVAL for b in ballots):
         sel.warnings.append("Phragmén werkt met aankruisen: elke gekozen actie telt als aangekruist.")
     for a in forced_in:
         sel.chosen.append(a)

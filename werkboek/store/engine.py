@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from werkboek.errors import WerkboekError
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -31,7 +33,7 @@ def make_engine(url: str) -> Engine:
             return create_engine(url, poolclass=NullPool, connect_args={"prepare_threshold": None})
         # a resident kernel is one process with one thread: one connection, a little slack
         return create_engine(url, pool_pre_ping=True, pool_size=1, max_overflow=2)
-    raise ValueError(f"database '{parsed.get_backend_name()}' wordt niet ondersteund: gebruik sqlite of postgresql")
+    raise WerkboekError(f"database '{parsed.get_backend_name()}' wordt niet ondersteund: gebruik sqlite of postgresql")
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -28,9 +28,10 @@ from collections.abc import Sequence
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from werkboek.errors import BallotRejected, ModerationError, WorkshopStateError
+from werkboek.errors import BallotRejected, DataError, ModerationError, NotFound, Problem, WorkshopStateError
 from werkboek.model import codes as codegen
 from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
+from werkboek.model.methods import DEFAULT_METHOD
 from werkboek.model.throttle import CodeThrottle
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
 from werkboek.store import migrate
@@ -40,11 +41,6 @@ from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, 
 
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
 
-# One answer for every code a resident cannot vote with now — unknown, of a workshop not open
-# yet, or of a closed one — so that trying codes tells nobody which ones exist.
-CODE_NOT_USABLE = ("Met deze code kunt u nu niet stemmen. Kijk of u de code goed heeft overgenomen van uw "
-                   "briefje. Of vraag de begeleider of het stemmen al open is.")
-TOO_MANY_TRIES = "U heeft te vaak een code geprobeerd die niet werkt. Probeer het over een minuut opnieuw."
 
 
 def _now() -> dt.datetime:
@@ -78,7 +74,7 @@ class Store:
 
     # -- workshops ------------------------------------------------------------------------
 
-    def create_workshop(self, title: str, *, method: str = "punten", method_params: dict | None = None,
+    def create_workshop(self, title: str, *, method: str = DEFAULT_METHOD, method_params: dict | None = None,
                         acties=(), date: dt.date | None = None, location: str = "", kind: str = "workshop",
                         basemap: bool = False, privacy_k: int = DEFAULT_PRIVACY_K,
                         remarks_direct: bool = False) -> Workshop:
@@ -115,7 +111,7 @@ class Store:
         }
         unknown = set(changes) - set(merged) - {"date", "basemap", "remarks_direct"}
         if unknown:
-            raise TypeError(f"unknown workshop fields: {sorted(unknown)}")
+            raise DataError([Problem("workshop", None, name, "dit veld bestaat niet") for name in sorted(unknown)])
         check_workshop_fields(self.catalogue, **merged)
         ballot_changed = any(k in changes and changes[k] != getattr(current, k)
                              for k in ("method", "method_params")) or (
@@ -147,13 +143,13 @@ class Store:
 
     def set_status(self, workshop_id: int, status: str) -> Workshop:
         if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
+            raise DataError.at("workshop", None, "status", f"'{status}' is geen status (kies uit {', '.join(STATUSES)})")
         with self._writer.begin() as conn:
             found = conn.execute(
                 update(workshops).where(workshops.c.id == workshop_id).values(status=status, updated_at=_now())
             ).rowcount
         if not found:
-            raise KeyError(workshop_id)
+            raise _no_workshop(workshop_id)
         return self.workshop(workshop_id)
 
     def open_voting(self, workshop_id: int) -> Workshop:
@@ -168,7 +164,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().first()
             if row is None:
-                raise KeyError(workshop_id)
+                raise _no_workshop(workshop_id)
             acties = conn.execute(
                 select(workshop_acties.c.actie_id).where(workshop_acties.c.workshop_id == workshop_id)
                 .order_by(workshop_acties.c.position)
@@ -198,10 +194,10 @@ class Store:
                      label: str = "") -> list[Code]:
         """Make ``count`` new codes for a workshop (group codes get labels "Tafel 1", "Tafel 2", …)."""
         if kind not in ("individual", "group"):
-            raise ValueError(f"unknown code kind {kind!r}")
-        if not 1 <= count <= 5000:
-            raise ValueError("count must be between 1 and 5000")
-        self.workshop(workshop_id)  # KeyError when it does not exist
+            raise DataError.at("codes", None, "soort", f"'{kind}' is geen soort code (individual of group)")
+        if not isinstance(count, int) or not 1 <= count <= 5000:
+            raise DataError.at("codes", None, "aantal", "kies een aantal van 1 tot 5000")
+        self.workshop(workshop_id)  # NotFound when it does not exist
         now = _now()
         made: list[Code] = []
         with self._writer.begin() as conn:
@@ -250,13 +246,13 @@ class Store:
         """
         keys = [str(k)[:100] for k in clients if k][:4]
         if self.code_throttle.blocked_for(keys) > 0:
-            raise BallotRejected("too_many_tries", TOO_MANY_TRIES)
+            raise BallotRejected("too_many_tries")
         code = self.lookup_code(typed)
         workshop = self.workshop(code.workshop_id) if code is not None else None
         if workshop is None or not workshop.is_open:
             self.code_throttle.failed(keys)
             time.sleep(self.code_throttle.delay(keys))
-            raise BallotRejected("code_not_usable", CODE_NOT_USABLE)
+            raise BallotRejected("code_not_usable")  # the same answer for every code that cannot vote now
         return code, workshop
 
     # -- drafts ---------------------------------------------------------------------------
@@ -271,12 +267,12 @@ class Store:
 
         value = codegen.normalise(code)
         if value is None:
-            raise BallotRejected("code_unknown", "Deze code kennen we niet.")
+            raise BallotRejected("code_unknown")
         if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DRAFT_BYTES:
-            raise BallotRejected("draft_too_large", "Uw tussenstand is te groot om te bewaren.")
+            raise BallotRejected("draft_too_large")
         with self._writer.begin() as conn:
             if conn.execute(select(codes.c.code).where(codes.c.code == value)).first() is None:
-                raise BallotRejected("code_unknown", "Deze code kennen we niet.")
+                raise BallotRejected("code_unknown")
             found = conn.execute(update(drafts).where(drafts.c.code == value)
                                  .values(payload=payload, updated_at=_now())).rowcount
             if not found:
@@ -301,7 +297,7 @@ class Store:
         """Validate and store a ballot in one transaction; returns after commit."""
         code_value = codegen.normalise(submission.code)
         if code_value is None:
-            raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+            raise BallotRejected("code_unknown")
         submission.code = code_value
         now = _now()
         with self._writer.begin() as conn:
@@ -310,7 +306,7 @@ class Store:
                 lock = lock.with_for_update()
             row = conn.execute(lock).first()
             if row is None:
-                raise BallotRejected("code_unknown", "Deze code kennen we niet. Kijk nog eens goed op uw briefje.")
+                raise BallotRejected("code_unknown")
             workshop_id, kind = row
             wrow = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().one()
             acties = conn.execute(
@@ -351,7 +347,7 @@ class Store:
                 remark_status=remark_status, remark_original=ballot.remark_original,
             )).inserted_primary_key[0]
         except IntegrityError:  # a concurrent submission with the same code won the race
-            raise BallotRejected("busy", "Uw stem werd net tegelijk twee keer verstuurd. Probeer het nog eens.") from None
+            raise BallotRejected("busy") from None
         if ballot.choices:
             conn.execute(insert(ballot_choices), [
                 {"ballot_id": ballot_id, "actie_id": a, "value": v} for a, v in ballot.choices.items()
@@ -500,11 +496,15 @@ class Store:
         return conn.execute(query).scalar_one()
 
 
+def _no_workshop(workshop_id) -> NotFound:
+    return NotFound(f"Bijeenkomst {workshop_id} bestaat niet.")
+
+
 def _require_open(workshop: Workshop) -> None:
     if workshop.status == "concept":
-        raise BallotRejected("not_open_yet", "Het stemmen is nog niet begonnen. Wacht even op de begeleider.")
+        raise BallotRejected("not_open_yet")
     if workshop.status == "gesloten":
-        raise BallotRejected("closed", "Het stemmen is gesloten. U kunt niet meer stemmen. Bedankt voor uw komst!")
+        raise BallotRejected("closed")
 
 
 def _unknown_status(status) -> str:

@@ -27,8 +27,7 @@ CONNECT_RETRY_SECONDS = 5.0
 
 class StoreServiceUnavailable(BallotRejected):
     def __init__(self, detail: str = ""):
-        super().__init__("unavailable", "Uw stem kon nu niet verstuurd worden. Wacht een minuut en probeer het "
-                                        "dan nog eens. Lukt het niet? Vraag de begeleider om hulp.")
+        super().__init__("unavailable")
         self.detail = detail
 
 
@@ -115,5 +114,7 @@ class StoreServiceClient:
             return answer
         if status == 422 and isinstance(answer.get("rejected"), dict):
             rejected = answer["rejected"]
-            raise BallotRejected(str(rejected.get("reason", "rejected")), str(rejected.get("message", "")))
+            values = rejected.get("values") if isinstance(rejected.get("values"), dict) else {}
+            raise BallotRejected(str(rejected.get("reason", "rejected")), str(rejected.get("message", "")),
+                                 **{str(k): v for k, v in values.items()})
         raise StoreServiceUnavailable(f"{path}: HTTP {status} {answer.get('error', '')}")

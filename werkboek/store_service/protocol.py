@@ -12,7 +12,7 @@ operation          request                         answer
 =================  ==============================  =========================================
 
 A refusal meant for the resident (:class:`werkboek.errors.BallotRejected`) comes back as
-HTTP 422 with ``{"rejected": {"reason", "message"}}``; a malformed request as 400; an
+HTTP 422 with ``{"rejected": {"reason", "message", "values"}}`` (see :data:`werkboek.errors.REFUSALS`); a malformed request as 400; an
 unexpected failure as 500 (logged by the store service, never shown to a resident as is).
 """
 

@@ -108,7 +108,7 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
         try:
             result = getattr(self, "op_" + operation)(body)
         except BallotRejected as exc:
-            self._answer(422, {"rejected": {"reason": exc.reason, "message": str(exc)}})
+            self._answer(422, {"rejected": {"reason": exc.reason, "message": str(exc), "values": _plain(exc.values)}})
         except (KeyError, TypeError, ValueError) as exc:
             self._answer(400, {"error": f"malformed request: {exc!r}"})
         except Exception:  # noqa: BLE001 - logged here, answered as a plain failure
@@ -150,12 +150,14 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
 
 
 def _text(body: dict, key: str) -> str:
-    from werkboek.store.store import CODE_NOT_USABLE
-
     value = body.get(key)
     if not isinstance(value, str):
-        raise BallotRejected("code_not_usable", CODE_NOT_USABLE)
+        raise BallotRejected("code_not_usable")
     return value
+
+
+def _plain(values: dict) -> dict:
+    return {k: v for k, v in values.items() if isinstance(v, str | int | float | bool) or v is None}
 
 
 class StoreServiceServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):

@@ -47,81 +47,37 @@ class BallotDraft:
     def chosen_in(self, leefgebied: str) -> dict[str, int]:
         return {a.id: self.choices[a.id] for a in self.per_leefgebied.get(leefgebied, []) if a.id in self.choices}
 
-    def _set(self, actie_id: str, value: int) -> None:
-        if actie_id not in self.workshop.acties:
-            raise KeyError(actie_id)
-        if value:
-            self.choices[actie_id] = value
-        else:
-            self.choices.pop(actie_id, None)
-
-    # -- punten (stippen) -----------------------------------------------------------------
-
-    def points_left(self, leefgebied: str) -> int:
-        return self.method.points - sum(self.chosen_in(leefgebied).values())
-
-    def can_add_point(self, actie_id: str) -> bool:
-        cap = self.method.max_per_actie
-        return self.points_left(self.leefgebied_of(actie_id)) > 0 and (cap is None or self.value(actie_id) < cap)
-
-    def add_point(self, actie_id: str) -> bool:
-        """One stip more on an actie; False (and nothing changes) when that is not allowed."""
-        if self.method.key != "punten" or not self.can_add_point(actie_id):
-            return False
-        self._set(actie_id, self.value(actie_id) + 1)
-        return True
-
-    def remove_point(self, actie_id: str) -> bool:
-        if self.method.key != "punten" or self.value(actie_id) == 0:
-            return False
-        self._set(actie_id, self.value(actie_id) - 1)
-        return True
-
-    # -- goedkeuren -----------------------------------------------------------------------
-
-    def approvals_left(self, leefgebied: str) -> int:
-        return self.method.max_approvals - len(self.chosen_in(leefgebied))
-
-    def toggle_approval(self, actie_id: str) -> bool:
-        """Approve or un-approve; False when approving would exceed the maximum."""
-        if self.method.key != "goedkeuren":
-            return False
-        if self.value(actie_id):
-            self._set(actie_id, 0)
-            return True
-        if self.approvals_left(self.leefgebied_of(actie_id)) <= 0:
-            return False
-        self._set(actie_id, 1)
-        return True
-
-    # -- top3 -----------------------------------------------------------------------------
-
-    def ranks_left(self, leefgebied: str) -> int:
-        return self.method.top - len(self.chosen_in(leefgebied))
-
-    def toggle_rank(self, actie_id: str) -> bool:
-        """Give an actie the next free place in its leefgebied's top, or take it out (the rest move up)."""
-        if self.method.key != "top3":
-            return False
-        lg = self.leefgebied_of(actie_id)
-        ranked = self.chosen_in(lg)
-        if actie_id in ranked:
-            removed = ranked.pop(actie_id)
-            self._set(actie_id, 0)
-            for other, rank in ranked.items():
-                if rank > removed:
-                    self._set(other, rank - 1)
-            return True
-        if len(ranked) >= self.method.top:
-            return False
-        self._set(actie_id, len(ranked) + 1)
-        return True
-
-    # -- choices left, in one number for the screen ---------------------------------------
+    # -- choices: what the workshop's method allows (werkboek.model.methods) ------------
 
     def left(self, leefgebied: str) -> int:
-        return {"punten": self.points_left, "goedkeuren": self.approvals_left, "top3": self.ranks_left}[
-            self.method.key](leefgebied)
+        """What is left to give in a leefgebied: stippen, kruisjes or places, by method."""
+        return self.method.left(self.chosen_in(leefgebied))
+
+    def can(self, actie_id: str, action: str) -> bool:
+        """Whether ``action`` ("add", "remove", "toggle") on an actie is possible now."""
+        return action in self.method.actions and \
+            self.method.apply(self.chosen_in(self.leefgebied_of(actie_id)), actie_id, action) is not None
+
+    def act(self, actie_id: str, action: str) -> bool:
+        """The resident taps an actie's control; False (and nothing changes) when that is not allowed."""
+        if actie_id not in self.workshop.acties:
+            raise KeyError(actie_id)
+        if action not in self.method.actions:
+            return False
+        lg = self.leefgebied_of(actie_id)
+        new = self.method.apply(self.chosen_in(lg), actie_id, action)
+        if new is None:
+            return False
+        for old in self.chosen_in(lg):
+            del self.choices[old]
+        self.choices.update(new)
+        return True
+
+    def restore_choices(self, leefgebied: str, saved: dict[str, int]) -> None:
+        """Saved (untrusted) choices of a leefgebied, kept as far as the method allows."""
+        for old in self.chosen_in(leefgebied):
+            del self.choices[old]
+        self.choices.update(self.method.clean(saved))
 
     # -- the rest -------------------------------------------------------------------------
 

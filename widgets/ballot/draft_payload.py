@@ -74,18 +74,8 @@ def _restore_choices(draft: BallotDraft, choices) -> None:
     valid = {a: v for a, v in choices.items()
              if isinstance(a, str) and a in draft.workshop.acties and a in draft.catalogue.acties
              and _is_int(v) and v > 0}
-    key = draft.method.key
-    if key == "punten":
-        for actie_id, value in valid.items():
-            for _ in range(min(value, draft.method.points)):  # bounded: a forged 10**9 costs nothing
-                if not draft.add_point(actie_id):
-                    break
-    elif key == "goedkeuren":
-        for actie_id in valid:
-            draft.toggle_approval(actie_id)
-    else:  # top3: in the order of the saved ranks; the ranks become 1, 2, 3 again
-        for actie_id in sorted(valid, key=valid.get):
-            draft.toggle_rank(actie_id)
+    for lg in draft.leefgebieden:  # the method rebuilds what it allows (a forged 10**9 costs nothing)
+        draft.restore_choices(lg, {a: v for a, v in valid.items() if draft.leefgebied_of(a) == lg})
 
 
 def _restore_pins(draft: BallotDraft, pins, catalogue) -> None:

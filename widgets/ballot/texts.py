@@ -177,18 +177,6 @@ EN = {
     "error_generic": "Something went wrong. Please try again or ask the facilitator.",
 }
 
-# English versions of the store's Dutch BallotRejected messages, by reason.
-REJECTED_EN = {
-    "code_unknown": "We do not know this code. Please check your slip.",
-    "code_not_usable": "You cannot vote with this code now. Check that you copied the code from your slip "
-                       "correctly, or ask the facilitator whether voting is open.",
-    "too_many_tries": "You tried codes that do not work too often. Please try again in a minute.",
-    "not_open_yet": "Voting has not started yet. Please wait for the facilitator.",
-    "closed": "Voting is closed. You can no longer vote. Thank you for coming!",
-    "busy": "Your vote was sent twice at the same time. Please try again.",
-    "empty": EN["empty"],
-}
-
 AGE_GROUPS_EN = {
     "tot-18": "under 18", "18-29": "18 to 29", "30-49": "30 to 49", "50-64": "50 to 64",
     "65-79": "65 to 79", "80-plus": "80 or older",
@@ -211,10 +199,9 @@ def counted(key: str, n: int, lang: str = "nl") -> str:
 
 
 def rejected(exc, lang: str = "nl") -> str:
-    """A BallotRejected message for the resident, in their language."""
-    if lang == "en" and getattr(exc, "reason", None) in REJECTED_EN:
-        return REJECTED_EN[exc.reason]
-    return str(exc)
+    """A BallotRejected message for the resident, in their language (werkboek.errors.REFUSALS)."""
+    text = getattr(exc, "text", None)
+    return text(lang) if callable(text) else str(exc)
 
 
 def age_label(key: str, lang: str = "nl") -> str:

@@ -23,6 +23,7 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.model.ballot import AGE_GROUPS, Pin
+from werkboek.model.methods import method_class
 from werkboek.model.privacy import (
     OTHER,
     OTHER_AGE,
@@ -37,8 +38,6 @@ from werkboek.model.privacy import (
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.charts import CountBars, RankedBars, TurnoutLine
-
-SCORE_LABELS = {"punten": "Stippen", "goedkeuren": "Kruisjes", "top3": "Punten"}
 
 
 class Dashboard(w.VBox):
@@ -170,7 +169,7 @@ class Dashboard(w.VBox):
     def _build_charts(self) -> None:
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
         methods = {ws.method for ws in workshops}
-        label = SCORE_LABELS[methods.pop()] if len(methods) == 1 else "Score"
+        label = method_class(methods.pop()).score_label if len(methods) == 1 else "Score"
         on_ballot = {a for ws in workshops for a in ws.acties}
         charts = {}
         for lg in self.catalogue.leefgebieden.values():

@@ -8,15 +8,17 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.errors import WerkboekError
-from werkboek.model.methods import METHODS
+from werkboek.model.methods import DEFAULT_METHOD, METHODS
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
 
 ALL = "__all__"
 WIDE = {"description_width": "220px"}
 FIELD = {"width": "640px"}
-METHOD_PARAM = {"punten": ("points", "Stippen per leefgebied", 5),
-                "goedkeuren": ("max_approvals", "Hoeveel acties kiezen", 3),
-                "top3": ("top", "Lengte van de top", 3)}
+
+
+def main_param(method_key: str):
+    """The setting the editor shows for a method: the first of its parameters (werkboek.model.methods)."""
+    return METHODS[method_key].params_spec[0]
 
 
 class ActiePicker(w.VBox):
@@ -118,8 +120,8 @@ class WorkshopEditor(w.VBox):
                                     options=[("Buurtavond / workshop", "workshop"), ("Bewonersconferentie", "conference")])
         self.method = w.Dropdown(description="Manier van stemmen", style=WIDE, layout=w.Layout(**FIELD),
                                  options=[(cls.label, key) for key, cls in METHODS.items()])
-        self.param = w.BoundedIntText(value=5, min=1, max=20, description="Stippen per leefgebied", style=WIDE,
-                                         layout=w.Layout(width="340px"))
+        self.param = w.BoundedIntText(style=WIDE, layout=w.Layout(width="340px"))
+        self._show_param(self.method.value)
         self.basemap = w.Checkbox(value=False, description="Achtergrondkaart tonen (alleen met internet)",
                                   indent=False, layout=w.Layout(width="auto"))
         low, high = PRIVACY_K_RANGE
@@ -142,30 +144,34 @@ class WorkshopEditor(w.VBox):
         ], **kwargs)
 
     def _method_changed(self, change) -> None:
-        _name, label, default = METHOD_PARAM[change["new"]]
-        self.param.description = label
-        self.param.value = default
+        self._show_param(change["new"])
+
+    def _show_param(self, method_key: str, value: int | None = None) -> None:
+        param = main_param(method_key)
+        self.param.description = param.label
+        self.param.min, self.param.max = param.low, param.high
+        self.param.value = param.default if value is None else value
 
     @t.observe("workshop_id")
     def _load(self, _change=None) -> None:
         self.message.value = ""
         if self.workshop_id is None:
             self.title.value, self.location.value, self.date.value = "", "", None
-            self.kind.value, self.method.value, self.basemap.value = "workshop", "punten", False
-            self.param.value = 5
+            self.kind.value, self.method.value, self.basemap.value = "workshop", DEFAULT_METHOD, False
+            self._show_param(self.method.value)
             self.privacy_k.value = DEFAULT_PRIVACY_K
             self.picker.selected = []
             return
         ws = self.store.workshop(self.workshop_id)
         self.title.value, self.location.value, self.date.value = ws.title, ws.location, ws.date
         self.kind.value, self.method.value, self.basemap.value = ws.kind, ws.method, ws.basemap
-        name = METHOD_PARAM[ws.method][0]
-        self.param.value = ws.method_params.get(name, METHOD_PARAM[ws.method][2])
+        param = main_param(ws.method)
+        self._show_param(ws.method, ws.method_params.get(param.name, param.default))
         self.privacy_k.value = ws.privacy_k
         self.picker.selected = list(ws.acties)
 
     def settings(self) -> dict:
-        name = METHOD_PARAM[self.method.value][0]
+        name = main_param(self.method.value).name
         return dict(title=self.title.value, date=self.date.value, location=self.location.value,
                     kind=self.kind.value, method=self.method.value, method_params={name: int(self.param.value)},
                     basemap=self.basemap.value, acties=list(self.picker.selected), privacy_k=int(self.privacy_k.value))

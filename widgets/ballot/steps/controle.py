@@ -27,8 +27,9 @@ class ControleStep(Step):
         for lg in draft.leefgebieden:
             leefgebied = cat.leefgebieden[lg]
             naam = leefgebied.naam_en if lang == "en" and leefgebied.naam_en else leefgebied.naam
-            chosen = sorted(draft.chosen_in(lg).items(), key=lambda kv: (kv[1] if draft.method.key == "top3" else -kv[1]))
-            items = "".join(f"<li>{escape(cat.acties[a].titel)}: {self._value(v)}</li>" for a, v in chosen)
+            chosen = sorted(draft.chosen_in(lg).items(), key=lambda kv: draft.method.review_order(kv[1]))
+            items = "".join(f"<li>{escape(cat.acties[a].titel)}: {escape(draft.method.value_label(v, lang))}</li>"
+                            for a, v in chosen)
             parts.append(f"<h2>{escape(naam)}</h2>" + (f"<ul>{items}</ul>" if items else
                                                          f"<p>{t('review_nothing', lang)}</p>"))
         facts = []
@@ -42,14 +43,6 @@ class ControleStep(Step):
             facts.append((t("review_remark", lang), draft.remark.strip()))
         parts.append("".join(f'<p class="wb-fact"><strong>{escape(k)}:</strong> {escape(v)}</p>' for k, v in facts))
         return "".join(parts)
-
-    def _value(self, value: int) -> str:
-        key = self.app.draft.method.key
-        if key == "punten":
-            return t("stippen_1", self.lang) if value == 1 else t("stippen", self.lang, n=value)
-        if key == "top3":
-            return f"nr. {value}"
-        return "✓"
 
     def leave(self) -> str | None:
         if self.app.draft.is_empty:

@@ -12,11 +12,10 @@ import ipywidgets as w
 
 from werkboek.model.ballot import MAX_PIN_TEXT
 from werkboek_widgets import ui
+from werkboek_widgets.ballot.controls import control_for
 from werkboek_widgets.ballot.steps import Step
 from werkboek_widgets.ballot.texts import counted, t
 from werkboek_widgets.format import cost_in_words, years_in_words
-
-LEFT_KEYS = {"punten": "points_left", "goedkeuren": "approvals_left", "top3": "ranks_left"}
 
 
 class StemmenStep(Step):
@@ -28,12 +27,13 @@ class StemmenStep(Step):
         naam = lg.naam_en if lang == "en" and lg.naam_en else lg.naam
         i, n = app.flow.part()
         self.left = ui.status()
-        self.controls: dict[str, object] = {}
+        self.control_class = control_for(draft.method.key)
+        self.controls = {}
         cards = []
         for actie in draft.per_leefgebied[self.leefgebied]:
-            control = self._control(actie)
+            control = self.control_class(self, actie)
             self.controls[actie.id] = control
-            cards.append(ui.column([ui.html(self._describe(actie)), getattr(control, "widget", control)], "wb-card"))
+            cards.append(ui.column([ui.html(self._describe(actie)), control.widget], "wb-card"))
         header = ui.html(
             f'<p class="wb-part">{escape(t("leefgebied_part", lang, i=i, n=n))}</p>'
             f'<h1 class="wb-lg" style="border-left: 12px solid {escape(lg.kleur)}">{escape(naam)}</h1>'
@@ -43,7 +43,7 @@ class StemmenStep(Step):
         self.pin_box = ui.column([], "wb-map-box")
         self.pin_status = ui.status(self._pins_text())
         self.widget = ui.column([
-            header, ui.para(draft.method.describe() if lang == "nl" else _describe_en(draft.method)),
+            header, ui.para(draft.method.describe(lang)),
             self.left, *cards,
             ui.heading(t("pin_heading", lang), 2), self.pin_button, self.pin_box, self.pin_status,
         ], "wb-step")
@@ -57,18 +57,8 @@ class StemmenStep(Step):
         return (f'<h2 class="wb-actie">{escape(actie.titel)}</h2>'
                 f'<p class="wb-text">{escape(actie.beschrijving)}</p><p class="wb-cost">{escape(cost)}</p>')
 
-    def _control(self, actie):
-        draft, key = self.app.draft, self.app.draft.method.key
-        if key == "punten":
-            return ui.Stepper("", t("stip_less", self.lang, titel=actie.titel), t("stip_more", self.lang, titel=actie.titel),
-                              lambda: self._changed(draft.remove_point(actie.id)),
-                              lambda: self._changed(draft.add_point(actie.id)))
-        btn = ui.button("", "choice")
-        toggle = draft.toggle_approval if key == "goedkeuren" else draft.toggle_rank
-        btn.on_click(lambda _b: self._changed(toggle(actie.id)))
-        return btn
-
-    def _changed(self, ok: bool) -> None:
+    def changed(self, ok: bool) -> None:
+        """A control was tapped (``ok``: the draft changed)."""
         self.refresh()
         if ok:
             self.app.draft_changed()
@@ -76,20 +66,9 @@ class StemmenStep(Step):
     def refresh(self) -> None:
         draft, lang = self.app.draft, self.lang
         left = draft.left(self.leefgebied)
-        ui.set_status(self.left, counted(LEFT_KEYS[draft.method.key], left, lang))
-        for actie_id, control in self.controls.items():
-            value = draft.value(actie_id)
-            if draft.method.key == "punten":
-                control.show(counted("stippen", value, lang), can_minus=value > 0,
-                             can_plus=draft.can_add_point(actie_id))
-            elif draft.method.key == "goedkeuren":
-                control.description = t("approved" if value else "approve", lang)
-                control.disabled = not value and left <= 0
-                _mark(control, bool(value))
-            else:
-                control.description = t("rank_is", lang, n=value) if value else t("rank_add", lang)
-                control.disabled = not value and left <= 0
-                _mark(control, bool(value))
+        ui.set_status(self.left, counted(self.control_class.left_key, left, lang))
+        for control in self.controls.values():
+            control.refresh(draft, left)
 
     # -- pins -----------------------------------------------------------------------------
 
@@ -125,21 +104,6 @@ class StemmenStep(Step):
         self.pin_box.children = []
         ui.set_status(self.pin_status, f"{t('pin_saved', lang)} {self._pins_text()}")
         self.app.draft_changed()
-
-
-def _mark(button, chosen: bool) -> None:
-    if chosen:
-        button.add_class("wb-chosen")
-    else:
-        button.remove_class("wb-chosen")
-
-
-def _describe_en(method) -> str:
-    return {
-        "punten": f"Spread {getattr(method, 'points', 0)} dots per topic over the actions you find important.",
-        "goedkeuren": f"Choose at most {getattr(method, 'max_approvals', 0)} actions per topic that you find important.",
-        "top3": f"Choose your top {getattr(method, 'top', 0)} per topic: what matters most?",
-    }[method.key]
 
 
 STEP = StemmenStep
