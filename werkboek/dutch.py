@@ -1,4 +1,8 @@
-"""Dates, times and labels as Dutch readers expect them, without depending on the system locale.
+"""Numbers, money, percentages, dates and times as Dutch readers expect them — the one place for them.
+
+Every layer uses these (the resident's screen, the facilitator's console, reports,
+exports, scenario reports), so "€ 3.200.000", "ongeveer € 1,2 miljoen" and "43%" read the
+same everywhere. English variants where a resident can switch language.
 
 Written by hand (a few lines) rather than with Babel or ``locale.setlocale``: the
 laptop's locale is often English or missing, and these are the only words we need.
@@ -41,6 +45,54 @@ def datetime_nl(moment: dt.datetime) -> str:
     return f"{date_nl(local.date(), weekday=False)}, {local:%H:%M}"
 
 
-def euros(amount: float) -> str:
-    """``€ 3.200.000`` — Dutch thousands separator, no cents."""
-    return "€ " + f"{round(amount):,}".replace(",", ".")
+def number(value: float, decimals: int = 0, lang: str = "nl") -> str:
+    """``3.200.000`` or ``12,5`` (Dutch separators); ``3,200,000`` / ``12.5`` in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def euros(amount: float, lang: str = "nl") -> str:
+    """``€ 3.200.000`` — whole euros with the thousands separator."""
+    return "€ " + number(round(amount), 0, lang)
+
+
+def percent(fraction: float | None, decimals: int = 0, lang: str = "nl") -> str:
+    """``43%`` for 0.43 (``12,5%`` with a decimal); "—" for no value."""
+    if fraction is None or fraction != fraction:  # None or NaN
+        return "—"
+    return number(fraction * 100, decimals, lang) + "%"
+
+
+def round_roughly(amount: float) -> int:
+    """Round to two significant digits (250.000, 1.200.000, 45.000): precise enough to compare."""
+    amount = abs(int(round(amount)))
+    if amount < 100:
+        return amount
+    step = 10 ** (len(str(amount)) - 2)
+    return int(round(amount / step) * step)
+
+
+def euros_in_words(amount: float, lang: str = "nl") -> str:
+    """The cost of an actie as a resident would say it.
+
+    >>> euros_in_words(248_500)
+    'ongeveer € 250.000'
+    >>> euros_in_words(1_240_000)
+    'ongeveer € 1,2 miljoen'
+    >>> euros_in_words(1_240_000, "en")
+    'about € 1.2 million'
+    """
+    rough = round_roughly(amount)
+    about = "ongeveer" if lang == "nl" else "about"
+    if rough >= 1_000_000:
+        millions = number(rough / 1_000_000, 1, lang).rstrip("0").rstrip(",.")
+        return f"{about} € {millions} {'miljoen' if lang == 'nl' else 'million'}"
+    return f"{about} € {number(rough, 0, lang)}"
+
+
+def years_in_words(years: int, lang: str = "nl") -> str:
+    if lang == "nl":
+        return "1 jaar" if years == 1 else f"{years} jaar"
+    return "1 year" if years == 1 else f"{years} years"

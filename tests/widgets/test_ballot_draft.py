@@ -10,7 +10,7 @@ from werkboek.model.workshop import Workshop
 from werkboek_widgets.ballot.draft import BallotDraft
 from werkboek_widgets.ballot.flow import STEPS, Flow
 from werkboek_widgets.ballot.texts import EN, NL, counted, rejected, t
-from werkboek_widgets.format import cost_in_words, round_roughly
+from werkboek.dutch import euros_in_words as cost_in_words, round_roughly
 
 
 def workshop(catalogue, method="punten", params=None, per_lg=3):

@@ -15,7 +15,7 @@ from werkboek_widgets import ui
 from werkboek_widgets.ballot.controls import control_for
 from werkboek_widgets.ballot.steps import Step
 from werkboek_widgets.ballot.texts import counted, t
-from werkboek_widgets.format import cost_in_words, years_in_words
+from werkboek.dutch import euros_in_words, years_in_words
 
 
 class StemmenStep(Step):
@@ -52,7 +52,7 @@ class StemmenStep(Step):
     # -- acties ---------------------------------------------------------------------------
 
     def _describe(self, actie) -> str:
-        cost = t("cost", self.lang, kosten=cost_in_words(actie.kosten, self.lang),
+        cost = t("cost", self.lang, kosten=euros_in_words(actie.kosten, self.lang),
                  jaren=years_in_words(actie.looptijd, self.lang))
         return (f'<h2 class="wb-actie">{escape(actie.titel)}</h2>'
                 f'<p class="wb-text">{escape(actie.beschrijving)}</p><p class="wb-cost">{escape(cost)}</p>')
