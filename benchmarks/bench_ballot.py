@@ -50,7 +50,7 @@ MEMORY_STEPS = (
     ("catalogue loaded", "from werkboek.model.catalogue import catalogue; cat = catalogue()"),
     ("the ballot app rendered", "from werkboek_widgets.ballot.app import BallotApp\n"
                                 "app = BallotApp.from_environment(); app.apply_query('')"),
-    ("the map widget (ipyleaflet) built", "from werkboek_widgets.buurtkaart import BuurtKaart\n"
+    ("the map widget (ipyleaflet) built", "from werkboek_widgets.maps import BuurtKaart\n"
                                           "kaart = BuurtKaart(cat)"),
 )
 
@@ -61,11 +61,11 @@ def memory_breakdown(database_url: str) -> None:
 
     from jupyter_client.manager import start_new_kernel
 
-    from werkboek.store_service import ENV_SOCKET
+    from werkboek.settings import STORE_SERVICE_ENV
     from werkboek.store_service.process import start_store_service, stop_store_service
 
     bus = start_store_service(database_url)
-    env = {**os.environ, "WERKBOEK_DATABASE_URL": database_url, ENV_SOCKET: bus.socket_path}
+    env = {**os.environ, "WERKBOEK_DATABASE_URL": database_url, STORE_SERVICE_ENV: bus.socket_path}
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"), env=env)
     try:
         process = psutil.Process(km.provisioner.process.pid)

@@ -1,38 +1,121 @@
-"""Where the workbook finds its data and keeps its state.
+"""Every setting of the workbook in one place: the ``WERKBOEK_*`` environment variables and the serving defaults.
 
-Environment variables (all optional):
+Environment variables (all optional; :data:`VARIABLES` is the table the code reads):
 
-``WERKBOEK_DATA_DIR``      the catalogue (leefgebieden, acties, partners, buurten); default ``data/`` of the project
-``WERKBOEK_HOME``          runtime state (the SQLite database, scenario results); default ``var/`` of the project
-``WERKBOEK_DATABASE_URL``  a SQLAlchemy URL, e.g. ``postgresql+psycopg://user:pw@host/werkboek``;
-                           default SQLite in ``WERKBOEK_HOME``
+=============================  ================================================================
+``WERKBOEK_DATA_DIR``          the catalogue (leefgebieden, acties, partners, buurten); default ``data/``
+``WERKBOEK_HOME``              runtime state (SQLite database, logs, results, indicators); default ``var/``
+``WERKBOEK_DATABASE_URL``      a SQLAlchemy URL, e.g. ``postgresql+psycopg://user:pw@host/werkboek``;
+                               default SQLite in ``WERKBOEK_HOME``
+``WERKBOEK_DB_POOL``           ``none``: hold no idle database connections (behind PgBouncer)
+``WERKBOEK_STORE_SERVICE``     set by the residents' server: the store service's socket (kernels)
+``WERKBOEK_RESIDENT_URL``      set by ``werkboek workshop``: the address on the slips (console)
+``WERKBOEK_DASHBOARD_URL``     set by the console server: the beamer's address (console)
+``WERKBOEK_KERNEL_MEMORY_MB``  set by the residents' server: each resident kernel's memory limit
+``HTTP_X_WERKBOEK_CLIENT``     set by the residents' page handler: the resident's address (kernel)
+=============================  ================================================================
+
+:data:`SERVING` holds the defaults of the servers (ports, kernel pool, culling, budgets); the
+command line options of ``werkboek workshop`` and ``werkboek cluster`` start from them.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    help: str
+
+
+VARIABLES = {v.name: v for v in (
+    Variable("WERKBOEK_DATA_DIR", "the catalogue's folder (default data/ of the project)"),
+    Variable("WERKBOEK_HOME", "runtime state: database, logs, results (default var/ of the project)"),
+    Variable("WERKBOEK_DATABASE_URL", "SQLAlchemy URL of the store (default SQLite in WERKBOEK_HOME)"),
+    Variable("WERKBOEK_DB_POOL", "'none': no idle database connections (PgBouncer)"),
+    Variable("WERKBOEK_STORE_SERVICE", "the store service's Unix socket, for resident kernels"),
+    Variable("WERKBOEK_RESIDENT_URL", "the residents' address printed on the code slips"),
+    Variable("WERKBOEK_DASHBOARD_URL", "the beamer's address, for the console's link"),
+    Variable("WERKBOEK_KERNEL_MEMORY_MB", "memory limit of each resident kernel (0: none)"),
+    Variable("HTTP_X_WERKBOEK_CLIENT", "the resident's address, handed to a kernel with its page request"),
+)}
+
+STORE_SERVICE_ENV = "WERKBOEK_STORE_SERVICE"
+KERNEL_MEMORY_ENV = "WERKBOEK_KERNEL_MEMORY_MB"
+RESIDENT_URL_ENV = "WERKBOEK_RESIDENT_URL"
+DASHBOARD_URL_ENV = "WERKBOEK_DASHBOARD_URL"
 # Set in a resident kernel's environment by the residents' server (from its page request):
 # the client's address, for the stemcode throttle (werkboek.serving.voila_patches.clients).
 CLIENT_ENV = "HTTP_X_WERKBOEK_CLIENT"
 
 
+def get(name: str, default: str | None = None) -> str | None:
+    """An environment setting by its name in :data:`VARIABLES` (empty counts as unset)."""
+    if name not in VARIABLES:
+        raise KeyError(f"{name} is not a werkboek setting (werkboek/settings.py)")
+    return os.environ.get(name) or default
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("WERKBOEK_DATA_DIR") or PROJECT_ROOT / "data")
+    return Path(get("WERKBOEK_DATA_DIR") or PROJECT_ROOT / "data")
 
 
 def home_dir() -> Path:
-    return Path(os.environ.get("WERKBOEK_HOME") or PROJECT_ROOT / "var")
+    return Path(get("WERKBOEK_HOME") or PROJECT_ROOT / "var")
 
 
 def database_url() -> str:
-    url = os.environ.get("WERKBOEK_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{home_dir() / 'werkboek.sqlite'}"
+    return get("WERKBOEK_DATABASE_URL") or f"sqlite:///{home_dir() / 'werkboek.sqlite'}"
+
+
+def no_db_pool() -> bool:
+    return get("WERKBOEK_DB_POOL") == "none"
+
+
+@dataclass(frozen=True)
+class ServingDefaults:
+    """The servers' defaults; each has its reason next to it."""
+
+    resident_port: int = 8866
+    console_port: int = 8867
+    resident_ip: str = "0.0.0.0"  # every network of this laptop: the phones are on the venue's wifi
+    console_ip: str = "127.0.0.1"  # the console is for this laptop only
+    pool_size: int = 4  # preheated kernels: the first residents get a ballot at once
+    pool_fill_delay: float = 5.0  # s before a taken place is refilled (a big room: 600, after the burst)
+    cull_idle: int = 180  # s: a kernel whose page is gone (no websocket) is stopped 3–3.5 min after the last tap
+    cull_interval: int = 30  # s between the culler's rounds
+    cull_connected: int = 1200  # s: an open page without a tap for 20 minutes loses its kernel (the draft stays)
+    kernels_per_address: int = 12  # kernels at once, and new ones a minute, for one client address
+    kernels_per_browser: int = 3  # kernels at once for one browser
+    kernel_memory_mb: int = 400  # RLIMIT_DATA of a resident kernel (it renders in ~56 MB)
+    kernel_mb_estimate: int = 70  # what one more resident kernel costs (USS with the map open, rounded up)
+    max_kernels_cap: int = 400  # the most kernels the automatic cap ever allows
+    max_kernels_share: float = 0.6  # of the free memory, for resident kernels
+    console_cull_idle: int = 3600  # s: the console's kernels are few and long-lived
+    console_cull_interval: int = 300
+    ready_timeout: float = 90.0  # s to wait for a server to answer at start
+
+
+SERVING = ServingDefaults()
+
+
+def default_max_kernels(available_bytes: int | None = None) -> int:
+    """How many resident kernels fit: 60 % of the memory free now, at ~70 MB each (10 … 400).
+
+    The rest stays for the facilitators' console, the database and the operating system.
+    """
+    if available_bytes is None:
+        import psutil
+
+        available_bytes = psutil.virtual_memory().available
+    fit = int(available_bytes * SERVING.max_kernels_share / (SERVING.kernel_mb_estimate * 2**20))
+    return max(10, min(SERVING.max_kernels_cap, fit))
 
 
 # The database, its -wal/-shm files, logs, backups and exports hold votes, remarks and

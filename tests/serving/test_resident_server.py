@@ -69,7 +69,8 @@ def test_culling_and_cap_options_reach_voila(tmp_path):
 def test_workshop_command_derives_the_cap_from_free_memory():
     import argparse
 
-    from werkboek.cli.workshop import add_parser, default_max_kernels
+    from werkboek.cli.workshop import add_parser
+    from werkboek.settings import default_max_kernels
 
     gib = 2**30
     assert default_max_kernels(16 * gib) == int(16 * gib * 0.6 / (70 * 2**20)) == 140

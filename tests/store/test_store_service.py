@@ -19,7 +19,7 @@ import pytest
 
 from werkboek.errors import BallotRejected
 from werkboek.model.ballot import BallotSubmission
-from werkboek.store_service import ENV_SOCKET
+from werkboek.settings import STORE_SERVICE_ENV
 from werkboek.store_service.client import StoreServiceClient, StoreServiceUnavailable
 from werkboek.store_service.process import running_store_service, start_store_service, stop_store_service
 
@@ -198,10 +198,10 @@ def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'psycopg'))\n"
         "print(type(app.store).__name__, loaded)\n"
     )
-    env = {**os.environ, ENV_SOCKET: bus.socket_path}
+    env = {**os.environ, STORE_SERVICE_ENV: bus.socket_path}
     out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "StoreServiceClient []", out.stdout + out.stderr
-    env.pop(ENV_SOCKET)
+    env.pop(STORE_SERVICE_ENV)
     env["WERKBOEK_DATABASE_URL"] = store.url
     without = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True)
     assert without.stdout.startswith("Store [") and "'sqlalchemy'" in without.stdout, without.stderr  # it can tell

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from werkboek.dutch import euros_in_words as cost_in_words
+from werkboek.dutch import round_roughly
 from werkboek.errors import BallotRejected
 from werkboek.model.ballot import MAX_GROUP_SIZE, MAX_PINS, validate_ballot
 from werkboek.model.workshop import Workshop
 from werkboek_widgets.ballot.draft import BallotDraft
 from werkboek_widgets.ballot.flow import STEPS, Flow
 from werkboek_widgets.ballot.texts import EN, NL, counted, rejected, t
-from werkboek.dutch import euros_in_words as cost_in_words, round_roughly
 
 
 def workshop(catalogue, method="punten", params=None, per_lg=3):

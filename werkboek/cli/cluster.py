@@ -12,10 +12,8 @@ See docs/scaling.md.
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 
 def add_parser(sub) -> None:
@@ -39,9 +37,10 @@ def run(args) -> int:
 
     from werkboek import settings as config
     from werkboek.errors import WerkboekError
+    from werkboek.network import lan_ip, resident_url
     from werkboek.outputs.codesheet import terminal_qr
     from werkboek.serving.cluster import find_nginx, running_cluster
-    from werkboek.serving.network import lan_ip, resident_url
+    from werkboek.serving.console import start_console, stop_console
 
     if args.servers < 1:
         raise WerkboekError("--servers moet 1 of meer zijn.")
@@ -58,50 +57,35 @@ def run(args) -> int:
 
     public_host = lan_ip() if args.ip in ("0.0.0.0", "") else args.ip
     residents_url = resident_url(public_host, args.port)
-    common = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), "WERKBOEK_RESIDENT_URL": residents_url}
+    common = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), config.RESIDENT_URL_ENV: residents_url}
 
     def _sigterm(_signum, _frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _sigterm)
     started = time.monotonic()
-    console_proc = None
+    console = None
     try:
         with running_cluster(args.servers, args.pool_size, database_url=url, home=home, port=args.port,
                              ip=args.ip, cull_idle_seconds=args.cull_idle, workdir=home / "cluster",
                              env_extra=common) as cluster:
-            console = None
             if not args.no_console:
-                console_proc, console = _start_console(args.console_port, home, logs, common)
-            _announce(residents_url, cluster, console, url, time.monotonic() - started,
+                console = start_console(args.console_port, directory=home / "console",
+                                        log_path=logs / "console.log", env_extra=common)
+            _announce(residents_url, cluster, console.address if console else None, url, time.monotonic() - started,
                       None if args.no_qr else terminal_qr(residents_url))
-            return _watch(cluster, console_proc, logs)
+            return _watch(cluster, console)
     except KeyboardInterrupt:
         print("\nWerkboek stopt…", flush=True)
         return 0
     except (RuntimeError, TimeoutError, OSError) as exc:  # a busy port, a server that would not start
         raise WerkboekError(f"het cluster start niet: {exc}") from exc
     finally:
-        if console_proc is not None:
-            from werkboek.serving.residents import ResidentServer, stop
-
-            stop(ResidentServer(console_proc, args.console_port, "127.0.0.1", logs / "console.log"))
+        if console is not None:
+            stop_console(console)
 
 
-def _start_console(port: int, home: Path, logs: Path, env_extra: dict):
-    from werkboek.serving.console import console_server_command, wait_until_listening
-    from werkboek.settings import PROJECT_ROOT
-
-    argv, env, console = console_server_command(port, "127.0.0.1", directory=home / "console", env_extra=env_extra)
-    with open(logs / "console.log", "ab") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-                                   start_new_session=True)
-    wait_until_listening(console.console_url.replace("voila/render/facilitator.ipynb", "voila/tree"),
-                         process, timeout=90)
-    return process, console
-
-
-def _watch(cluster, console_proc, logs: Path) -> int:
+def _watch(cluster, console) -> int:
     """Until Ctrl-C: stop everything (exit 1) when any server or nginx stops by itself."""
     while True:
         for name, server in zip(cluster.names, cluster.servers):
@@ -112,8 +96,8 @@ def _watch(cluster, console_proc, logs: Path) -> int:
         if cluster.nginx.poll() is not None:
             print(f"nginx is gestopt; zie {cluster.workdir / 'error.log'}", file=sys.stderr, flush=True)
             return 1
-        if console_proc is not None and console_proc.poll() is not None:
-            print(f"De console is gestopt; zie {logs / 'console.log'}", file=sys.stderr, flush=True)
+        if console is not None and console.process.poll() is not None:
+            print(f"De console is gestopt; zie {console.log_path}", file=sys.stderr, flush=True)
             return 1
         time.sleep(0.5)
 

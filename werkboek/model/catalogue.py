@@ -23,7 +23,7 @@ from pathlib import Path
 from werkboek import settings as config
 from werkboek.errors import DataError, Problem, _display
 from werkboek.formats.tabular import Row, read_csv, read_yaml, split_list
-from werkboek.model.geo import Shape, shape_from_geojson
+from werkboek.model.geo import Shape, bbox_of, shape_from_geojson
 
 LEEFGEBIEDEN = ("leren", "werken", "gezondheid", "wonen", "veiligheid")
 HORIZONS = ("versnelling", "structureel")
@@ -102,6 +102,11 @@ class Catalogue:
     @property
     def heerlen_noord(self) -> dict[str, Buurt]:
         return {code: b for code, b in self.buurten.items() if b.heerlen_noord}
+
+    @property
+    def heerlen_noord_bbox(self) -> tuple[float, float, float, float]:
+        """The box around Heerlen-Noord's buurten: (min_lon, min_lat, max_lon, max_lat), for maps."""
+        return bbox_of(b.shape for b in self.heerlen_noord.values())
 
     def acties_in(self, leefgebied: str) -> list[Actie]:
         return [a for a in self.acties.values() if a.leefgebied == leefgebied]

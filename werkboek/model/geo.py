@@ -3,9 +3,9 @@
 Deliberately hand-written instead of using shapely: the resident kernel checks every map
 pin server-side, and importing shapely (GEOS) costs memory in every one of the hundreds
 of kernels of a workshop evening. The buurt polygons have 4-12 vertices each, so an
-even-odd ray cast is exact enough and fast (see ``benchmarks/bench_geo.py``); the
-derivation script in ``scripts/`` uses shapely where real polygon operations are needed,
-and the tests cross-check this module against shapely.
+even-odd ray cast is exact enough and fast (``./run bench geo`` measures it against
+shapely); the derivation script in ``scripts/`` uses shapely where real polygon operations
+are needed, and the tests cross-check this module against shapely.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ class Shape:
             min_x, min_y, max_x, max_y = self.bbox
             return (min_y + max_y) / 2, (min_x + max_x) / 2
         return cy / (3 * area_sum), cx / (3 * area_sum)
+
+
+def bbox_of(shapes) -> tuple[float, float, float, float]:
+    """The box around several shapes: (min_lon, min_lat, max_lon, max_lat)."""
+    boxes = [shape.bbox for shape in shapes]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _in_ring(ring: Ring, x: float, y: float) -> bool:

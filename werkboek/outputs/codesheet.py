@@ -13,7 +13,7 @@ import io
 import segno
 
 from werkboek.dutch import date_nl
-from werkboek.serving.network import short_address
+from werkboek.network import short_address
 
 SLIPS_PER_PAGE = 10  # 2 columns x 5 rows on A4
 QR_ERROR = "m"  # error correction: survives a fold or a coffee stain, still a small symbol
@@ -41,7 +41,7 @@ def terminal_qr(url: str) -> str:
 def code_sheet_html(workshop, codes, base_url: str, *, english: bool = False) -> str:
     """An A4 print-ready HTML page with one slip per code (``werkboek.store.Code``).
 
-    ``base_url`` is the resident app's address on this laptop (see :mod:`werkboek.serving.network`);
+    ``base_url`` is the resident app's address on this laptop (see :mod:`werkboek.network`);
     keep it short, people may have to type it. ``english`` adds one line in English per slip.
     """
     codes = list(codes)

@@ -35,7 +35,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -43,21 +42,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from werkboek.serving.process import wait_for_http
-from werkboek.serving.residents import (
-    TEMPLATE_NAME,
-    ResidentServer,
-    free_port,
-    resident_server_command,
-    stop,
-    wait_until_ready,
-)
-from werkboek.settings import PROJECT_ROOT
+from werkboek.errors import WerkboekError
+from werkboek.serving.process import LOOPBACK, free_port, local_host, spawn, stop_process, wait_for_http
+from werkboek.serving.residents import TEMPLATE_NAME, ResidentServer, start_resident_server, stop, wait_until_ready
+from werkboek.settings import SERVING
 
 COOKIE = "werkboek_srv"
 SERVER_HEADER = "X-Werkboek-Server"
 NGINX = "/usr/sbin/nginx"
-LOOPBACK = "127.0.0.1"
 
 # IP literals only: nginx names the server that answered by its IP ($upstream_addr), and
 # the cookie is set from that; a host name would never match.
@@ -247,8 +239,7 @@ def start_nginx(config: str, workdir: Path | str) -> subprocess.Popen:
     check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
     if check.returncode != 0:
         raise RuntimeError(f"nginx refused the configuration {conf}:\n{check.stderr}")
-    with open(workdir / "nginx.out", "ab") as out:
-        return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    return spawn(argv, log_path=workdir / "nginx.out", cwd=workdir)
 
 
 def wait_for_nginx(process: subprocess.Popen, url: str, workdir: Path, timeout: float = 30.0) -> None:
@@ -261,38 +252,22 @@ def wait_for_nginx(process: subprocess.Popen, url: str, workdir: Path, timeout: 
 
 def stop_nginx(process: subprocess.Popen, grace: float = 5.0) -> None:
     """Fast shutdown (SIGTERM): open websockets are closed; the phones reconnect after a restart."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(2)
+    stop_process(process, grace=grace)
 
 
 def spawn_resident_servers(n_servers: int, pool_size: int, *, database_url: str | None, home: Path | str | None,
-                           workdir: Path, cull_idle_seconds: int = 1800,
+                           workdir: Path, cull_idle_seconds: int = SERVING.cull_idle,
                            env_extra: dict | None = None, store_service=None) -> list[ResidentServer]:
     """Start ``n_servers`` residents' servers on free loopback ports (without waiting for them).
 
     ``store_service``: the :class:`werkboek.store_service.process.StoreService` their kernels share (one per machine).
     """
-    servers = []
     jupyter_dir = workdir / "jupyter"  # the template link: the same for all servers
-    for i in range(n_servers):
-        port = free_port(LOOPBACK)
-        argv, env = resident_server_command(port, LOOPBACK, pool_size, jupyter_dir=jupyter_dir,
-                                            database_url=database_url, home=home,
-                                            cull_idle_seconds=cull_idle_seconds, behind_proxy=True,
-                                            store_service_socket=store_service.socket_path if store_service else None)
-        env.update(env_extra or {})
-        log_path = workdir / f"voila-{server_name(i)}.log"
-        with open(log_path, "ab") as log:
-            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-                                       start_new_session=True)
-        servers.append(ResidentServer(process, port, LOOPBACK, log_path, store_service))
-    return servers
+    return [start_resident_server(free_port(LOOPBACK), LOOPBACK, pool_size, log_path=workdir / f"voila-{server_name(i)}.log",
+                                  jupyter_dir=jupyter_dir, store_service=store_service, env_extra=env_extra,
+                                  database_url=database_url, home=home, cull_idle_seconds=cull_idle_seconds,
+                                  behind_proxy=True)
+            for i in range(n_servers)]
 
 
 def stop_all(servers: Sequence[ResidentServer]) -> None:
@@ -305,7 +280,7 @@ def stop_all(servers: Sequence[ResidentServer]) -> None:
 @contextlib.contextmanager
 def running_cluster(n_servers: int = 2, pool_size: int = 2, *, database_url: str | None = None,
                     home: Path | str | None = None, port: int | None = None, ip: str = LOOPBACK,
-                    cull_idle_seconds: int = 1800, timeout: float = 90.0,
+                    cull_idle_seconds: int = SERVING.cull_idle, timeout: float = SERVING.ready_timeout,
                     workdir: Path | str | None = None, env_extra: dict | None = None):
     """Start ``n_servers`` residents' servers and nginx in front of them; yield a :class:`Cluster`; stop all.
 
@@ -319,32 +294,32 @@ def running_cluster(n_servers: int = 2, pool_size: int = 2, *, database_url: str
     from werkboek.store_service.process import start_store_service, stop_store_service
 
     if n_servers < 1:
-        raise ValueError("n_servers must be at least 1")
+        raise WerkboekError("Er is minstens één server voor bewoners nodig.")
     Store(database_url).close()  # creates/upgrades the schema
     own_workdir = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="werkboek-cluster-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    port = port or free_port(LOOPBACK if ip == "0.0.0.0" else ip)
+    port = port or free_port(ip)
     servers: list[ResidentServer] = []
-    nginx = bus = None
+    nginx = service = None
     try:
-        bus = start_store_service(database_url, log_path=workdir / "store-service.log", env={**os.environ, **(env_extra or {})})
+        service = start_store_service(database_url, log_path=workdir / "store-service.log",
+                                      env={**os.environ, **(env_extra or {})})
         servers = spawn_resident_servers(n_servers, pool_size, database_url=database_url, home=home,
                                          workdir=workdir, cull_idle_seconds=cull_idle_seconds, env_extra=env_extra,
-                                         store_service=bus)
+                                         store_service=service)
         for server in servers:  # they start side by side; waiting in turn costs nothing extra
             wait_until_ready(server, timeout)
         config = nginx_config([f"{s.ip}:{s.port}" for s in servers], port, workdir, listen_ip=ip)
         nginx = start_nginx(config, workdir)
-        host = LOOPBACK if ip == "0.0.0.0" else ip
-        url = f"http://{host}:{port}/"
+        url = f"http://{local_host(ip)}:{port}/"
         wait_for_nginx(nginx, url, workdir, timeout=30)
         yield Cluster(url, servers, nginx, workdir, port, ip, [server_name(i) for i in range(n_servers)])
     finally:
         if nginx is not None:
             stop_nginx(nginx)
         stop_all(servers)
-        if bus is not None:
-            stop_store_service(bus)
+        if service is not None:
+            stop_store_service(service)
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkboek.serving.process import wait_for_http
-from werkboek.settings import PROJECT_ROOT
+from werkboek.serving.process import descendants, local_host, read_log, spawn, stop_process, wait_for_http
+from werkboek.settings import DASHBOARD_URL_ENV, PROJECT_ROOT, SERVING
 
 NOTEBOOKS = ("facilitator.ipynb", "dashboard.ipynb")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class ConsoleAddress:
     token: str | None
 
     def _url(self, path: str, query: str = "") -> str:
-        host = "127.0.0.1" if self.ip in ("0.0.0.0", "") else self.ip
+        host = local_host(self.ip)
         params = [p for p in (query, f"token={self.token}" if self.token else "") if p]
         return f"http://{host}:{self.port}/{path}" + ("?" + "&".join(params) if params else "")
 
@@ -55,7 +55,7 @@ def console_directory(directory: Path | str) -> Path:
     return directory
 
 
-def console_server_command(port: int, ip: str = "127.0.0.1", token: str | None = None, *,
+def console_server_command(port: int, ip: str = SERVING.console_ip, token: str | None = None, *,
                            directory: Path | str | None = None, env_extra: dict | None = None
                            ) -> tuple[list[str], dict[str, str], ConsoleAddress]:
     """Command line, environment and addresses of the console server.
@@ -70,13 +70,14 @@ def console_server_command(port: int, ip: str = "127.0.0.1", token: str | None =
         sys.executable, "-m", "werkboek.serving.console_voila", str(directory), "--no-browser", f"--port={int(port)}", f"--Voila.ip={ip}",
         "--theme=light", "--strip_sources=True", "--show_tracebacks=False",
         # the console's kernels are few and long-lived; stop the ones of closed tabs after an hour
-        "--MappingKernelManager.cull_idle_timeout=3600", "--MappingKernelManager.cull_interval=300",
+        f"--MappingKernelManager.cull_idle_timeout={SERVING.console_cull_idle}",
+        f"--MappingKernelManager.cull_interval={SERVING.console_cull_interval}",
         f"--Voila.token={token}",
         "--Voila.port_retries=0",  # a busy port is an error, not a silent move to another port
     ]
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    env["WERKBOEK_DASHBOARD_URL"] = address.dashboard_url().split("?")[0]
+    env[DASHBOARD_URL_ENV] = address.dashboard_url().split("?")[0]
     env.update(env_extra or {})
     return argv, env, address
 
@@ -84,3 +85,28 @@ def console_server_command(port: int, ip: str = "127.0.0.1", token: str | None =
 def wait_until_listening(url: str, process, timeout: float = 60.0) -> None:
     """Poll ``url`` (a page that starts no kernel) until the server answers."""
     wait_for_http(url, process, timeout=timeout, what="the console server", ok_below=500)
+
+
+@dataclass
+class ConsoleServer:
+    process: subprocess.Popen
+    address: ConsoleAddress
+    log_path: Path
+
+    def log(self) -> str:
+        return read_log(self.log_path)
+
+
+def start_console(port: int, ip: str = SERVING.console_ip, token: str | None = None, *, directory: Path | str,
+                  log_path: Path | str, env_extra: dict | None = None,
+                  timeout: float = SERVING.ready_timeout) -> ConsoleServer:
+    """Start the console server and wait until it answers."""
+    argv, env, address = console_server_command(port, ip, token, directory=directory, env_extra=env_extra)
+    server = ConsoleServer(spawn(argv, env=env, log_path=log_path), address, Path(log_path))
+    wait_until_listening(address.console_url.replace("voila/render/facilitator.ipynb", "voila/tree"),
+                         server.process, timeout=timeout)
+    return server
+
+
+def stop_console(server: ConsoleServer, grace: float = 10.0) -> None:
+    stop_process(server.process, grace=grace, also=descendants(server.process))

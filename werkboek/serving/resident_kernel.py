@@ -26,7 +26,7 @@ import re
 import resource
 import sys
 
-MEMORY_ENV = "WERKBOEK_KERNEL_MEMORY_MB"
+from werkboek.settings import KERNEL_MEMORY_ENV as MEMORY_ENV  # noqa: E402
 
 
 def limit_memory(megabytes: int) -> None:

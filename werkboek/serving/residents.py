@@ -17,20 +17,16 @@ resident opens the page (the code from the link is handed over on request, see
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from werkboek.serving.process import wait_for_http
-from werkboek.settings import PROJECT_ROOT
-from werkboek.store_service import ENV_SOCKET
+from werkboek.serving.process import descendants, free_port, local_host, read_log, spawn, stop_process, wait_for_http
+from werkboek.settings import KERNEL_MEMORY_ENV, PROJECT_ROOT, SERVING, STORE_SERVICE_ENV
 
 if TYPE_CHECKING:
     from werkboek.store_service.process import StoreService
@@ -39,9 +35,6 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
 TEMPLATE_NAME = "werkboek"
 KERNEL_MANAGER = "werkboek.serving.voila_patches.kernel_cap.CappedKernelManager"
-CULL_IDLE_SECONDS = 180  # no websocket any more: culled 3–3.5 minutes after the last click
-CULL_INTERVAL_SECONDS = 30
-CULL_CONNECTED_SECONDS = 1200  # page still open but untouched for 20 minutes
 FRONTEND_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet")
 
 
@@ -68,7 +61,7 @@ c.IPKernelApp.capture_fd_output = False
 import werkboek.serving.resident_kernel
 werkboek.serving.resident_kernel.harden()
 """
-KERNEL_MEMORY_MB = 400  # a ballot kernel holds ~56 MB; the limit counts writable memory (RLIMIT_DATA)
+
 
 
 def make_ipython_dir(directory: Path | str) -> Path:
@@ -81,16 +74,17 @@ def make_ipython_dir(directory: Path | str) -> Path:
     return directory
 
 
-def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: int = 0, *,
+def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             jupyter_dir: Path | str | None = None, database_url: str | None = None,
                             home: Path | str | None = None, base_url: str = "/",
-                            cull_idle_seconds: int = CULL_IDLE_SECONDS, notebook: Path | str = NOTEBOOK,
-                            cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
-                            cull_connected_seconds: int = CULL_CONNECTED_SECONDS,
-                            max_kernels: int = 0, pool_fill_delay: float = 5.0,
+                            cull_idle_seconds: int = SERVING.cull_idle, notebook: Path | str = NOTEBOOK,
+                            cull_interval_seconds: int = SERVING.cull_interval,
+                            cull_connected_seconds: int = SERVING.cull_connected,
+                            max_kernels: int = 0, pool_fill_delay: float = SERVING.pool_fill_delay,
                             store_service_socket: str | None = None,
-                            kernels_per_browser: int = 3, kernels_per_address: int = 12,
-                            kernel_memory_mb: int = KERNEL_MEMORY_MB, behind_proxy: bool = False,
+                            kernels_per_browser: int = SERVING.kernels_per_browser,
+                            kernels_per_address: int = SERVING.kernels_per_address,
+                            kernel_memory_mb: int = SERVING.kernel_memory_mb, behind_proxy: bool = False,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
@@ -172,24 +166,20 @@ def resident_server_command(port: int = 8866, ip: str = "127.0.0.1", pool_size: 
     argv += [f"--VoilaConfiguration.extension_allowlist={name}" for name in FRONTEND_EXTENSIONS]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+    import os
+
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), env.get("JUPYTER_PATH", "")]))
     env["PYTHONUNBUFFERED"] = "1"
     env["IPYTHONDIR"] = str(make_ipython_dir(jupyter_dir / "ipython"))
-    env["WERKBOEK_KERNEL_MEMORY_MB"] = str(max(0, int(kernel_memory_mb)))
+    env[KERNEL_MEMORY_ENV] = str(max(0, int(kernel_memory_mb)))
     if database_url:
         env["WERKBOEK_DATABASE_URL"] = database_url
     if home:
         env["WERKBOEK_HOME"] = str(home)
     if store_service_socket:
-        env[ENV_SOCKET] = store_service_socket
+        env[STORE_SERVICE_ENV] = store_service_socket
     return argv, env
-
-
-def free_port(ip: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((ip, 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -202,20 +192,29 @@ class ResidentServer:
 
     @property
     def url(self) -> str:
-        host = "127.0.0.1" if self.ip in ("0.0.0.0", "") else self.ip
-        return f"http://{host}:{self.port}/"
+        return f"http://{local_host(self.ip)}:{self.port}/"
 
     def ballot_url(self, code: str | None = None) -> str:
         return self.url + (f"?code={code}" if code else "")
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return read_log(self.log_path)
 
 
 def wait_until_ready(server: ResidentServer, timeout: float = 60.0) -> None:
     """Poll a static file of our template until the server answers (does not start a kernel)."""
     wait_for_http(server.url + f"voila/templates/{TEMPLATE_NAME}/static/werkboek.css", server.process,
                   timeout=timeout, what="the resident server", log=server.log)
+
+
+def start_resident_server(port: int, ip: str, pool_size: int, *, log_path: Path | str, jupyter_dir: Path | str,
+                          store_service=None, env_extra: dict | None = None, **command_options) -> ResidentServer:
+    """Start a residents' server (without waiting for it); ``command_options``: see :func:`resident_server_command`."""
+    argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=jupyter_dir,
+                                        store_service_socket=store_service.socket_path if store_service else None,
+                                        **command_options)
+    env.update(env_extra or {})
+    return ResidentServer(spawn(argv, env=env, log_path=log_path), port, ip, Path(log_path), store_service)
 
 
 @contextlib.contextmanager
@@ -236,27 +235,23 @@ def running_resident_server(port: int | None = None, ip: str = "127.0.0.1", pool
     from werkboek.store_service.process import start_store_service, stop_store_service
 
     Store(database_url).close()  # creates/upgrades the schema
-    port = port or free_port(ip if ip != "0.0.0.0" else "127.0.0.1")
+    port = port or free_port(ip)
     workdir = Path(tempfile.mkdtemp(prefix="werkboek-residents-"))
     log_path = Path(log_dir or workdir) / f"voila-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    bus = start_store_service(database_url, log_path=log_path.with_name(f"store-service-{port}.log")) if store_service else None
-    argv, env = resident_server_command(port, ip, pool_size, jupyter_dir=workdir / "jupyter",
-                                        database_url=database_url, home=home, notebook=notebook,
-                                        store_service_socket=bus.socket_path if bus else None, **command_options)
+    service = start_store_service(database_url, log_path=log_path.with_name(f"store-service-{port}.log")) \
+        if store_service else None
     server = None
     try:
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       cwd=str(PROJECT_ROOT), start_new_session=True)
-        server = ResidentServer(process, port, ip, log_path, bus)
+        server = start_resident_server(port, ip, pool_size, log_path=log_path, jupyter_dir=workdir / "jupyter",
+                                       store_service=service, database_url=database_url, home=home,
+                                       notebook=notebook, **command_options)
         wait_until_ready(server, timeout)
         yield server
     finally:
         if server is not None:
             stop(server)
-        if bus is not None:
-            stop_store_service(bus)  # after the kernels: requests in flight are answered first
+        if service is not None:
+            stop_store_service(service)  # after the kernels: requests in flight are answered first
         shutil.rmtree(workdir / "jupyter", ignore_errors=True)
 
 
@@ -266,24 +261,4 @@ def stop(server: ResidentServer, grace: float = 10.0) -> None:
     Kernels run in sessions of their own, so they are collected before Voilà is asked to
     stop: a Voilà that hangs under load must not leave hundreds of kernels behind.
     """
-    import psutil
-
-    process = server.process
-    kernels: list = []
-    with contextlib.suppress(psutil.Error):
-        kernels = psutil.Process(process.pid).children(recursive=True)
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, 15)  # leftover kernels of this server only (its own session)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(2)
-    if process.poll() is None:
-        process.kill()
-    for kernel in kernels:
-        with contextlib.suppress(psutil.Error):
-            kernel.kill()
+    stop_process(server.process, grace=grace, also=descendants(server.process))

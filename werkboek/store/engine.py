@@ -8,7 +8,6 @@ with "database is locked" when a read transaction tries to upgrade to a write.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from werkboek.errors import WerkboekError
+from werkboek.settings import no_db_pool
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -27,7 +27,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        if os.environ.get("WERKBOEK_DB_POOL") == "none":
+        if no_db_pool():
             # many kernels (one process each) behind PgBouncer: hold no idle connections, and no
             # server-side prepared statements (PgBouncer before 1.21 cannot route them)
             return create_engine(url, poolclass=NullPool, connect_args={"prepare_threshold": None})

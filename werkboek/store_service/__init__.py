@@ -16,6 +16,7 @@ requests over a Unix socket to the store service, which does them with the one
 The store service validates every value again (:meth:`werkboek.store.Store.submit`): a kernel
 relays what a browser sent, and browsers are never trusted. A ballot is acknowledged
 only after the store service answers, which it does only after the commit.
-"""
 
-ENV_SOCKET = "WERKBOEK_STORE_SERVICE"  # where resident kernels find the store service (set by the resident server)
+Resident kernels find the store service's socket in ``WERKBOEK_STORE_SERVICE``
+(:data:`werkboek.settings.STORE_SERVICE_ENV`), set by the residents' server.
+"""

@@ -118,3 +118,19 @@ class StoreServiceClient:
             raise BallotRejected(str(rejected.get("reason", "rejected")), str(rejected.get("message", "")),
                                  **{str(k): v for k, v in values.items()})
         raise StoreServiceUnavailable(f"{path}: HTTP {status} {answer.get('error', '')}")
+
+
+def store_for_kernel():
+    """The store a resident kernel uses: the store service when the residents' server runs one, else the database.
+
+    Under ``werkboek workshop`` (``WERKBOEK_STORE_SERVICE`` set) the kernel never imports
+    SQLAlchemy; opened elsewhere (JupyterLab, a test) the notebook uses the store itself.
+    """
+    from werkboek import settings
+
+    socket_path = settings.get(settings.STORE_SERVICE_ENV)
+    if socket_path:
+        return StoreServiceClient(socket_path)
+    from werkboek.store import Store
+
+    return Store(upgrade=False)  # the schema is brought up to date by whoever starts the server

@@ -1,7 +1,7 @@
 """Start a store service next to a resident server, wait until it answers, stop it.
 
     with running_store_service(database_url) as service:
-        env["WERKBOEK_STORE_SERVICE"] = service.socket_path   # the resident kernels find it here
+        env[STORE_SERVICE_ENV] = service.socket_path   # the resident kernels find it here
 
 The socket lives in a new private directory under the system's temporary directory: a
 Unix socket path may be at most ~107 bytes, which a project path or pytest's directory
@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkboek.settings import PROJECT_ROOT
+from werkboek.serving.process import read_log, spawn, stop_process
 from werkboek.store_service.client import StoreServiceClient, StoreServiceUnavailable
 
 
@@ -34,7 +34,7 @@ class StoreService:
         return StoreServiceClient(self.socket_path)
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return read_log(self.log_path)
 
 
 def start_store_service(database_url: str | None = None, *, socket_path: str | None = None,
@@ -50,15 +50,12 @@ def start_store_service(database_url: str | None = None, *, socket_path: str | N
     directory = os.path.dirname(socket_path)
     os.makedirs(directory, mode=0o700, exist_ok=True)
     log_path = Path(log_path or os.path.join(directory, "store-service.log"))
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     child_env = dict(env or os.environ)
     if database_url:
         child_env["WERKBOEK_DATABASE_URL"] = database_url
     child_env["PYTHONUNBUFFERED"] = "1"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "werkboek.store_service", "--socket", socket_path],
-                                   env=child_env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-                                   start_new_session=True)
+    process = spawn([sys.executable, "-m", "werkboek.store_service", "--socket", socket_path], env=child_env,
+                    log_path=log_path)
     service = StoreService(process, socket_path, log_path)
     wait_until_ready(service, timeout)
     return service
@@ -82,14 +79,7 @@ def wait_until_ready(service: StoreService, timeout: float = 30.0) -> None:
 
 def stop_store_service(service: StoreService, grace: float = 10.0) -> None:
     """SIGTERM (requests in flight are finished and answered), then kill if it hangs."""
-    process = service.process
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    stop_process(service.process, grace=grace)
     directory = os.path.dirname(service.socket_path)
     if os.path.basename(directory).startswith("wb-store-"):
         keep_log = Path(directory) in service.log_path.parents

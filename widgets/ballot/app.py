@@ -64,20 +64,10 @@ class BallotApp:
         Under ``werkboek workshop`` (``WERKBOEK_STORE_SERVICE`` set) the kernel never imports
         SQLAlchemy; opened elsewhere (JupyterLab, a test) the notebook uses the store itself.
         """
-        import os
-
         from werkboek.model.catalogue import catalogue
-        from werkboek.store_service import ENV_SOCKET
+        from werkboek.store_service.client import store_for_kernel
 
-        if os.environ.get(ENV_SOCKET):
-            from werkboek.store_service.client import StoreServiceClient
-
-            store = StoreServiceClient(os.environ[ENV_SOCKET])
-        else:
-            from werkboek.store import Store
-
-            store = Store(upgrade=False)  # the schema is brought up to date by whoever starts the server
-        return cls(store, catalogue(), **kwargs)
+        return cls(store_for_kernel(), catalogue(), **kwargs)
 
     def check_code(self, typed: str):
         """The store's code check, throttled for this page and its client's address (werkboek.model.throttle)."""

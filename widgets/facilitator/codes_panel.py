@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from html import escape
-
 import ipywidgets as w
 import traitlets as t
 
+from werkboek import settings
 from werkboek.outputs.codesheet import code_sheet_html
 from werkboek_widgets.facilitator.downloads import download_link
 
@@ -16,12 +14,12 @@ WIDE = {"description_width": "220px"}
 
 def resident_base_url() -> str:
     """The resident app's address, as set by ``werkboek workshop`` (or this laptop's own)."""
-    url = os.environ.get("WERKBOEK_RESIDENT_URL")
+    url = settings.get(settings.RESIDENT_URL_ENV)
     if url:
         return url
-    from werkboek.serving.network import lan_ip, resident_url
+    from werkboek.network import lan_ip, resident_url
 
-    return resident_url(lan_ip(), 8866)
+    return resident_url(lan_ip(), settings.SERVING.resident_port)
 
 
 class CodesPanel(w.VBox):

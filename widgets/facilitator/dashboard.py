@@ -189,7 +189,7 @@ class Dashboard(w.VBox):
 
     def _on_tab(self, change) -> None:
         if change["new"] == 2 and self._map is None:  # build the map when it is first shown
-            from werkboek_widgets.facilitator.pinmap import PinMap
+            from werkboek_widgets.maps import PinMap
 
             basemap = any(self.store.workshop(i).basemap for i in self.workshop_ids)
             self._map = PinMap(self.catalogue, basemap=basemap)

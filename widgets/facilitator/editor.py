@@ -185,6 +185,6 @@ class WorkshopEditor(w.VBox):
                 self.message.value = f"<p class='wb-ok'>Bijeenkomst '{escape(ws.title)}' is gemaakt.</p>"
             else:
                 ws = self.store.update_workshop(self.workshop_id, **values)
-                self.message.value = f"<p class='wb-ok'>Opgeslagen.</p>"
+                self.message.value = "<p class='wb-ok'>Opgeslagen.</p>"
         except WerkboekError as exc:
             self.message.value = f"<p class='wb-error' role='alert'>{escape(str(exc))}</p>"

@@ -107,7 +107,7 @@ class ResidentVoila(Voila):
 
 def own_host_names() -> list[str]:
     """The names and addresses this laptop answers to: loopback, its host name (and ``.local``), its LAN addresses."""
-    from werkboek.serving.network import candidate_ips
+    from werkboek.network import candidate_ips
 
     names = ["localhost", "127.0.0.1", "::1"]
     host = socket.gethostname()

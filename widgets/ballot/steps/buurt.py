@@ -60,7 +60,7 @@ class BuurtStep(Step):
             self.map_button.description = t("show_map", self.lang)
             return
         if self.kaart is None:
-            from werkboek_widgets.buurtkaart import BuurtKaart  # ipyleaflet only now
+            from werkboek_widgets.maps import BuurtKaart  # ipyleaflet only now
 
             self.kaart = BuurtKaart(self.app.catalogue, basemap=self.app.draft.workshop.basemap,
                                     chosen=self.app.draft.buurt, hint=t("map_hint", self.lang),

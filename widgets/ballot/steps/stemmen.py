@@ -10,12 +10,12 @@ from html import escape
 
 import ipywidgets as w
 
+from werkboek.dutch import euros_in_words, years_in_words
 from werkboek.model.ballot import MAX_PIN_TEXT
 from werkboek_widgets import ui
 from werkboek_widgets.ballot.controls import control_for
 from werkboek_widgets.ballot.steps import Step
 from werkboek_widgets.ballot.texts import counted, t
-from werkboek.dutch import euros_in_words, years_in_words
 
 
 class StemmenStep(Step):
@@ -79,7 +79,7 @@ class StemmenStep(Step):
     def open_pin_map(self) -> None:
         if self.pin_box.children:
             return
-        from werkboek_widgets.buurtkaart import BuurtKaart  # ipyleaflet only now
+        from werkboek_widgets.maps import BuurtKaart  # ipyleaflet only now
 
         self.kaart = BuurtKaart(self.app.catalogue, basemap=self.app.draft.workshop.basemap,
                                 chosen=self.app.draft.buurt, hint=t("pin_hint", self.lang),
