@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from benchmarks.attacks import clients as attack  # noqa: E402
 from support.browser import chromium_available, chromium_browser, phone_page  # noqa: E402
+from support.kernels import kernel_rss  # noqa: E402
 from support.resident_flow import vote_in_browser  # noqa: E402
 from werkboek.model.catalogue import catalogue  # noqa: E402
 from werkboek.serving.residents import running_resident_server  # noqa: E402
@@ -113,7 +114,7 @@ def main() -> int:
             ("1 MB message", lambda: attack.forged_frame(base, attack.oversized(), "1-MB-message", "a 1 MB comm_msg")),
             ("message flood", lambda: attack.message_flood(base)),
             ("malformed widget message", lambda: attack.malformed_widget_message(base)),
-            ("kernel memory growth", lambda: attack.widget_memory_growth(base, _kernel_rss(server))),
+            ("kernel memory growth", lambda: attack.widget_memory_growth(base, kernel_rss(server))),
             ("page-load flood (60, one address)", lambda: attack.page_load_flood(base, 60, address="127.0.0.5")),
         ]
         if not args.skip_slow:
@@ -147,22 +148,6 @@ def main() -> int:
     broken = [f.name for f in findings if not f.held]
     print(f"\n{len(findings) - len(broken)} of {len(findings)} defences held" + (f"; BROKEN: {broken}" if broken else ""))
     return 1 if broken else 0
-
-
-def _kernel_rss(server):
-    import re
-
-    import psutil
-
-    def rss(kernel_id):
-        for child in psutil.Process(server.process.pid).children(recursive=True):
-            try:
-                if any(re.search(kernel_id, part) for part in child.cmdline()):
-                    return child.memory_info().rss
-            except psutil.Error:
-                continue
-        return None
-    return rss
 
 
 def _console_answers(home: Path) -> dict:

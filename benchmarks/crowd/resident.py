@@ -335,7 +335,6 @@ class Resident:
             if not plus:
                 break
             button = self.rng.choice(plus)
-            titel = button.state["tooltip"].removeprefix("Eén stip erbij: ")
             await page.click(button)
             await asyncio.sleep(self.rng.uniform(0.2, 1.0))
 

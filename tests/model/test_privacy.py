@@ -19,7 +19,7 @@ from werkboek.model.privacy import (
     shown_groups,
     suppress_small,
 )
-from werkboek.store.records import StoredBallot
+from werkboek.model.records import StoredBallot
 
 
 def test_groups_below_k_are_merged_into_overig():

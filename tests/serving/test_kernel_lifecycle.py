@@ -17,7 +17,6 @@ import time
 import urllib.error
 import urllib.request
 
-import psutil
 import pytest
 from conftest import need
 
@@ -29,37 +28,13 @@ from support.browser import (
     phone_page,
     screenshot,
 )
+from support.kernels import kernel_pids, wait_for
 from werkboek.serving.residents import running_resident_server
 from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
 
 LOAD_TIMEOUT = 120_000  # generous: other servers may share the 2 cores
-
-
-def kernel_pids(server) -> set[int]:
-    try:
-        children = psutil.Process(server.process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return set()
-    pids = set()
-    for child in children:
-        try:
-            if any("ipykernel" in part for part in child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
-                pids.add(child.pid)
-        except psutil.Error:
-            pass
-    return pids
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    """Poll until ``condition()``; returns the seconds it took."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if condition():
-            return time.monotonic() - start
-        time.sleep(0.25)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 def new_kernel(server, before: set[int], timeout: float = 60) -> int:

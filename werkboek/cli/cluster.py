@@ -103,11 +103,9 @@ def _watch(cluster, console) -> int:
 
 
 def _announce(residents_url: str, cluster, console, database_url: str, elapsed: float, qr: str | None) -> None:
-    from sqlalchemy.engine import make_url
+    from werkboek.cli.announce import announce, shown_database
 
-    db = make_url(database_url).render_as_string(hide_password=True)
     lines = [
-        "",
         f"Werkboek Heerlen-Noord: {len(cluster.servers)} server{'s' if len(cluster.servers) != 1 else ''} "
         "voor bewoners achter nginx.",
         f"  Bewoners (telefoon):    {residents_url}",
@@ -118,11 +116,8 @@ def _announce(residents_url: str, cluster, console, database_url: str, elapsed: 
         lines += [f"  Begeleider (console):   {console.console_url}",
                   f"  Beamer (live uitslag):  {console.dashboard_url()}"]
     lines += [
-        f"  Database:               {db}",
+        f"  Database:               {shown_database(database_url)}",
         f"  nginx-instellingen:     {cluster.workdir / 'nginx.conf'}",
         f"  Klaar na {elapsed:.1f} s. Stoppen: Ctrl-C.",
     ]
-    print("\n".join(lines), flush=True)
-    if qr:
-        print("\nBewoners kunnen deze QR-code scannen:\n" + qr, flush=True)
-    print("READY", flush=True)
+    announce(lines, qr)

@@ -85,20 +85,14 @@ def run(args) -> int:
 
 
 def _announce(evening, elapsed: float, qr: str | None) -> None:
-    from sqlalchemy.engine import make_url
+    from werkboek.cli.announce import announce, shown_database
 
     console = evening.console.address
-    db = make_url(evening.database_url).render_as_string(hide_password=True)
-    lines = [
-        "",
+    announce([
         "Werkboek Heerlen-Noord: de workshop draait.",
         f"  Bewoners (telefoon):    {evening.residents_url}",
         f"  Begeleider (console):   {console.console_url}",
         f"  Beamer (live uitslag):  {console.dashboard_url()}",
-        f"  Database:               {db}",
+        f"  Database:               {shown_database(evening.database_url)}",
         f"  Klaar na {elapsed:.1f} s. Stoppen: Ctrl-C.",
-    ]
-    print("\n".join(lines), flush=True)
-    if qr:
-        print("\nBewoners kunnen deze QR-code scannen:\n" + qr, flush=True)
-    print("READY", flush=True)
+    ], qr)

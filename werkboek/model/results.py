@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from werkboek.model.methods import make_method
-from werkboek.store.records import StoredBallot
+from werkboek.model.records import StoredBallot
 
 Weight = Callable[[StoredBallot], float]
 

@@ -1,6 +1,6 @@
 """The vote store (SQLAlchemy; SQLite by default, PostgreSQL via ``WERKBOEK_DATABASE_URL``).
 
-The names are loaded lazily (PEP 562): ``werkboek.store.records`` can be imported by a
+The names are loaded lazily (PEP 562): ``werkboek.model.records`` can be imported by a
 resident kernel without pulling in SQLAlchemy.
 """
 

@@ -32,11 +32,11 @@ from werkboek.errors import BallotRejected, DataError, ModerationError, NotFound
 from werkboek.model import codes as codegen
 from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
 from werkboek.model.methods import DEFAULT_METHOD
+from werkboek.model.records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
 from werkboek.model.throttle import CodeThrottle
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
 from werkboek.store import migrate
 from werkboek.store.engine import make_engine
-from werkboek.store.records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
 from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
 
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours

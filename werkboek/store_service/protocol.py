@@ -22,8 +22,8 @@ import dataclasses
 import datetime as dt
 
 from werkboek.model.ballot import BallotSubmission, Pin
+from werkboek.model.records import Code, Receipt
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, Workshop
-from werkboek.store.records import Code, Receipt
 
 OPERATIONS = ("check_code", "load_draft", "save_draft", "has_ballot", "submit")
 MAX_REQUEST_BYTES = 64_000  # a full ballot with ten pins is ~3 kB; a draft at most 16 kB

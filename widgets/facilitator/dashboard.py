@@ -15,7 +15,6 @@ tonen"), without a time and in an order that has nothing to do with their arriva
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from html import escape
 
@@ -38,9 +37,10 @@ from werkboek.model.privacy import (
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.charts import CountBars, RankedBars, TurnoutLine
+from werkboek_widgets.facilitator.refresh import AutoRefresh
 
 
-class Dashboard(w.VBox):
+class Dashboard(AutoRefresh, w.VBox):
     workshop_ids = t.List(t.Int(), help="the workshops whose current ballots are shown (combined)")
     interval = t.Float(3.0, help="seconds between refreshes")
     ballots_shown = t.Int(0, help="number of ballots in the results shown (the last complete batch)").tag(sync=False)
@@ -48,7 +48,6 @@ class Dashboard(w.VBox):
     def __init__(self, store, catalogue, workshop_ids=(), **kwargs):
         self.store = store
         self.catalogue = catalogue
-        self._task: asyncio.Task | None = None
         self._fingerprint = None
         self._shown_key = None
         self._res = None
@@ -196,26 +195,13 @@ class Dashboard(w.VBox):
             self.map_box.children = [self._map]
             self._map.update(self._pins)
 
-    # -- auto refresh ---------------------------------------------------------------------
+    # -- auto refresh (werkboek_widgets.facilitator.refresh) -----------------------------
 
-    def start(self) -> None:
-        """Refresh every ``interval`` seconds until :meth:`stop` (or the kernel ends)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._loop())
+    def refresh_once(self) -> None:
+        self.refresh()
 
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                self.refresh()
-            except Exception as exc:  # a hiccup of the database must not stop the projector
-                self.header.value = f"{self._head}<div class='wb-dash-time'>Niet bijgewerkt: {escape(str(exc))}</div></div>"
-
+    def refresh_failed(self, exc: Exception) -> None:  # a hiccup of the database must not stop the screen
+        self.header.value = f"{self._head}<div class='wb-dash-time'>Niet bijgewerkt: {escape(str(exc))}</div></div>"
 
 def _notice(batch, closed: bool) -> str:
     """What the room reads about the batches (Dutch, B1)."""

@@ -8,7 +8,6 @@ escaped: a remark with HTML in it shows as text here too.
 
 from __future__ import annotations
 
-import asyncio
 import unicodedata
 from html import escape
 
@@ -16,17 +15,17 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.errors import WerkboekError
+from werkboek_widgets.facilitator.refresh import AutoRefresh
 
 BIG = w.Layout(width="200px", height="56px")
 
 
-class RemarksPanel(w.VBox):
+class RemarksPanel(AutoRefresh, w.VBox):
     workshop_id = t.Int(None, allow_none=True)
     interval = t.Float(5.0, help="seconds between looking for new remarks")
 
     def __init__(self, store, **kwargs):
         self.store = store
-        self._task: asyncio.Task | None = None
         self._shown = None
         self._loading = False
         self.direct = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
@@ -132,21 +131,10 @@ class RemarksPanel(w.VBox):
             self.message.value = f"<p class='wb-error' role='alert'>{escape(str(exc))}</p>"
         self.show(force=True)
 
-    # -- auto refresh ---------------------------------------------------------------------
+    # -- auto refresh (werkboek_widgets.facilitator.refresh) -----------------------------
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._loop())
+    def refresh_once(self) -> None:
+        self.show()
 
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                self.show()
-            except Exception as exc:  # a hiccup of the database must not stop the panel
-                self.message.value = f"<p class='wb-error'>Niet bijgewerkt: {escape(str(exc))}</p>"
+    def refresh_failed(self, exc: Exception) -> None:  # a hiccup of the database must not stop the screen
+        self.message.value = f"<p class='wb-error'>Niet bijgewerkt: {escape(str(exc))}</p>"

@@ -1,7 +1,8 @@
-"""What the store hands out: plain records, importable without SQLAlchemy.
+"""What the store hands out: plain records of codes, receipts, stored ballots and remarks.
 
-Resident kernels talk to the store through :mod:`werkboek.store_service` and only need these
-records, so they live apart from :mod:`.store` (which imports SQLAlchemy, ~11 MB a kernel).
+Part of the model (results and exports count them; the store fills them), importable
+without SQLAlchemy: resident kernels talk to the store through :mod:`werkboek.store_service`
+and only need these records (the store itself imports SQLAlchemy, ~11 MB a kernel).
 """
 
 from __future__ import annotations
