@@ -152,7 +152,7 @@ def main() -> int:
 
 def _console_answers(home: Path) -> dict:
     from werkboek.serving.console import console_server_command, wait_until_listening
-    from werkboek.serving.residents import free_port
+    from werkboek.serving.process import free_port
 
     port = free_port()
     argv, env, address = console_server_command(port, directory=home / "console")

@@ -24,7 +24,6 @@ import random
 import resource
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -118,29 +117,26 @@ def behaviours(args, rng: random.Random) -> list[str]:
 def own_server(args, database_url: str, home: Path):
     """Start the residents' server like ``werkboek.serving.residents.running_resident_server``
     (with its store service), with the culling period of ``--cull-idle``."""
-    from werkboek.serving.residents import ResidentServer, free_port, resident_server_command, stop, wait_until_ready
-    from werkboek.settings import PROJECT_ROOT
+    from werkboek.serving.process import free_port, spawn
+    from werkboek.serving.residents import ResidentServer, resident_server_command, stop, wait_until_ready
     from werkboek.store_service.process import start_store_service, stop_store_service
 
     port = free_port()
-    bus = start_store_service(database_url, log_path=home / "store-service.log")
+    service = start_store_service(database_url, log_path=home / "store-service.log")
     argv, env = resident_server_command(port, "127.0.0.1", args.pool, jupyter_dir=home / "jupyter",
                                         database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
-                                        pool_fill_delay=args.fill_delay, store_service_socket=bus.socket_path,
+                                        pool_fill_delay=args.fill_delay, store_service_socket=service.socket_path,
                                         # every simulated phone comes from 127.0.0.1: no per-address budget
                                         kernels_per_address=0)
-    argv += args.server_arg
     log_path = home / "voila.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-                                   start_new_session=True)
-    server = ResidentServer(process, port, "127.0.0.1", log_path, bus)
+    server = ResidentServer(spawn(argv + args.server_arg, env=env, log_path=log_path), port, "127.0.0.1", log_path,
+                            service)
     try:
         wait_until_ready(server, 120)
         yield server
     finally:
         stop(server)
-        stop_store_service(bus)
+        stop_store_service(service)
 
 
 def wait_for_pool(server, pool: int, timeout: float = 900.0) -> None:

@@ -33,6 +33,7 @@ from support.browser import (
 )
 from support.resident_flow import vote_in_browser
 from werkboek.outputs.exports import safe_cell
+from werkboek.serving.process import free_port
 from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
@@ -42,19 +43,13 @@ DESKTOP = {"width": 1920, "height": 1080}
 EVIL = "<script>alert('x')</script><b>vet</b> =1+1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
     need(chromium_available(), "chromium (/usr/bin/chromium) and playwright are needed for browser tests")
     home = tmp_path_factory.mktemp("workshop-e2e")
     env = dict(os.environ, WERKBOEK_HOME=str(home))
     env.pop("WERKBOEK_DATABASE_URL", None)
-    port, console_port = _free_port(), _free_port()
+    port, console_port = free_port(), free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "werkboek", "workshop", "--ip", "127.0.0.1", "--port", str(port),
          "--console-port", str(console_port), "--pool-size", "1", "--no-qr"],

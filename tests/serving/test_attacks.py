@@ -197,7 +197,7 @@ def test_the_console_answers_only_its_own_names_with_its_token(tmp_path):
     import subprocess
 
     from werkboek.serving.console import console_server_command, wait_until_listening
-    from werkboek.serving.residents import free_port
+    from werkboek.serving.process import free_port
     from werkboek.settings import PROJECT_ROOT
 
     port = free_port()

@@ -35,7 +35,7 @@ from werkboek.serving.cluster import (
     start_nginx,
     stop_nginx,
 )
-from werkboek.serving.residents import free_port
+from werkboek.serving.process import free_port
 from werkboek.store import Store
 
 CSS = "voila/templates/werkboek/static/werkboek.css"

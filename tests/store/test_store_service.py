@@ -25,7 +25,7 @@ from werkboek.store_service.process import running_store_service, start_store_se
 
 
 @pytest.fixture
-def bus(store, tmp_path):
+def service(store, tmp_path):
     with running_store_service(store.url, log_path=tmp_path / "store-service.log") as running:
         yield running
 
@@ -46,17 +46,17 @@ def _raw(socket_path: str, method: str, path: str, body: bytes | None = None, he
     return response.status, json.loads(response.read())
 
 
-def test_check_code_returns_the_same_code_and_workshop_as_the_store(store, bus, open_workshop):
+def test_check_code_returns_the_same_code_and_workshop_as_the_store(store, service, open_workshop):
     code = store.create_codes(open_workshop.id, 1)[0]
-    got_code, got_workshop = bus.client().check_code(f"  {code.code.lower()} ")
+    got_code, got_workshop = service.client().check_code(f"  {code.code.lower()} ")
     assert got_code == code
     assert got_workshop == store.workshop(open_workshop.id)
 
 
 @pytest.mark.parametrize("status", ["concept", "gesloten"])
-def test_refusals_keep_their_reason_and_dutch_message(store, bus, open_workshop, status):
+def test_refusals_keep_their_reason_and_dutch_message(store, service, open_workshop, status):
     code = store.create_codes(open_workshop.id, 1)[0]
-    client = bus.client()
+    client = service.client()
     with pytest.raises(BallotRejected) as unknown:
         client.check_code("XXX-XXX")
     assert unknown.value.reason == "code_not_usable" and "kunt u nu niet stemmen" in str(unknown.value)
@@ -70,10 +70,10 @@ def test_refusals_keep_their_reason_and_dutch_message(store, bus, open_workshop,
     assert str(direct.value) == str(refused.value)  # the very same message as the store's own
 
 
-def test_drafts_round_trip_and_submitting_removes_the_draft(store, bus, open_workshop, catalogue):
+def test_drafts_round_trip_and_submitting_removes_the_draft(store, service, open_workshop, catalogue):
     code = store.create_codes(open_workshop.id, 1)[0].code
     a, b = _first_two(open_workshop, catalogue)
-    client = bus.client()
+    client = service.client()
     assert client.load_draft(code) is None
     client.save_draft(code, {"screen": ["stemmen", "leren"], "choices": {a: 2}})
     assert store.load_draft(code) == {"screen": ["stemmen", "leren"], "choices": {a: 2}}
@@ -105,11 +105,11 @@ def test_drafts_round_trip_and_submitting_removes_the_draft(store, bus, open_wor
     ({"choices": {"$A": 1}, "group_size": 5}, "not_a_group"),
     ({"code": 12345, "choices": {"$A": 1}}, "code_unknown"),
 ])
-def test_forged_submissions_are_refused_and_nothing_is_stored(store, bus, open_workshop, catalogue, forged, reason):
+def test_forged_submissions_are_refused_and_nothing_is_stored(store, service, open_workshop, catalogue, forged, reason):
     code = store.create_codes(open_workshop.id, 1)[0].code
     a, _b = _first_two(open_workshop, catalogue)
     submission = {"code": code, **json.loads(json.dumps(forged).replace("$A", a))}
-    status, answer = _raw(bus.socket_path, "POST", "/submit", json.dumps({"submission": submission}).encode(),
+    status, answer = _raw(service.socket_path, "POST", "/submit", json.dumps({"submission": submission}).encode(),
                           {"Content-Type": "application/json"})
     assert status == 422, answer
     assert reason is None or answer["rejected"]["reason"] == reason
@@ -117,20 +117,20 @@ def test_forged_submissions_are_refused_and_nothing_is_stored(store, bus, open_w
     assert store.ballots(open_workshop.id, include_superseded=True) == []
 
 
-def test_malformed_requests_get_clear_http_errors(bus):
-    assert _raw(bus.socket_path, "POST", "/drop_tables", b"{}", {"Content-Length": "2"})[0] == 404
-    assert _raw(bus.socket_path, "POST", "/submit", b"not json", {"Content-Length": "8"})[0] == 400
-    assert _raw(bus.socket_path, "POST", "/submit", b"[1]", {"Content-Length": "3"})[0] == 400
+def test_malformed_requests_get_clear_http_errors(service):
+    assert _raw(service.socket_path, "POST", "/drop_tables", b"{}", {"Content-Length": "2"})[0] == 404
+    assert _raw(service.socket_path, "POST", "/submit", b"not json", {"Content-Length": "8"})[0] == 400
+    assert _raw(service.socket_path, "POST", "/submit", b"[1]", {"Content-Length": "3"})[0] == 400
     big = b"{" + b" " * 70_000 + b"}"
-    assert _raw(bus.socket_path, "POST", "/save_draft", big, {"Content-Length": str(len(big))})[0] == 413
-    status, health = _raw(bus.socket_path, "GET", "/health")
+    assert _raw(service.socket_path, "POST", "/save_draft", big, {"Content-Length": str(len(big))})[0] == 413
+    status, health = _raw(service.socket_path, "GET", "/health")
     assert status == 200 and health["ok"] is True
 
 
-def test_the_socket_is_private_to_this_user(bus):
-    mode = os.stat(bus.socket_path).st_mode & 0o777
+def test_the_socket_is_private_to_this_user(service):
+    mode = os.stat(service.socket_path).st_mode & 0o777
     assert mode & 0o077 == 0, oct(mode)
-    assert os.stat(os.path.dirname(bus.socket_path)).st_mode & 0o077 == 0
+    assert os.stat(os.path.dirname(service.socket_path)).st_mode & 0o077 == 0
 
 
 def test_a_stopped_store_service_says_try_again_and_a_restarted_one_serves_on_the_same_path(
@@ -158,13 +158,13 @@ def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survi
     """40 kernels submit at once while the store service is asked to stop: what was acknowledged is stored."""
     codes = [c.code for c in store.create_codes(open_workshop.id, 40)]
     a, b = _first_two(open_workshop, catalogue)
-    bus = start_store_service(store.url, log_path=tmp_path / "store-service.log")
+    service = start_store_service(store.url, log_path=tmp_path / "store-service.log")
     acknowledged, failed = {}, []
     start = threading.Barrier(len(codes) + 1)
     first_ack = threading.Event()
 
     def kernel(i, code):
-        client = StoreServiceClient(bus.socket_path)
+        client = StoreServiceClient(service.socket_path)
         start.wait()
         try:
             acknowledged[code] = client.submit(BallotSubmission(code, {a: 1 + i % 4, b: 1}))
@@ -177,7 +177,7 @@ def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survi
         thread.start()
     start.wait()
     first_ack.wait(30)
-    stop_store_service(bus)  # while the others are being written or still connecting
+    stop_store_service(service)  # while the others are being written or still connecting
     for thread in threads:
         thread.join(60)
     assert len(acknowledged) + len(failed) == len(codes)
@@ -189,7 +189,7 @@ def test_concurrent_kernels_each_get_one_ballot_and_every_acknowledged_one_survi
     assert len(stored) == len({s.code for s in stored.values()})  # one ballot per code, never twice
 
 
-def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store, bus):
+def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store, service):
     program = (
         "import sys\n"
         "from werkboek_widgets.ballot.app import BallotApp\n"
@@ -198,7 +198,7 @@ def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'psycopg'))\n"
         "print(type(app.store).__name__, loaded)\n"
     )
-    env = {**os.environ, STORE_SERVICE_ENV: bus.socket_path}
+    env = {**os.environ, STORE_SERVICE_ENV: service.socket_path}
     out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "StoreServiceClient []", out.stdout + out.stderr
     env.pop(STORE_SERVICE_ENV)
@@ -207,14 +207,14 @@ def test_a_resident_kernel_with_the_store_service_never_imports_sqlalchemy(store
     assert without.stdout.startswith("Store [") and "'sqlalchemy'" in without.stdout, without.stderr  # it can tell
 
 
-def test_a_half_sent_request_is_dropped_and_others_are_served_meanwhile(store, bus, open_workshop):
+def test_a_half_sent_request_is_dropped_and_others_are_served_meanwhile(store, service, open_workshop):
     from werkboek.store_service.server import READ_TIMEOUT_SECONDS
 
     stuck = socket.socket(socket.AF_UNIX)
-    stuck.connect(bus.socket_path)
+    stuck.connect(service.socket_path)
     stuck.sendall(b"POST /check_code HTTP/1.0\r\nContent-Length: 1000\r\n\r\n{\"code\": ")  # … and silence
     code = store.create_codes(open_workshop.id, 1)[0]
-    assert bus.client().check_code(code.code)[0] == code  # the stuck request holds nobody up
+    assert service.client().check_code(code.code)[0] == code  # the stuck request holds nobody up
     stuck.settimeout(READ_TIMEOUT_SECONDS + 10)
     started = __import__("time").monotonic()
     assert stuck.recv(100) == b""  # the store service hung up on it
@@ -223,17 +223,17 @@ def test_a_half_sent_request_is_dropped_and_others_are_served_meanwhile(store, b
     stuck.close()
 
 
-def test_deeply_nested_json_is_refused_before_anything_reads_it(bus):
+def test_deeply_nested_json_is_refused_before_anything_reads_it(service):
     for depth in (40, 20_000):
         body = b'{"code": ' + b"[" * depth + b"]" * depth + b"}"
-        status, answer = _raw(bus.socket_path, "POST", "/check_code", body,
+        status, answer = _raw(service.socket_path, "POST", "/check_code", body,
                               {"Content-Length": str(len(body)), "Content-Type": "application/json"})
         assert status == 400 and "malformed" in answer["error"], (depth, answer)
-    assert bus.client().health()["ok"] is True  # and the store service is still there
+    assert service.client().health()["ok"] is True  # and the store service is still there
 
 
-def test_wrong_codes_from_one_client_are_throttled_by_the_store_service(store, bus, open_workshop):
-    client = bus.client()
+def test_wrong_codes_from_one_client_are_throttled_by_the_store_service(store, service, open_workshop):
+    client = service.client()
     reasons = []
     for _ in range(12):
         try:

@@ -38,7 +38,6 @@ from werkboek.model.workshop import DEFAULT_PRIVACY_K
 OTHER = "overig"  # the key (and, in exports, the value) of the merged small groups
 OTHER_BUURT = "Overige buurten"
 OTHER_AGE = "Overige leeftijden"
-NOT_SAID = ""  # the key of "niet gezegd" in the results' counters
 COORDINATE_DECIMALS = 4  # 0.0001° is 11 m north-south and 7 m east-west in Heerlen
 
 

@@ -53,9 +53,6 @@ class StoredBallot:
 
 
 REMARK_STATUSES = ("pending", "approved", "hidden")
-REMARK_STATUS_LABELS = {"pending": "wacht", "approved": "wordt getoond", "hidden": "wordt niet getoond"}
-
-
 @dataclass(frozen=True)
 class Remark:
     """A resident's free text for moderation: the remark and the texts of their pins."""

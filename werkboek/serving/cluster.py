@@ -211,10 +211,6 @@ class Cluster:
     def server(self, name: str) -> ResidentServer:
         return self.servers[self.names.index(name)]
 
-    def nginx_log(self) -> str:
-        path = self.workdir / "error.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
     def access_log(self) -> str:
         path = self.workdir / "access.log"
         return path.read_text(errors="replace") if path.exists() else ""

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 NL = {
-    "page_title": "Stemmen – Heerlen-Noord",
     "step_of": "Stap {n} van {total}",
     "back": "Terug",
     "next": "Verder",
@@ -34,7 +33,6 @@ NL = {
     "show_map": "Kies op de kaart",
     "hide_map": "Kaart sluiten",
     "map_hint": "Tik op uw buurt.",
-    "map_chosen": "Gekozen: {naam}",
     "age_label": "Leeftijd",
     "group_size_label": "Met hoeveel mensen stemt u?",
     "people": "{n} mensen",
@@ -92,7 +90,6 @@ NL = {
 }
 
 EN = {
-    "page_title": "Vote – Heerlen-Noord",
     "step_of": "Step {n} of {total}",
     "back": "Back",
     "next": "Next",
@@ -120,7 +117,6 @@ EN = {
     "show_map": "Choose on the map",
     "hide_map": "Close map",
     "map_hint": "Tap your neighbourhood.",
-    "map_chosen": "Chosen: {naam}",
     "age_label": "Age",
     "group_size_label": "How many people are voting?",
     "people": "{n} people",

@@ -83,11 +83,3 @@ def parse_v1(data: bytes | bytearray | memoryview) -> Frame:
     except UnicodeDecodeError as exc:
         raise FrameError("channel is not ASCII") from exc
     return Frame(channel, tuple(parts[1:]))
-
-
-def header_of(data: bytes) -> dict | None:
-    """The header of an outgoing v1 frame, or None when it cannot be read (never loops, never raises)."""
-    try:
-        return parse_v1(data).header
-    except FrameError:
-        return None
