@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from support.workshop_data import AT_SUM, HYPERLINK, MINUS, PIN_TEXT, PLUS, SCRIPT, buurt_with_inner_point, seed
 from werkboek.dutch import local_time
+from werkboek.formats.atomic import write_text_atomic
 from werkboek.model.ballot import BallotSubmission
 from werkboek.model.privacy import OTHER, floor_quarter
 from werkboek.model.results import tally
@@ -25,7 +26,6 @@ from werkboek.outputs.exports import (
     privacy_note,
     results_csv,
     safe_cell,
-    write_text_atomic,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -212,7 +212,7 @@ def test_excel_workbook_holds_exactly_the_ballots_as_safe_strings(store, catalog
 def test_atomic_text_write_replaces_the_whole_file(tmp_path):
     target = tmp_path / "stemmen.csv"
     target.write_text("oud", encoding="utf-8")
-    write_text_atomic(target, "stembiljet\r\n1\r\n")
+    write_text_atomic(target, "stembiljet\r\n1\r\n", encoding="utf-8-sig")
     assert target.read_bytes() == b"\xef\xbb\xbfstembiljet\r\n1\r\n"  # BOM: Excel reads UTF-8
     assert [p.name for p in tmp_path.iterdir()] == ["stemmen.csv"]
 
