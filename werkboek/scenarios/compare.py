@@ -102,9 +102,9 @@ def share_table(frame: pd.DataFrame) -> str:
 def leefgebied_charts(outcomes: dict[str, Outcome], catalogue) -> str:
     """One bar chart per leefgebied: how much each scenario spends on it."""
     parts = []
-    for lg, l in catalogue.leefgebieden.items():
-        rows = [(o.name, o.per_leefgebied.get(lg, 0.0), l.kleur) for o in outcomes.values()]
-        parts.append(bar_chart(rows, title=f"{l.naam}: uitgaven per scenario"))
+    for lg, leefgebied in catalogue.leefgebieden.items():
+        rows = [(o.name, o.per_leefgebied.get(lg, 0.0), leefgebied.kleur) for o in outcomes.values()]
+        parts.append(bar_chart(rows, title=f"{leefgebied.naam}: uitgaven per scenario"))
     return "".join(parts)
 
 

@@ -31,8 +31,8 @@ def header(outcome: Outcome) -> str:
 
 
 def leefgebieden(outcome: Outcome, catalogue) -> str:
-    colours = {lg: l.kleur for lg, l in catalogue.leefgebieden.items()}
-    names = {lg: l.naam for lg, l in catalogue.leefgebieden.items()}
+    colours = {lg: leefgebied.kleur for lg, leefgebied in catalogue.leefgebieden.items()}
+    names = {lg: leefgebied.naam for lg, leefgebied in catalogue.leefgebieden.items()}
     rows = [(names.get(lg, lg or "onbekend"), v, colours.get(lg, NEUTRAL)) for lg, v in outcome.per_leefgebied.items()]
     per_year = pd.DataFrame(outcome.per_year).T.rename(columns=names)
     per_year["totaal"] = per_year.sum(axis=1)
