@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from support.workshop_data import AT_SUM, HYPERLINK, MINUS, PIN_TEXT, PLUS, SCRIPT, buurt_with_inner_point, seed
 from werkboek.dutch import local_time
-from werkboek.formats.atomic import write_text_atomic
 from werkboek.model.ballot import BallotSubmission
 from werkboek.model.privacy import OTHER, floor_quarter
 from werkboek.model.results import tally
@@ -209,12 +208,23 @@ def test_excel_workbook_holds_exactly_the_ballots_as_safe_strings(store, catalog
             assert not codes & {str(v) for v in row}
 
 
-def test_atomic_text_write_replaces_the_whole_file(tmp_path):
-    target = tmp_path / "stemmen.csv"
-    target.write_text("oud", encoding="utf-8")
-    write_text_atomic(target, "stembiljet\r\n1\r\n", encoding="utf-8-sig")
-    assert target.read_bytes() == b"\xef\xbb\xbfstembiljet\r\n1\r\n"  # BOM: Excel reads UTF-8
-    assert [p.name for p in tmp_path.iterdir()] == ["stemmen.csv"]
+def test_a_failing_excel_export_leaves_the_previous_workbook(store, catalogue, seeded, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    target = tmp_path / "exports" / "uitslag.xlsx"
+    excel_workbook(store, [seeded.avond], catalogue, target)
+    before = target.read_bytes()
+
+    def half_then_fail(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(before[: len(before) // 2])
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(Workbook, "save", half_then_fail)
+    with pytest.raises(OSError, match="schijf vol"):
+        excel_workbook(store, [seeded.avond, seeded.conferentie], catalogue, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["uitslag.xlsx"]  # no temporary file left
 
 
 # -- formula injection, whatever separator reads the file ---------------------------------
