@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 import pytest
-
 from conftest import ROOT
+from markupsafe import escape  # how the templates escape text
+
 from werkboek.model.ballot import BallotSubmission
 from werkboek.model.workshop import Workshop
 from werkboek.outputs import templating
@@ -34,7 +35,7 @@ def _template_names() -> list[str]:
 
 
 def _assert_literal(page: str, text: str) -> None:
-    assert str(jinja2.utils.markupsafe.escape(text)) in page
+    assert str(escape(text)) in page
 
 
 def _assert_resident_text_is_text(page: str) -> None:
@@ -94,7 +95,7 @@ def test_resident_text_stays_text_in_the_report(store, catalogue, open_workshop)
                                generated_at=dt.datetime(2026, 3, 3, 20, 15, tzinfo=dt.timezone.utc))
     _assert_resident_text_is_text(page)
     assert page.count(JINJA) == 6  # the title (twice), the workshop (in the table, by the remark), remark, pin
-    assert f"<blockquote dir=\"auto\">{jinja2.utils.markupsafe.escape(SCRIPT)} {JINJA}</blockquote>" in page
+    assert f"<blockquote dir=\"auto\">{escape(SCRIPT)} {JINJA}</blockquote>" in page
 
 
 def test_resident_text_stays_text_on_the_code_sheet():
@@ -115,7 +116,7 @@ def test_text_stays_text_in_the_scenario_report(catalogue):
                       scenario_report.support(out, catalogue), scenario_report.acties(out)])
     _assert_resident_text_is_text(page)
     assert f"<h1>Scenario: Plan {JINJA}</h1>" in page
-    assert f"<p>Noot {jinja2.utils.markupsafe.escape(SCRIPT)}</p>" in page
+    assert f"<p>Noot {escape(SCRIPT)}</p>" in page
     assert page.count("<svg") == 4  # money per leefgebied, per year, per buurt, the partners' balance
 
 
