@@ -54,7 +54,7 @@ def buurt_map(values: dict[str, float | None], catalogue, *, title: str, source:
     steps = [0] + [top * k / 4 for k in range(1, 5)]
     legend = [{"colour": col, "label": "0" if i == 0 else f"tot {unit(steps[i])}"} for i, col in enumerate(PALETTE)]
     return render("charts/buurt_map.html", title=title, width=width, height=height, paths=paths, legend=legend,
-                  source=source)
+                  swatch=14, outlined=True, source=source)
 
 
 def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euros, width: int = 520) -> str:
@@ -78,7 +78,7 @@ def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euros, wid
             "label_x": label_w - 6, "text_y": y + bar_h - 4, "value_x": max(x0 + w, zero) + 4,
         })
     return render("charts/bar_chart.html", title=title, width=width, height=len(rows) * (bar_h + gap), zero=zero,
-                  bars=bars)
+                  bars=bars, legend=[], source="")
 
 
 def stacked_columns(columns: list[tuple[str, dict[str, float]]], colours: dict[str, str], names: dict[str, str], *,
@@ -107,4 +107,4 @@ def stacked_columns(columns: list[tuple[str, dict[str, float]]], colours: dict[s
     legend = [{"colour": colours.get(k, NEUTRAL), "label": names.get(k, k)}
               for k in dict.fromkeys(k for _, parts in columns for k in parts)]
     return render("charts/stacked_columns.html", title=title, width=width, height=height, columns=shown,
-                  limit=line, legend=legend)
+                  limit=line, legend=legend, swatch=12, outlined=False, source="")
