@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 import io
 from collections import Counter, defaultdict
 
