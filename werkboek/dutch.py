@@ -53,8 +53,15 @@ def number(value: float, decimals: int = 0, lang: str = "nl") -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def euros(amount: float, lang: str = "nl") -> str:
-    """``€ 3.200.000`` — whole euros with the thousands separator."""
+def count(value: float, lang: str = "nl") -> str:
+    """A count that may be weighted (people, a score): ``12`` when whole, else ``12,5`` (one decimal)."""
+    return number(value, 0 if float(value).is_integer() else 1, lang)
+
+
+def euros(amount: float | None, lang: str = "nl") -> str:
+    """``€ 3.200.000`` — whole euros with the thousands separator; "—" for no value."""
+    if amount is None or amount != amount:  # None or NaN
+        return "—"
     return "€ " + number(round(amount), 0, lang)
 
 
@@ -90,6 +97,11 @@ def euros_in_words(amount: float, lang: str = "nl") -> str:
         millions = number(rough / 1_000_000, 1, lang).rstrip("0").rstrip(",.")
         return f"{about} € {millions} {'miljoen' if lang == 'nl' else 'million'}"
     return f"{about} € {number(rough, 0, lang)}"
+
+
+def counted(n: int, one: str, more: str) -> str:
+    """``1 opmerking``, ``3 opmerkingen``: a number with the word in singular or plural."""
+    return f"{number(n)} {one if n == 1 else more}"
 
 
 def years_in_words(years: int, lang: str = "nl") -> str:

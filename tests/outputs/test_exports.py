@@ -24,7 +24,6 @@ from werkboek.outputs.exports import (
     privacy_note,
     results_csv,
     safe_cell,
-    write_text_atomic,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -208,12 +207,23 @@ def test_excel_workbook_holds_exactly_the_ballots_as_safe_strings(store, catalog
             assert not codes & {str(v) for v in row}
 
 
-def test_atomic_text_write_replaces_the_whole_file(tmp_path):
-    target = tmp_path / "stemmen.csv"
-    target.write_text("oud", encoding="utf-8")
-    write_text_atomic(target, "stembiljet\r\n1\r\n")
-    assert target.read_bytes() == b"\xef\xbb\xbfstembiljet\r\n1\r\n"  # BOM: Excel reads UTF-8
-    assert [p.name for p in tmp_path.iterdir()] == ["stemmen.csv"]
+def test_a_failing_excel_export_leaves_the_previous_workbook(store, catalogue, seeded, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    target = tmp_path / "exports" / "uitslag.xlsx"
+    excel_workbook(store, [seeded.avond], catalogue, target)
+    before = target.read_bytes()
+
+    def half_then_fail(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(before[: len(before) // 2])
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(Workbook, "save", half_then_fail)
+    with pytest.raises(OSError, match="schijf vol"):
+        excel_workbook(store, [seeded.avond, seeded.conferentie], catalogue, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["uitslag.xlsx"]  # no temporary file left
 
 
 # -- formula injection, whatever separator reads the file ---------------------------------

@@ -44,9 +44,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,6 +52,7 @@ from pathlib import Path
 
 from werkboek.dutch import CODE_KINDS, date_nl, local_time
 from werkboek.errors import DataError
+from werkboek.formats import atomic
 from werkboek.model.ballot import AGE_GROUPS
 from werkboek.model.methods import METHODS
 from werkboek.model.privacy import OTHER, floor_quarter, privacy_k, round_coordinate, shown_groups
@@ -176,7 +175,8 @@ def _buurt_naam(catalogue, statcode: str | None) -> str:
     return buurt.naam if buurt else statcode
 
 
-def _method_label(workshop) -> str:
+def method_label(workshop) -> str:
+    """The voting method as users read it (its key when the method is unknown)."""
     cls = METHODS.get(workshop.method)
     return cls.label if cls else workshop.method
 
@@ -324,28 +324,6 @@ def _result_rows(res: Results, catalogue) -> list[dict]:
     return rows
 
 
-def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8-sig") -> Path:
-    """Write a file in one step (temp file, then rename): a crash never leaves half a file.
-
-    The default ``utf-8-sig`` adds a byte-order mark so that Excel opens é and ë correctly.
-    """
-    path = Path(path)
-    return _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding=encoding, newline=""))
-
-
-def _atomic(path: Path, write) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 # -- Excel --------------------------------------------------------------------------------
 
 def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: bool = False) -> Path:
@@ -403,7 +381,7 @@ def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: boo
                          buurt.naam if buurt else "", view.coordinate(p.lat), view.coordinate(p.lon), p.text])
     _table(wb.create_sheet("Plekken"), ["Stembiljet", "Bijeenkomst", "Leefgebied", "Buurt", "Breedtegraad",
                                         "Lengtegraad", "Tekst"], rows, wrap={7})
-    return _atomic(Path(path), wb.save)
+    return atomic.write_with_atomic(path, wb.save)
 
 
 def _sheet_title(name: str) -> str:
@@ -426,7 +404,7 @@ def _summary_sheet(ws, workshops, ballots, res: Results, catalogue, view: _View)
         mine = [b for b in ballots if b.workshop_id == w.id]
         ws.append([safe_cell(x) for x in (w.title, date_nl(w.date, weekday=False), w.location,
                                            "bewonersconferentie" if w.kind == "conference" else "workshop",
-                                           _method_label(w))]
+                                           method_label(w))]
                   + [len(mine), sum(b.group_size for b in mine)])
     ws.append(["Totaal", "", "", "", "", res.ballots, res.people])
     ws.cell(ws.max_row, 1).font = Font(bold=True)

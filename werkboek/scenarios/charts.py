@@ -2,24 +2,23 @@
 
 Hand-written rather than plotly or matplotlib: executed notebooks of a batch keep their
 outputs, and a few kilobytes of SVG per chart keep dozens of reports small, work offline
-and need no extra dependency. Every text is HTML-escaped.
+and need no extra dependency. This module computes the shapes (coordinates, colours,
+labels); the SVG markup is in ``werkboek/outputs/templates/charts/``, where every text is
+escaped. Amounts read as :func:`werkboek.dutch.euros`.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+
+from werkboek.dutch import euros
+from werkboek.outputs.templating import render
 
 PALETTE = ("#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # light to dark: more money
+NEUTRAL = "#64748b"  # a part without a colour of its own
 
 
-def euro(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return "€ " + f"{value:,.0f}".replace(",", ".")
-
-
-def buurt_map(values: dict[str, float | None], catalogue, *, title: str, source: str, unit=euro,
+def buurt_map(values: dict[str, float | None], catalogue, *, title: str, source: str, unit=euros,
               width: int = 520, top: float | None = None) -> str:
     """A choropleth of the buurten of Heerlen-Noord drawn from their geometry (data/buurten.geojson).
 
@@ -51,23 +50,14 @@ def buurt_map(values: dict[str, float | None], catalogue, *, title: str, source:
             for poly in b.shape.polygons for ring in poly
         )
         v = values.get(code)
-        paths.append(f'<path d="{d}" fill="{colour(v)}" stroke="#334155" stroke-width="0.8" fill-rule="evenodd">'
-                     f"<title>{escape(b.naam)}: {escape(unit(v))}</title></path>")
-    legend = []
+        paths.append({"d": d, "fill": colour(v), "naam": b.naam, "value": unit(v)})
     steps = [0] + [top * k / 4 for k in range(1, 5)]
-    for i, col in enumerate(PALETTE):
-        label = "0" if i == 0 else f"tot {unit(steps[i])}"
-        legend.append(f'<span style="display:inline-block;margin-right:10px"><span style="display:inline-block;'
-                      f'width:14px;height:14px;background:{col};border:1px solid #334155;vertical-align:middle">'
-                      f"</span> {escape(label)}</span>")
-    return (f'<figure style="margin:0 0 1em 0"><figcaption style="font-weight:bold">{escape(title)}</figcaption>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(paths)}</svg>'
-            f'<div style="font-size:90%">{"".join(legend)}</div>'
-            + (f'<div style="font-size:80%;color:#475569">{escape(source)}</div>' if source else "") + "</figure>")
+    legend = [{"colour": col, "label": "0" if i == 0 else f"tot {unit(steps[i])}"} for i, col in enumerate(PALETTE)]
+    return render("charts/buurt_map.html", title=title, width=width, height=height, paths=paths, legend=legend,
+                  swatch=14, outlined=True, source=source)
 
 
-def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euro, width: int = 520) -> str:
+def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euros, width: int = 520) -> str:
     """Horizontal bars: rows of (label, value, colour). Negative values draw to the left."""
     if not rows:
         return ""
@@ -77,23 +67,18 @@ def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euro, widt
     span = (high - low) or 1.0
     room = width - label_w - 110
     zero = label_w + room * (-low / span)
-    parts = []
+    bars = []
     for i, (label, value, col) in enumerate(rows):
         y = i * (bar_h + gap)
         x0 = zero + room * min(0.0, value) / span
         w = room * abs(value) / span
-        shown = label if len(label) <= 28 else label[:27] + "…"  # the full label is in the tooltip
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" font-size="12">{escape(shown)}</text>'
-            f'<rect x="{x0:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{escape(col)}">'
-            f"<title>{escape(label)}: {escape(unit(value))}</title></rect>"
-            f'<text x="{max(x0 + w, zero) + 4:.1f}" y="{y + bar_h - 4}" font-size="12">{escape(unit(value))}</text>'
-        )
-    height = len(rows) * (bar_h + gap)
-    return (f'<figure style="margin:0 0 1em 0"><figcaption style="font-weight:bold">{escape(title)}</figcaption>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="#94a3b8"/>{"".join(parts)}</svg></figure>')
+        bars.append({
+            "label": label, "shown": label if len(label) <= 28 else label[:27] + "…",  # the full label: tooltip
+            "value": unit(value), "colour": col, "x": x0, "y": y, "width": w, "height": bar_h,
+            "label_x": label_w - 6, "text_y": y + bar_h - 4, "value_x": max(x0 + w, zero) + 4,
+        })
+    return render("charts/bar_chart.html", title=title, width=width, height=len(rows) * (bar_h + gap), zero=zero,
+                  bars=bars, legend=[], source="")
 
 
 def stacked_columns(columns: list[tuple[str, dict[str, float]]], colours: dict[str, str], names: dict[str, str], *,
@@ -105,29 +90,21 @@ def stacked_columns(columns: list[tuple[str, dict[str, float]]], colours: dict[s
     plot_h, base = height - 40, height - 22
     step = (width - 10) / len(columns)
     bar_w = step * 0.7
-    parts_svg = []
+    shown = []
     for i, (label, parts) in enumerate(columns):
         x = 10 + i * step
         y = float(base)
+        stack = []
         for key, value in parts.items():
             h = plot_h * value / top
             if h <= 0:
                 continue
             y -= h
-            parts_svg.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                             f'fill="{escape(colours.get(key, "#64748b"))}"><title>{escape(label)}, '
-                             f'{escape(names.get(key, key))}: {escape(euro(value))}</title></rect>')
-        parts_svg.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 6}" text-anchor="middle" font-size="11">'
-                         f"{escape(label)}</text>")
-    if limit:
-        y = base - plot_h * limit / top
-        parts_svg.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#111827" stroke-dasharray="4 3">'
-                         f"<title>{escape(euro(limit))}</title></line>")
-    legend = "".join(
-        f'<span style="display:inline-block;margin-right:10px"><span style="display:inline-block;width:12px;height:12px;'
-        f'background:{escape(colours.get(k, "#64748b"))};vertical-align:middle"></span> {escape(names.get(k, k))}</span>'
-        for k in dict.fromkeys(k for _, parts in columns for k in parts))
-    return (f'<figure style="margin:0 0 1em 0"><figcaption style="font-weight:bold">{escape(title)}</figcaption>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(parts_svg)}</svg>'
-            f'<div style="font-size:90%">{legend}</div></figure>')
+            stack.append({"y": y, "height": h, "colour": colours.get(key, NEUTRAL), "name": names.get(key, key),
+                          "value": euros(value)})
+        shown.append({"label": label, "x": x, "width": bar_w, "middle": x + bar_w / 2, "parts": stack})
+    line = {"y": base - plot_h * limit / top, "value": euros(limit)} if limit else None
+    legend = [{"colour": colours.get(k, NEUTRAL), "label": names.get(k, k)}
+              for k in dict.fromkeys(k for _, parts in columns for k in parts)]
+    return render("charts/stacked_columns.html", title=title, width=width, height=height, columns=shown,
+                  limit=line, legend=legend, swatch=12, outlined=False, source="")

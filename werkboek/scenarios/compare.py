@@ -6,14 +6,15 @@ and exports the HTML report (``vergelijking.html`` in the results folder).
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
 from werkboek import settings as config
+from werkboek.dutch import euros, percent
 from werkboek.errors import ScenarioError
-from werkboek.scenarios.charts import bar_chart, buurt_map, euro
+from werkboek.outputs.templating import render
+from werkboek.scenarios.charts import bar_chart, buurt_map
 from werkboek.scenarios.outcome import Outcome
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "vergelijking.ipynb"
@@ -39,19 +40,16 @@ def summary(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     """One column per scenario: its choices and headline figures, formatted for reading."""
     from werkboek.scenarios.params import RULES, WEIGHTINGS
 
-    def pct(v):
-        return "—" if v is None else f"{v:.0%}"
-
     rows = {}
     for o in outcomes.values():
         rows[o.name] = {
             "regel": RULES.get(o.scenario.get("rule"), o.scenario.get("rule")),
             "weging": WEIGHTINGS.get(o.scenario.get("weighting"), o.scenario.get("weighting")),
             "periode": f"{o.years[0]}–{o.years[-1]}",
-            "budget": euro(o.budget), "uitgegeven": euro(o.spent), "acties": len(o.chosen),
-            "top-keuze betaald": pct(o.support.get("served_share")),
-            "eigen steun betaald (gemiddeld)": pct(o.support.get("satisfaction")),
-            "steun naar betaalde acties": pct(o.support.get("funded_support_share")),
+            "budget": euros(o.budget), "uitgegeven": euros(o.spent), "acties": len(o.chosen),
+            "top-keuze betaald": percent(o.support.get("served_share")),
+            "eigen steun betaald (gemiddeld)": percent(o.support.get("satisfaction")),
+            "steun naar betaalde acties": percent(o.support.get("funded_support_share")),
             "waarschuwingen": len(o.warnings),
             "voorbeeldgegevens": "ja" if o.example_data else "nee",
         }
@@ -94,52 +92,44 @@ def chosen_matrix(outcomes: dict[str, Outcome]) -> pd.DataFrame:
 
 
 def money_table(frame: pd.DataFrame) -> str:
-    return frame.map(euro).to_html(escape=True, border=0)
+    return frame.map(euros).to_html(escape=True, border=0)
 
 
 def share_table(frame: pd.DataFrame) -> str:
-    return frame.map(lambda v: "—" if v is None or v != v else f"{v:.0%}").to_html(escape=True, border=0)
+    return frame.map(percent).to_html(escape=True, border=0)
 
 
 def leefgebied_charts(outcomes: dict[str, Outcome], catalogue) -> str:
     """One bar chart per leefgebied: how much each scenario spends on it."""
     parts = []
-    for lg, l in catalogue.leefgebieden.items():
-        rows = [(o.name, o.per_leefgebied.get(lg, 0.0), l.kleur) for o in outcomes.values()]
-        parts.append(bar_chart(rows, title=f"{l.naam}: uitgaven per scenario"))
+    for lg, leefgebied in catalogue.leefgebieden.items():
+        rows = [(o.name, o.per_leefgebied.get(lg, 0.0), leefgebied.kleur) for o in outcomes.values()]
+        parts.append(bar_chart(rows, title=f"{leefgebied.naam}: uitgaven per scenario"))
     return "".join(parts)
 
 
 def buurt_maps(outcomes: dict[str, Outcome], catalogue) -> str:
     """Small maps side by side: the money reaching each buurt, one map per scenario (same scale)."""
     top = max((e["euros"] for o in outcomes.values() for e in o.per_buurt.values()), default=0.0)
-    maps = []
-    for o in outcomes.values():
-        values = {code: e["euros"] for code, e in o.per_buurt.items()}
-        maps.append(f'<div style="flex:0 0 auto">{buurt_map(values, catalogue, title=o.name, source="", width=260, top=top)}</div>')
+    maps = [buurt_map({code: e["euros"] for code, e in o.per_buurt.items()}, catalogue, title=o.name, source="",
+                      width=260, top=top)
+            for o in outcomes.values()]
     source = " · ".join(dict.fromkeys(label for o in outcomes.values() for label in o.data_labels))
-    return (f'<div style="display:flex;flex-wrap:wrap;gap:16px">{"".join(maps)}</div>'
-            f'<div style="font-size:80%;color:#475569">{escape(source)}</div>')
+    return render("compare/buurt_maps.html", maps_html=maps, source=source)
 
 
 def support_chart(outcomes: dict[str, Outcome]) -> str:
-    def pct(v):
-        return "—" if v is None else f"{v:.0%}"
-
     voted = [o for o in outcomes.values() if o.support.get("ballots")]  # catalogue-only scenarios have no votes
     served = [(o.name, o.support.get("served_share") or 0.0, "#2563eb") for o in voted]
     own = [(o.name, o.support.get("satisfaction") or 0.0, "#0f766e") for o in voted]
-    return (bar_chart(served, title="Deel van de stemmers met minstens één top-keuze betaald", unit=pct)
-            + bar_chart(own, title="Gemiddeld deel van wat iemand koos dat betaald wordt", unit=pct))
+    return (bar_chart(served, title="Deel van de stemmers met minstens één top-keuze betaald", unit=percent)
+            + bar_chart(own, title="Gemiddeld deel van wat iemand koos dat betaald wordt", unit=percent))
 
 
 def labels(outcomes: dict[str, Outcome]) -> str:
     seen = dict.fromkeys(label for o in outcomes.values() for label in o.data_labels)
-    warn = any(o.example_data for o in outcomes.values())
-    head = ('<p style="color:#9a3412;font-weight:bold">Let op: (een deel van) deze scenario\'s gebruikt '
-            "voorbeeldgegevens. Het zijn geen echte plannen, bedragen of cijfers.</p>") if warn else ""
-    sources = (s.removeprefix("Bron: ") for s in seen)  # the CBS attribution starts with "Bron:" itself
-    return head + "<p>Bronnen: " + " · ".join(escape(s) for s in sources) + "</p>"
+    return render("compare/labels.html", example_data_used=any(o.example_data for o in outcomes.values()),
+                  sources=[s.removeprefix("Bron: ") for s in seen])  # the CBS attribution starts with "Bron:" itself
 
 
 def run_compare(results: str | Path | None = None, output: str | Path | None = None,

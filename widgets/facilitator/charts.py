@@ -12,6 +12,8 @@ import datetime as dt
 import bqplot as bq
 import ipywidgets as w
 
+from werkboek.dutch import count
+
 FONT = {"font-size": "18px"}
 
 
@@ -57,7 +59,7 @@ class RankedBars(w.VBox):
         from html import escape
 
         body = "".join(
-            f"<tr><td>{i}</td><td>{escape(t)}</td><td class='num'>{s:g}</td><td class='num'>{p:g}</td></tr>"
+            f"<tr><td>{i}</td><td>{escape(t)}</td><td class='num'>{count(s)}</td><td class='num'>{count(p)}</td></tr>"
             for i, (t, s, p) in enumerate(rows, start=1)
         )
         self.table.value = (

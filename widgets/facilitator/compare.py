@@ -6,6 +6,7 @@ from html import escape
 
 import ipywidgets as w
 
+from werkboek.dutch import count
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.dashboard import Dashboard
@@ -44,7 +45,7 @@ class CompareWorkshops(w.VBox):
             date = ws.date.strftime("%d-%m-%Y") if ws.date else ""
             rows.append(f"<tr><td>{escape(ws.title)}</td><td>{date}</td><td>{escape(ws.voting_method().label)}</td>"
                         f"<td>{STATUS_LABELS[ws.status]}</td><td class='num'>{res.ballots}</td>"
-                        f"<td class='num'>{res.people:g}</td></tr>")
+                        f"<td class='num'>{count(res.people)}</td></tr>")
         self.table.value = (
             "<table class='wb-table'><thead><tr><th>Bijeenkomst</th><th>Datum</th><th>Manier van stemmen</th>"
             "<th>Status</th><th>Stemmen</th><th>Mensen</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -21,6 +21,7 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
+from werkboek.dutch import count
 from werkboek.model.ballot import AGE_GROUPS, Pin
 from werkboek.model.methods import method_class
 from werkboek.model.privacy import (
@@ -152,7 +153,7 @@ class Dashboard(AutoRefresh, w.VBox):
         if batch is not None:
             titles = " + ".join(escape(ws.title) for ws in workshops)
             status = ", ".join(sorted({STATUS_LABELS[ws.status] for ws in workshops}))
-            people = f"{self._res.people:g}" if self._res is not None else "0"
+            people = count(self._res.people) if self._res is not None else "0"
             closed = not any(ws.is_open for ws in workshops)
             self._head = (
                 f"<div class='wb-dash-head'><h1 class='wb-dash-title'>{titles}</h1>"

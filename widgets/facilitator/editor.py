@@ -7,6 +7,7 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
+from werkboek.dutch import euros
 from werkboek.errors import WerkboekError
 from werkboek.model.methods import DEFAULT_METHOD, METHODS
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
@@ -39,8 +40,7 @@ class ActiePicker(w.VBox):
         self.boxes: dict[str, w.Checkbox] = {}
         for actie in catalogue.acties.values():
             lg = catalogue.leefgebieden[actie.leefgebied].naam
-            cost = f"{actie.kosten:,}".replace(",", ".")
-            label = f"{actie.titel} · {lg} · € {cost} · {actie.horizon}"
+            label = f"{actie.titel} · {lg} · {euros(actie.kosten)} · {actie.horizon}"
             box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="100%"))
             box.observe(self._on_box, "value")
             self.boxes[actie.id] = box
