@@ -25,6 +25,7 @@ import pytest
 from conftest import need
 
 from support.resident_flow import vote_in_browser
+from werkboek.errors import WerkboekError
 from werkboek.serving.cluster import (
     COOKIE,
     SERVER_HEADER,
@@ -70,13 +71,13 @@ def cookie_value(headers: dict) -> str | None:
 # --- the configuration ---------------------------------------------------------------------
 
 def test_config_refuses_addresses_that_are_not_host_and_port(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(WerkboekError):
         nginx_config([], 8866, tmp_path)
     for bad in ["127.0.0.1", "127.0.0.1:80; include /etc/passwd", "evil.example:80", "localhost:80",
                 "127.0.0.1:80\n"]:
-        with pytest.raises(ValueError):
+        with pytest.raises(WerkboekError):
             nginx_config([bad], 8866, tmp_path)
-    with pytest.raises(ValueError):
+    with pytest.raises(WerkboekError):
         nginx_config(["127.0.0.1:9001"], 8866, tmp_path, listen_ip="0.0.0.0; evil")
     config = nginx_config(["127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"], 8866, tmp_path)
     assert "ip_hash" not in config and "proxy_buffering off" in config

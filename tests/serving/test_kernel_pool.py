@@ -20,6 +20,16 @@ from werkboek.serving.voila_patches.kernel_pool import ReadyFirstPool
 NB = "stemmen.ipynb"
 
 
+def run(coroutine):
+    """On a loop of its own: asyncio.run would leave the main thread without a current loop,
+    which later widget tests (the projector's refresh task) still expect."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
 class FakeVoilaPool:
     fill_delay = 600.0
     pool_size = 3
@@ -73,7 +83,7 @@ def test_a_postponed_refill_is_never_handed_out_and_not_counted():
         for task in pool._pools[NB] + plain._pools[NB]:
             task.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_ready_kernels_go_first(monkeypatch):
@@ -89,7 +99,7 @@ def test_ready_kernels_go_first(monkeypatch):
         for task in pool._pools[NB]:
             task.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_refills_after_a_burst_are_spaced_out():
@@ -111,12 +121,12 @@ def test_refills_after_a_burst_are_spaced_out():
         for task in pool._pools[NB]:
             task.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_the_culler_skips_a_kernel_that_is_already_gone():
     manager = CappedKernelManager()
-    asyncio.run(manager.cull_kernel_if_idle("a-kernel-shut-down-meanwhile"))  # jupyter_server: KeyError
+    run(manager.cull_kernel_if_idle("a-kernel-shut-down-meanwhile"))  # jupyter_server: KeyError
 
 
 def test_the_culler_skips_a_kernel_that_is_still_starting():
@@ -125,7 +135,7 @@ def test_the_culler_skips_a_kernel_that_is_still_starting():
     manager = CappedKernelManager(cull_connected_idle_timeout=60)
     manager._kernels["starting"] = ServerKernelManager()  # no last_activity yet
     manager._kernel_connections["starting"] = 1
-    asyncio.run(manager.cull_kernel_if_idle("starting"))  # jupyter_server: TraitError on last_activity
+    run(manager.cull_kernel_if_idle("starting"))  # jupyter_server: TraitError on last_activity
     assert "starting" in manager._kernels
 
 

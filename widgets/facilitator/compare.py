@@ -6,7 +6,7 @@ from html import escape
 
 import ipywidgets as w
 
-from werkboek.dutch import count
+from werkboek.dutch import count, date_nl
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.dashboard import Dashboard
@@ -42,7 +42,7 @@ class CompareWorkshops(w.VBox):
         for wid in ids:
             ws = self.store.workshop(wid)
             res = tally(self.store.ballots([wid]), [ws], self.catalogue)
-            date = ws.date.strftime("%d-%m-%Y") if ws.date else ""
+            date = date_nl(ws.date, weekday=False)
             rows.append(f"<tr><td>{escape(ws.title)}</td><td>{date}</td><td>{escape(ws.voting_method().label)}</td>"
                         f"<td>{STATUS_LABELS[ws.status]}</td><td class='num'>{res.ballots}</td>"
                         f"<td class='num'>{count(res.people)}</td></tr>")

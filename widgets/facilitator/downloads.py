@@ -7,28 +7,20 @@ the files of a workshop evening are small (a few hundred kB at most).
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
-from werkboek import settings as config
+from werkboek import settings
+from werkboek.formats.atomic import write_bytes_atomic
 
 
 def exports_dir() -> Path:
-    path = config.home_dir() / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return settings.private_directory(settings.home_dir() / "exports")
 
 
 def save(data: bytes, filename: str) -> Path:
-    """Write atomically into the exports folder and return the path."""
-    target = exports_dir() / filename
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)
-    return target
+    """Write atomically into the exports folder (this user only) and return the path."""
+    return write_bytes_atomic(exports_dir() / Path(filename).name, data)
 
 
 def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
