@@ -78,6 +78,20 @@ def no_db_pool() -> bool:
     return get("WERKBOEK_DB_POOL") == "none"
 
 
+def run_dir(home: Path | None = None) -> Path:
+    """Where a running evening keeps its lock, its list of processes and its health file."""
+    return (home or home_dir()) / "run"
+
+
+def health_path(home: Path | None = None) -> Path:
+    return run_dir(home) / "health.json"
+
+
+def backups_dir(home: Path | None = None) -> Path:
+    """Where the copies of the votes go (werkboek.store.backup)."""
+    return (home or home_dir()) / "backups"
+
+
 @dataclass(frozen=True)
 class ServingDefaults:
     """The servers' defaults; each has its reason next to it."""
@@ -100,6 +114,7 @@ class ServingDefaults:
     console_cull_idle: int = 3600  # s: the console's kernels are few and long-lived
     console_cull_interval: int = 300
     ready_timeout: float = 90.0  # s to wait for a server to answer at start
+    backup_minutes: float = 5.0  # a checked copy of the votes this often (when something came in)
 
 
 SERVING = ServingDefaults()

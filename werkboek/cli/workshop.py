@@ -43,6 +43,9 @@ def add_parser(sub) -> None:
                    help=f"hoogstens zoveel stembiljetten tegelijk in één browser (standaard {s.kernels_per_browser})")
     p.add_argument("--kernel-memory-mb", type=int, default=s.kernel_memory_mb,
                    help=f"geheugengrens per stembiljet-kernel in MB (standaard {s.kernel_memory_mb}; 0: geen)")
+    p.add_argument("--backup-minutes", type=float, default=s.backup_minutes,
+                   help=f"elke zoveel minuten een gecontroleerde kopie van de stemmen in var/backups "
+                        f"(standaard {s.backup_minutes:g}; 0: geen)")
     p.add_argument("--database-url", help="SQLAlchemy-URL (standaard: WERKBOEK_DATABASE_URL of SQLite in var/)")
     p.add_argument("--demo", action="store_true", help="een demo-bijeenkomst met stemmen aanmaken")
     p.add_argument("--no-qr", action="store_true", help="geen QR-code in de terminal tekenen")
@@ -57,7 +60,8 @@ def options_from(args):
         pool_size=args.pool_size, pool_fill_delay=args.pool_fill_delay, cull_idle=args.cull_idle,
         cull_connected=args.cull_connected, max_kernels=args.max_kernels,
         kernels_per_address=args.kernels_per_address, kernels_per_browser=args.kernels_per_browser,
-        kernel_memory_mb=args.kernel_memory_mb, database_url=args.database_url, demo=args.demo)
+        kernel_memory_mb=args.kernel_memory_mb, backup_minutes=args.backup_minutes, database_url=args.database_url,
+        demo=args.demo)
 
 
 def run(args) -> int:
@@ -69,6 +73,7 @@ def run(args) -> int:
 
     signal.signal(signal.SIGTERM, _sigterm)
     started = time.monotonic()
+    evening = None
     try:
         with running_workshop(options_from(args)) as evening:
             _announce(evening, time.monotonic() - started, None if args.no_qr else terminal_qr(evening.residents_url))
@@ -82,6 +87,9 @@ def run(args) -> int:
     except KeyboardInterrupt:
         print("\nWerkboek stopt…", flush=True)
         return 0
+    finally:
+        for line in getattr(evening, "final_events", []):
+            print(line, flush=True)
 
 
 def _announce(evening, elapsed: float, qr: str | None) -> None:

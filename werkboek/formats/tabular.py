@@ -31,7 +31,11 @@ def read_csv(path: Path, required: list[str], optional: tuple[str, ...] = ()) ->
     """Read a UTF-8 CSV file with a header row; lines starting with ``#`` are comments.
 
     Raises :class:`DataError` naming the file (and line) when the file is missing, not
-    UTF-8, lacks a required column, has an unknown column or a row of the wrong width.
+    UTF-8, lacks a required column, has an unknown column or a row of the wrong width — and
+    when its quotes are off: a quote that is never closed (the csv module would silently
+    read the next lines into one field, so an actie disappeared and another got a garbage
+    title), text after a closing quote, or a quote inside a field that is not itself quoted.
+    A row must be on one line of the file.
     """
     shown = _display(path)
     try:
@@ -44,11 +48,24 @@ def read_csv(path: Path, required: list[str], optional: tuple[str, ...] = ()) ->
     rows: list[Row] = []
     problems: list[Problem] = []
     header: list[str] | None = None
-    reader = csv.reader(_lines(text))
+    physical = text.splitlines()
+    reader = csv.reader(_lines(text), strict=True)
+    previous = 0
     try:
         for cells in reader:
-            line = reader.line_num
+            first, line, previous = previous + 1, reader.line_num, reader.line_num
             if not cells or (cells[0].lstrip().startswith("#")) or not any(c.strip() for c in cells):
+                continue
+            if line > first:  # one record over several lines: a quote was opened and not closed on its line
+                problems.append(Problem(shown, first, None, "een aanhalingsteken (\") wordt op deze regel niet "
+                                                            "gesloten; de regels erna lopen er nu in door"))
+                continue
+            raw = physical[first - 1] if first - 1 < len(physical) else ""
+            loose = [i for i, c in enumerate(cells) if '"' in c and '""' not in raw]
+            if loose:
+                column = header[loose[0]] if header and loose[0] < len(header) else None
+                problems.append(Problem(shown, first, column, "los aanhalingsteken in een veld: zet de hele tekst "
+                                                              "tussen aanhalingstekens en schrijf \"\" voor één \""))
                 continue
             if header is None:
                 header = [c.strip() for c in cells]
@@ -71,12 +88,21 @@ def read_csv(path: Path, required: list[str], optional: tuple[str, ...] = ()) ->
                 continue
             rows.append(Row(shown, line, {h: c.strip() for h, c in zip(header, cells)}))
     except csv.Error as exc:
-        raise DataError.at(path, reader.line_num, None, f"CSV kan niet gelezen worden: {exc}") from None
+        problems.append(Problem(shown, previous + 1, None, _csv_error(str(exc))))
+        raise DataError(problems) from None
     if header is None:
         problems.append(Problem(shown, None, None, "het bestand heeft geen kopregel"))
     if problems:
         raise DataError(problems)
     return rows
+
+
+def _csv_error(message: str) -> str:
+    if "unexpected end of data" in message:
+        return "een aanhalingsteken (\") wordt niet gesloten voor het einde van het bestand"
+    if "expected after" in message:
+        return "na een sluitend aanhalingsteken staat nog tekst in hetzelfde veld"
+    return f"deze regel kan niet gelezen worden ({message}); kijk naar de aanhalingstekens"
 
 
 def _lines(text: str) -> Iterator[str]:

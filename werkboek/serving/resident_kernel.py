@@ -1,5 +1,7 @@
 """Run inside every resident kernel as it starts (from the residents' own IPython profile).
 
+* The kernel dies with its Voilà (``PR_SET_PDEATHSIG``): a residents' server killed with
+  ``kill -9`` left its kernels running, each holding ~56 MB, until somebody noticed.
 * A memory limit (``RLIMIT_DATA``, ``WERKBOEK_KERNEL_MEMORY_MB``): a kernel renders one
   ballot in ~56 MB; a page that finds a way to make its kernel grow hits the limit and
   gets a ``MemoryError`` (or loses its kernel) long before it takes the laptop's memory
@@ -24,6 +26,7 @@ import logging
 import os
 import re
 import resource
+import signal
 import sys
 
 from werkboek.settings import KERNEL_MEMORY_ENV as MEMORY_ENV  # noqa: E402
@@ -70,6 +73,9 @@ def keep_tracebacks_in_the_log() -> None:
 
 
 def harden() -> None:
+    from werkboek.serving.lifeline import die_with_parent
+
+    die_with_parent(signal.SIGTERM, os.getppid())  # a kernel never outlives its Voilà (no orphans after a kill -9)
     limit_memory(int(os.environ.get(MEMORY_ENV) or 0))
     route_logs_to_server()
     keep_tracebacks_in_the_log()

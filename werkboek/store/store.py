@@ -72,6 +72,27 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    # -- copies (werkboek.store.backup) ----------------------------------------------------
+
+    def backup(self, label: str = "handmatig", directory=None):
+        """A checked copy of the whole store now (in ``var/backups`` unless ``directory``); its BackupInfo."""
+        from werkboek import settings
+        from werkboek.store.backup import make_backup
+
+        return make_backup(self.url, directory or settings.backups_dir(), label=label)
+
+    def latest_backup(self, directory=None):
+        from werkboek import settings
+        from werkboek.store.backup import latest_backup
+
+        return latest_backup(directory or settings.backups_dir())
+
+    def count_all_ballots(self) -> int:
+        """Current ballots of every workshop (what a copy must hold to be up to date)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(ballots)
+                                .where(ballots.c.superseded_at.is_(None))).scalar_one()
+
     # -- workshops ------------------------------------------------------------------------
 
     def create_workshop(self, title: str, *, method: str = DEFAULT_METHOD, method_params: dict | None = None,

@@ -74,7 +74,8 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
             self._answer(404, {"error": "unknown path"})
             return
         self._answer(200, {"ok": True, "database": self.server.store.engine.dialect.name,
-                           "requests": self.server.requests})
+                           "requests": self.server.requests, "failures": self.server.failures,
+                           "last_failure": self.server.last_failure})
 
     def do_POST(self) -> None:  # noqa: N802
         operation = self.path.strip("/")
@@ -111,8 +112,9 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
             self._answer(422, {"rejected": {"reason": exc.reason, "message": str(exc), "values": _plain(exc.values)}})
         except (KeyError, TypeError, ValueError) as exc:
             self._answer(400, {"error": f"malformed request: {exc!r}"})
-        except Exception:  # noqa: BLE001 - logged here, answered as a plain failure
+        except Exception as exc:  # noqa: BLE001 - logged here, answered as a plain failure
             log.exception("store_service: %s failed", operation)
+            self.server.failed(exc)
             self._answer(500, {"error": "internal error"})
         else:
             self._answer(200, result)
@@ -168,6 +170,8 @@ class StoreServiceServer(socketserver.ThreadingMixIn, socketserver.UnixStreamSer
     def __init__(self, socket_path: str, store):
         self.store = store
         self.requests = 0
+        self.failures = 0  # operations that failed for a reason of ours (the disk, the database)
+        self.last_failure = ""
         self._lock = threading.Lock()
         if os.path.exists(socket_path):
             os.unlink(socket_path)  # left behind by a store service that was killed
@@ -180,6 +184,12 @@ class StoreServiceServer(socketserver.ThreadingMixIn, socketserver.UnixStreamSer
     def count(self) -> None:
         with self._lock:
             self.requests += 1
+
+    def failed(self, exc: Exception) -> None:
+        """Counted for the supervisor, which tells the facilitator (``werkboek workshop`` prints it)."""
+        with self._lock:
+            self.failures += 1
+            self.last_failure = (str(getattr(exc, "orig", None) or exc) or type(exc).__name__)[:200]
 
 
 def serve(socket_path: str, database_url: str | None = None) -> None:

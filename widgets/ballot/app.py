@@ -120,10 +120,22 @@ class BallotApp:
 
     def next(self) -> None:
         self.next_button.disabled = True
+        sending = self.flow.current.step == "controle"
+        if sending:
+            # goes to the page at once, while the kernel waits for the store (a lock, a busy disk)
+            ui.set_status(self.message, t("sending", self.lang))
+            self.next_button.description = t("sending", self.lang)
         try:
             problem = self.step.leave()
+        except Exception:  # noqa: BLE001 - never a silent dead end: the draft is kept, the resident is told
+            import logging
+
+            logging.getLogger("werkboek.ballot").exception("a step could not be left")
+            problem = t("error_generic", self.lang)
         finally:
             self.next_button.disabled = False
+            if sending and self.step.next_key:
+                self.next_button.description = t(self.step.next_key, self.lang)
         if problem:
             ui.set_status(self.message, problem, "error")
             return

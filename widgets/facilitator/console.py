@@ -10,6 +10,7 @@ from werkboek_widgets.facilitator.compare import CompareWorkshops
 from werkboek_widgets.facilitator.dashboard import Dashboard
 from werkboek_widgets.facilitator.editor import WorkshopEditor
 from werkboek_widgets.facilitator.exports_panel import ExportsPanel
+from werkboek_widgets.facilitator.health import HealthPanel
 from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
 from werkboek_widgets.facilitator.voting import VotingControl
 
@@ -33,14 +34,15 @@ class ConsoleApp(w.VBox):
         self.remarks = RemarksPanel(store)
         self.compare = CompareWorkshops(store, catalogue)
         self.exports = ExportsPanel(store, catalogue)
+        self.health = HealthPanel(store)
         self.beamer_link = w.HTML()
         self.dashboard_url = dashboard_url
         self.tabs = w.Tab(children=[
             self.editor, self.codes, self.voting, w.VBox([self.beamer_link, self.dashboard]), self.remarks,
-            self.compare, self.exports,
+            self.compare, self.exports, self.health,
         ])
         for i, title in enumerate(["1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag",
-                                   "5. Opmerkingen", "6. Samen bekijken", "7. Exporteren"]):
+                                   "5. Opmerkingen", "6. Samen bekijken", "7. Exporteren", "Stand van zaken"]):
             self.tabs.set_title(i, title)
         self.tabs.observe(self._on_tab, "selected_index")
         self.chooser.observe(self._chosen, "value")
@@ -100,3 +102,8 @@ class ConsoleApp(w.VBox):
         if change["new"] in (5, 6):
             self.compare.reload()
             self.exports.reload(selected=[self.workshop_id] if self.workshop_id is not None else None)
+        if change["new"] == 7:
+            self.health.show()
+            self.health.start()
+        else:
+            self.health.stop()

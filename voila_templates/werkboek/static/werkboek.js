@@ -19,7 +19,7 @@
   new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 })();
 
-// A phone that slept for minutes: its page's kernel has been culled (werkboek.resident_server:
+// A phone that slept for minutes: its page's kernel has been culled (werkboek.serving.residents:
 // 3 minutes without a websocket), so the widgets no longer answer. Reload on waking: the new
 // kernel finds the draft in the store and continues on the same screen with the same choices.
 // Not on the thank-you screen (nothing to continue there).
@@ -34,7 +34,7 @@
     var asleep = hiddenSince === null ? 0 : Date.now() - hiddenSince;
     hiddenSince = null;
     if (asleep >= limit && !document.querySelector('.wb-thanks')) {
-      window.location.reload();
+      if (window.werkboekReload) { window.werkboekReload(); } else { window.location.reload(); }  // with the code
     }
   });
 })();

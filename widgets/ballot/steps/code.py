@@ -18,6 +18,7 @@ class CodeStep(Step):
                             placeholder=t("code_placeholder", lang), continuous_update=True,
                             style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.input.add_class("wb-input")
+        self.input.add_class("wb-code-input")  # werkboek-watch.js remembers the code for a reload
         self.input.observe(self._typed, "value")
         self.widget = ui.column([
             ui.heading(t("code_heading", lang)),
