@@ -16,9 +16,9 @@ import urllib.request
 
 import psutil
 import pytest
+from conftest import ROOT
 
 from benchmarks.crowd.run import parse_args, play, prepare
-from conftest import ROOT
 from support.kernels import kernel_pids, wait_for
 from werkboek.errors import DataError, WerkboekError
 from werkboek.serving.process import ProcessRecord, free_port, port_in_use

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from werkboek.model.ballot import BallotSubmission
 from werkboek.store import Store
 from werkboek.store.backup import KEEP, BackupError, backups, check_backup, make_backup, restore_backup, rotate

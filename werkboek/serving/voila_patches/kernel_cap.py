@@ -55,6 +55,7 @@ from traitlets import Int, default
 from werkboek.serving.voila_patches.clients import CURRENT_CLIENT, Client
 
 FULL_REASON = "Even geduld"
+KERNEL_DIED_GRACE_SECONDS = 3.0  # a restart of a died kernel takes ~1 s; only then is it stopped for good
 CLIENT_BUSY_REASON = "Te veel stembiljetten open"
 
 
@@ -95,7 +96,28 @@ class CappedKernelManager(AsyncMappingKernelManager):
             raise web.HTTPError(503, reason=FULL_REASON)
         kernel_id = await super().start_kernel(*args, **kwargs)
         self.claim(kernel_id)  # a visitor's own kernel (pool refills run without a client)
+        self.add_restart_callback(kernel_id, lambda: self._kernel_died(kernel_id), "restart")
         return kernel_id
+
+    def _kernel_died(self, kernel_id: str) -> None:
+        """A resident's kernel died and was restarted empty: no widgets, no ballot. Let it go, tell its page.
+
+        jupyter_client calls this *before* it restarts the kernel; the kernel is stopped (and its
+        websockets closed, so the page shows "De verbinding is even weg" and reloads onto the
+        draft with a new kernel) once that restart is over — stopping it during the restart
+        left the restarted kernel in place, with a page of widgets that no longer answered.
+        """
+        import asyncio
+
+        self.log.warning("Resident kernel %s died; its page is told and reloads onto its draft", kernel_id)
+        loop = asyncio.get_event_loop()
+        loop.call_later(KERNEL_DIED_GRACE_SECONDS, lambda: asyncio.ensure_future(self._let_go(kernel_id)))
+
+    async def _let_go(self, kernel_id: str) -> None:
+        from werkboek.serving.voila_patches.kernel_websocket import close_sockets_of
+
+        await self._evict(kernel_id, "it died")
+        close_sockets_of(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         try:

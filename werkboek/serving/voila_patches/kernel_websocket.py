@@ -54,6 +54,17 @@ ALLOWED_TYPES = ("kernel_info_request", "comm_info_request", "comm_open", "comm_
 CONTROL_TARGET = "jupyter.widget.control"
 WIDGET_METHODS = ("update", "request_state", "request_states", "custom")
 POLICY_VIOLATION = 1008
+KERNEL_GONE = 1011  # "the server met an unexpected condition": this kernel is no more
+
+_OPEN: dict[str, set] = {}  # kernel id -> its open GuardedKernelWebsocketHandlers
+
+
+def close_sockets_of(kernel_id: str) -> int:
+    """Close every websocket of a kernel (it died); how many there were."""
+    handlers = list(_OPEN.pop(kernel_id, ()))
+    for handler in handlers:
+        handler.close(KERNEL_GONE, "kernel gone")
+    return len(handlers)
 
 
 def refusal(frame: Frame) -> str | None:
@@ -113,6 +124,18 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         self._bucket = TokenBucket()
         self._refused = False
         return await super().get(kernel_id)
+
+    async def open(self, kernel_id):
+        _OPEN.setdefault(kernel_id, set()).add(self)
+        return await super().open(kernel_id)
+
+    def on_close(self):
+        sockets = _OPEN.get(getattr(self, "kernel_id", None) or "")
+        if sockets is not None:
+            sockets.discard(self)
+            if not sockets:
+                _OPEN.pop(self.kernel_id, None)
+        return super().on_close()
 
     def select_subprotocol(self, subprotocols):
         return V1_PROTOCOL if V1_PROTOCOL in subprotocols else None
