@@ -15,7 +15,7 @@ from werkboek.model.records import Code
 from werkboek.model.workshop import Workshop
 from werkboek.outputs import codesheet
 from werkboek.outputs.codesheet import code_sheet_html, code_url, qr_svg, terminal_qr
-from werkboek.serving import network
+from werkboek import network
 
 BASE = "http://192.168.1.20:8866/"
 

@@ -22,7 +22,7 @@ from werkboek.outputs.report import results_report_html
 from werkboek.outputs.templating import environment, render
 from werkboek.scenarios import report as scenario_report
 from werkboek.scenarios import run_scenario, scenario_from_dict
-from werkboek.store.records import Code
+from werkboek.model.records import Code
 
 TEMPLATES = Path(templating.__file__).parent / templating.TEMPLATES
 # Text that is HTML, and text that is Jinja: both must reach the reader as the letters typed.
