@@ -53,7 +53,10 @@ def test_every_markup_template_is_autoescaped():
         if name.endswith((".html", ".svg", ".xml")):
             assert env.autoescape(name), name
         else:
-            assert name.endswith(".css"), name  # no markup outside an autoescaped template
+            # no markup outside an autoescaped template: only style sheets and configuration (nginx.conf,
+            # whose every value werkboek.serving.cluster checks before it goes in)
+            assert name.endswith((".css", ".conf")), name
+            assert not env.autoescape(name), name
 
 
 def test_only_our_own_markup_is_marked_safe():

@@ -177,6 +177,7 @@ def test_idle_open_sockets_lose_their_kernel_but_taps_keep_it(tmp_path, catalogu
             import aiohttp
 
             async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                opened = time.monotonic()
                 idle = await attack.open_ballot(http, server.url)
                 busy = await attack.open_ballot(http, server.url)
                 start = time.monotonic()
@@ -187,10 +188,10 @@ def test_idle_open_sockets_lose_their_kernel_but_taps_keep_it(tmp_path, catalogu
                                          {"method": "update", "state": {"tooltip": str(time.monotonic())}})
                     await asyncio.sleep(1.0)
                 alive = kernel_processes(server)
-                return idle.kernel_id in alive, busy.kernel_id in alive, time.monotonic() - start
+                return idle.kernel_id in alive, busy.kernel_id in alive, time.monotonic() - opened
         idle_alive, busy_alive, took = run(scenario())
     assert not idle_alive and busy_alive, (idle_alive, busy_alive, took)
-    assert took >= 3.5  # not before its time
+    assert took >= 3.5  # not before its time (4 s after the page's last widget traffic)
 
 
 def test_the_console_answers_only_its_own_names_with_its_token(tmp_path):

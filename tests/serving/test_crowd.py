@@ -29,8 +29,10 @@ def crowd(tmp_path_factory, catalogue):
                            "--acties", "leren:2,wonen:2", "--url", server.url, "--database-url", url,
                            "--timeout", "90", "--quiet"])
         ws, codes, titles = prepare(store, catalogue, args, "test")
-        outcomes, samples, _done, _starts, _stopped = asyncio.run(
+        loop = asyncio.new_event_loop()  # not asyncio.run: later tests expect the main thread to keep a loop
+        outcomes, samples, _done, _starts, _stopped = loop.run_until_complete(
             play(args, server.url, server.process.pid, codes, titles, catalogue))
+        loop.close()
     yield {"store": store, "workshop": ws, "codes": codes, "outcomes": outcomes, "samples": samples}
     store.close()
 

@@ -5,6 +5,20 @@ from __future__ import annotations
 import asyncio
 
 
+def _loop_for_tasks() -> asyncio.AbstractEventLoop:
+    """The kernel's running loop; outside a kernel (a test, a script) the thread's loop, made if need be."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:  # asyncio.run() elsewhere left this thread without one
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
+
+
 class AutoRefresh:
     """Mixed into a widget with an ``interval`` (seconds): :meth:`start`, :meth:`stop`.
 
@@ -23,7 +37,7 @@ class AutoRefresh:
     def start(self) -> None:
         """Refresh every ``interval`` seconds until :meth:`stop` (or the kernel ends)."""
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._loop())
+            self._task = _loop_for_tasks().create_task(self._loop())
 
     def stop(self) -> None:
         if self._task is not None:
