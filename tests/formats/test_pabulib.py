@@ -14,8 +14,9 @@ from pabutools.election import (
 
 from werkboek.demo.scenarios import seed_demo_workshop
 from werkboek.errors import ScenarioError
-from werkboek.formats.pabulib import export_workshop, read_pb
+from werkboek.formats.pabulib import export_workshop
 from werkboek.scenarios import run_scenario, scenario_from_dict
+from werkboek.scenarios.inputs import input_from_pb as read_pb
 from werkboek.store import Store
 
 PROFILES = {"punten": CumulativeProfile, "goedkeuren": ApprovalProfile, "top3": OrdinalProfile}

@@ -21,8 +21,7 @@ import csv
 import io
 from pathlib import Path
 
-from werkboek.errors import DataError, ScenarioError, _display
-from werkboek.model.methods import for_vote_type
+from werkboek.errors import DataError
 
 
 def _clean(text: str) -> str:
@@ -111,51 +110,3 @@ def read_election(path: str | Path):
         raise DataError.at(path, None, None, "bestand niet gevonden") from None
     except (KeyError, ValueError, IndexError, NotImplementedError) as exc:
         raise DataError.at(path, None, None, f"geen geldig pabulib-bestand ({type(exc).__name__}: {exc})") from None
-
-
-def read_pb(path: str | Path, catalogue=None):
-    """A .pb file as a scenario's input (see :mod:`werkboek.scenarios.inputs`).
-
-    Projects become candidates of one year (pabulib has no duration), in their category's
-    leefgebied when it is one of ours; votes become ballots with the scores our methods give
-    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top``).
-    """
-    from pabutools.election import AbstractApprovalProfile, AbstractCardinalProfile, AbstractOrdinalProfile
-
-    from werkboek.model.catalogue import LEEFGEBIEDEN
-    from werkboek.scenarios.inputs import Candidate, ScenarioInput, VoterBallot
-
-    try:
-        instance, profile = read_election(path)
-    except DataError as exc:
-        raise ScenarioError(str(exc)) from None
-    candidates = {}
-    for p in sorted(instance, key=lambda p: p.name):
-        meta = instance.project_meta.get(p, {})
-        lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
-        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, int(p.cost), 1, "versnelling")
-    ballots = []
-    for i, ballot in enumerate(profile):
-        voter = str(ballot.meta.get("voter_id", i))
-        buurt = str(ballot.meta.get("neighborhood", ""))
-        if isinstance(profile, AbstractOrdinalProfile):
-            ranked = [p.name for p in ballot]
-            values = {a: r for r, a in enumerate(ranked, start=1)}
-            scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}
-            method = for_vote_type("ordinal").key
-        elif isinstance(profile, AbstractApprovalProfile):
-            values = {p.name: 1 for p in ballot}
-            scores = {a: 1.0 for a in values}
-            method = for_vote_type("approval").key
-        elif isinstance(profile, AbstractCardinalProfile):
-            values = {p.name: ballot[p] for p in ballot}
-            scores = {a: float(v) for a, v in values.items()}
-            method = for_vote_type("cumulative").key
-        else:
-            raise ScenarioError(f"{_display(path)}: soort stemmen wordt niet ondersteund")
-        ballots.append(VoterBallot(voter, method, values, scores, buurt=buurt))
-    methods = tuple(sorted({b.method for b in ballots}))
-    description = instance.meta.get("description", Path(path).name)
-    return ScenarioInput(candidates, ballots, methods,
-                         f"Pabulib-bestand {Path(path).name} ({description}): {len(ballots)} stemmen",
-                         budget_hint=float(instance.budget_limit))

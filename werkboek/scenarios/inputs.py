@@ -14,6 +14,7 @@ Ballots are kept as plain values here (the method's value per actie, the weight,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from werkboek.model.methods import make_method
 from werkboek.scenarios.params import Scenario
@@ -100,9 +101,7 @@ def voter_ballots(stored, workshops) -> list[VoterBallot]:
 def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
     """Gather candidates and ballots for a scenario (store: a werkboek Store, opened when needed)."""
     if scenario.pb_file:
-        from werkboek.formats.pabulib import read_pb
-
-        return read_pb(scenario.pb_file, catalogue)
+        return input_from_pb(scenario.pb_file, catalogue)
     candidates = candidates_from_catalogue(catalogue)
     if not scenario.workshops:
         return ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
@@ -129,3 +128,53 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
     titles = ", ".join(f"{w.title} ({w.id})" for w in workshops)
     return ScenarioInput(candidates, ballots, tuple(sorted({w.method for w in workshops})),
                          f"Stemmen van {titles}: {len(ballots)} stembiljetten")
+
+
+def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
+    """A pabulib ``.pb`` file (read by :mod:`werkboek.formats.pabulib`) as a scenario's input.
+
+    Projects become candidates of one year (pabulib has no duration), in their category's
+    leefgebied when it is one of ours; votes become ballots with the scores our methods give
+    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top``).
+    """
+    from pabutools.election import AbstractApprovalProfile, AbstractCardinalProfile, AbstractOrdinalProfile
+
+    from werkboek.errors import DataError, ScenarioError, _display
+    from werkboek.formats.pabulib import read_election
+    from werkboek.model.catalogue import LEEFGEBIEDEN
+    from werkboek.model.methods import for_vote_type
+
+    try:
+        instance, profile = read_election(path)
+    except DataError as exc:
+        raise ScenarioError(str(exc)) from None
+    candidates = {}
+    for p in sorted(instance, key=lambda p: p.name):
+        meta = instance.project_meta.get(p, {})
+        lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
+        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, int(p.cost), 1, "versnelling")
+    ballots = []
+    for i, ballot in enumerate(profile):
+        voter = str(ballot.meta.get("voter_id", i))
+        buurt = str(ballot.meta.get("neighborhood", ""))
+        if isinstance(profile, AbstractOrdinalProfile):
+            ranked = [p.name for p in ballot]
+            values = {a: r for r, a in enumerate(ranked, start=1)}
+            scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}
+            method = for_vote_type("ordinal").key
+        elif isinstance(profile, AbstractApprovalProfile):
+            values = {p.name: 1 for p in ballot}
+            scores = {a: 1.0 for a in values}
+            method = for_vote_type("approval").key
+        elif isinstance(profile, AbstractCardinalProfile):
+            values = {p.name: ballot[p] for p in ballot}
+            scores = {a: float(v) for a, v in values.items()}
+            method = for_vote_type("cumulative").key
+        else:
+            raise ScenarioError(f"{_display(path)}: soort stemmen wordt niet ondersteund")
+        ballots.append(VoterBallot(voter, method, values, scores, buurt=buurt))
+    methods = tuple(sorted({b.method for b in ballots}))
+    description = instance.meta.get("description", Path(path).name)
+    return ScenarioInput(candidates, ballots, methods,
+                         f"Pabulib-bestand {Path(path).name} ({description}): {len(ballots)} stemmen",
+                         budget_hint=float(instance.budget_limit))
