@@ -67,7 +67,7 @@ WATCH = """
       if (ok) { w.__wb.usable = now; }
     }
     if (w.__wb.live === null) {
-      const app = document.querySelector('.wb-app');
+      const app = document.querySelector('.wb-app:not(.wb-html)');  // the widgets, not the HTML welcome
       if (app && visible(app)) { w.__wb.live = now; }
     }
     const text = document.body ? document.body.innerText.trim() : '';

@@ -63,7 +63,7 @@ def test_without_voilas_script_the_welcome_is_there_and_says_what_happens(room):
     code = room["store"].create_codes(room["workshop"].id, 1)[0].code
     page = phone_page(room["browser"])
     page.route(re.compile(r".*/voila/static/voila\.js.*"), lambda route: route.abort())
-    page.add_init_script("window.WERKBOEK_FIRST_SLOW_MS = 1500")
+    page.add_init_script("window.WERKBOEK_FIRST_SLOW_MS = 1000; window.WERKBOEK_FIRST_RETRY_MS = 3500")
     page.goto(room["server"].ballot_url(code))
     start = page.get_by_role("button", name="Beginnen")
     start.wait_for(timeout=LOAD_TIMEOUT)

@@ -8,7 +8,10 @@
 (function () {
   var first = document.getElementById('wb-first');
   if (!first) { return; }
-  var SLOW_MS = window.WERKBOEK_FIRST_SLOW_MS || 25000;  // tapped, and still no widgets: say so, then reload
+  // tapped, and still no widgets: say so at SLOW_MS, reload at RETRY_MS (not sooner: in a crowded
+  // room the server is starting many kernels, and a reload would only start one more)
+  var SLOW_MS = window.WERKBOEK_FIRST_SLOW_MS || 20000;
+  var RETRY_MS = window.WERKBOEK_FIRST_RETRY_MS || 60000;
   var GIVE_WAY_MS = 5000; // handed over, and the widgets did not move on: show them anyway
   var params = new URLSearchParams(window.location.search);
   var lang = params.get('lang') === 'en' ? 'en' : 'nl';
@@ -78,12 +81,10 @@
   var timer = setInterval(function () {
     var now = Date.now();
     if (!live()) {
-      if (tappedAt !== null && !reloading && now - tappedAt > SLOW_MS) {
+      if (tappedAt !== null && now - tappedAt > SLOW_MS) { say('slow'); }
+      if (tappedAt !== null && !reloading && now - tappedAt > RETRY_MS) {
         reloading = true;
-        say('slow');
-        setTimeout(function () {
-          if (window.werkboekReload) { window.werkboekReload(); } else { window.location.reload(); }
-        }, 2500);
+        if (window.werkboekReload) { window.werkboekReload(); } else { window.location.reload(); }
       }
       return;
     }
