@@ -14,18 +14,14 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from werkboek.demo.indicators import example_table
 from werkboek.errors import DataError
+from werkboek.formats.kerncijfers import import_kerncijfers
 from werkboek.model import indicators
 from werkboek.model.catalogue import load_buurten
-from werkboek.model.indicators import (
-    INDICATORS,
-    available,
-    example_table,
-    import_kerncijfers,
-    latest,
-    load,
-    save,
-)
+from werkboek.model.indicators import INDICATORS
+from werkboek.store import indicator_files
+from werkboek.store.indicator_files import available, latest, load, save
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -512,7 +508,7 @@ def test_failed_save_leaves_the_store_unchanged(tmp_path, monkeypatch, imported,
     if failing == "write":
         def broken_fsync(fd):
             raise OSError("disk full")
-        monkeypatch.setattr(indicators.os, "fsync", broken_fsync)
+        monkeypatch.setattr(indicator_files.os, "fsync", broken_fsync)
     else:
         real_replace = os.replace
 
@@ -520,7 +516,7 @@ def test_failed_save_leaves_the_store_unchanged(tmp_path, monkeypatch, imported,
             if str(dst).endswith(".json"):
                 raise OSError("disk full")
             return real_replace(src, dst)
-        monkeypatch.setattr(indicators.os, "replace", broken_replace)
+        monkeypatch.setattr(indicator_files.os, "replace", broken_replace)
 
     with pytest.raises(OSError):
         save(imported, store)
@@ -539,7 +535,7 @@ def test_failed_first_save_leaves_no_files(tmp_path, monkeypatch, imported):
         if str(dst).endswith(".json"):
             raise OSError("disk full")
         return real_replace(src, dst)
-    monkeypatch.setattr(indicators.os, "replace", broken_replace)
+    monkeypatch.setattr(indicator_files.os, "replace", broken_replace)
     with pytest.raises(OSError):
         save(imported, store)
     assert snapshot(store) == {}

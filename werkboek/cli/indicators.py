@@ -18,7 +18,8 @@ def add_parser(sub) -> None:
 
 
 def run_import(args) -> int:
-    from werkboek.model.indicators import import_kerncijfers, save
+    from werkboek.formats.kerncijfers import import_kerncijfers
+    from werkboek.store.indicator_files import save
 
     table = import_kerncijfers(args.file, year=args.year, source=args.source)
     path = save(table)
@@ -27,7 +28,7 @@ def run_import(args) -> int:
 
 
 def run_list(args) -> int:
-    from werkboek.model.indicators import available, load
+    from werkboek.store.indicator_files import available, load
 
     years = available()
     if not years:

@@ -23,13 +23,14 @@ from werkboek.scenarios.inputs import VoterBallot
 
 def population_table(scenario, catalogue):
     """The indicator table for buurt weighting, and its label (example data says so)."""
-    from werkboek.model import indicators
+    from werkboek.demo.indicators import example_table
+    from werkboek.store import indicator_files
 
-    if indicators.latest() is not None:
-        table = indicators.load()
+    if indicator_files.latest() is not None:
+        table = indicator_files.load()
         return table, table.label()
     if scenario.example_indicators:
-        table = indicators.example_table(catalogue)
+        table = example_table(catalogue)
         return table, table.label()
     raise ScenarioError(
         f"{scenario.source or 'parameters'}, parameter 'weighting': weging naar buurt heeft kerncijfers nodig. "
