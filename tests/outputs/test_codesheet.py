@@ -11,11 +11,11 @@ import pytest
 import segno
 
 from support.browser_print import launch, pdf_page_count, render
+from werkboek import network
 from werkboek.model.records import Code
 from werkboek.model.workshop import Workshop
 from werkboek.outputs import codesheet
 from werkboek.outputs.codesheet import code_sheet_html, code_url, qr_svg, terminal_qr
-from werkboek import network
 
 BASE = "http://192.168.1.20:8866/"
 
@@ -153,3 +153,14 @@ def test_code_sheet_prints_on_a4_with_ten_slips_per_page():
     assert pdf_page_count(pdf) == 3  # 25 slips, 10 per page
     assert len(boxes) == 25 and all(fits and inside for fits, inside in boxes), boxes  # nothing cut off
     assert png.stat().st_size > 10_000
+
+
+def test_slips_say_which_wifi_to_join_first_when_the_workshop_has_one():
+    import dataclasses
+
+    codes = _codes(3)
+    sheet = code_sheet_html(dataclasses.replace(_workshop(), wifi_name="Buurthuis <Gast>"), codes, BASE)
+    assert sheet.count("<b>1.</b> Verbind met wifi <b class=\"wifi\">Buurthuis &lt;Gast&gt;</b>") == 3
+    assert sheet.count("<b>2.</b> Scan de code. Of ga naar <b>192.168.1.20:8866</b> en typ de code.") == 3
+    assert "Buurthuis <Gast>" not in sheet
+    assert "Verbind met wifi" not in code_sheet_html(_workshop(), codes, BASE)  # no wifi given: no step 1
