@@ -38,7 +38,7 @@ class Workshop:
         """Seconds until voting closes by itself, while it is open with a closing time; else None."""
         if self.status != "open" or self.closes_at is None:
             return None
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or utcnow()
         return max(0.0, (self.closes_at - now).total_seconds())
 
     @property
@@ -63,6 +63,10 @@ class Workshop:
         return {lg: acties for lg, acties in grouped.items() if acties}
 
 
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 WIFI_NAME_MAX = 64
 GRACE_MINUTES_RANGE = (1, 30)
 
@@ -70,7 +74,7 @@ GRACE_MINUTES_RANGE = (1, 30)
 def effective_status(status: str, closes_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
     """The status as residents meet it: an open workshop whose closing time has passed is closed."""
     if status == "open" and closes_at is not None:
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or utcnow()
         if closes_at <= now:
             return "gesloten"
     return status

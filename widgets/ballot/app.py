@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 from werkboek.errors import BallotRejected
 from werkboek_widgets import ui
+from werkboek_widgets.ballot import closing
 from werkboek_widgets.ballot.draft import BallotDraft
 from werkboek_widgets.ballot.draft_payload import restore, to_payload
 from werkboek_widgets.ballot.draft_saver import DraftSaver
@@ -55,6 +56,7 @@ class BallotApp:
         self.next_button.on_click(lambda _b: self.next())
         self.nav = ui.row([self.back_button, self.next_button], "wb-nav")
         self.widget = ui.column([self.progress, self.body, self.message, self.nav], "wb-app")
+        self.closing = closing.attach(self)  # "Het stemmen sluit over 2 minuten" (widgets/ballot/closing.py)
         self.render()
 
     @classmethod
