@@ -95,6 +95,14 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     console.goto(urls["Begeleider"])
     console.get_by_label("Titel").wait_for(timeout=TIMEOUT)
+    assert not console.locator(".wb-loading").is_visible()  # the loading message is gone once the console shows
+    for size in ({"width": 1366, "height": 768}, DESKTOP):  # whole tab titles, on the laptop too
+        console.set_viewport_size(size)
+        cut = console.evaluate("""() => [...document.querySelectorAll('.wb-console .lm-TabBar-tab')]
+            .filter(t => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > innerWidth)
+            .map(t => t.textContent)""")
+        assert cut == [], (size, cut)
+    screenshot(console, "console-0-tabs", full_page=False)
 
     # 1. prepare: two leefgebieden, the short-term acties only, 3 stippen each
     console.get_by_label("Titel").fill("Buurtavond Heksenberg")
@@ -119,9 +127,9 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.get_by_label("Codes voor één persoon").fill("4")
     console.get_by_role("button", name="Maak codes").click()
     console.get_by_text("4 persoonlijke codes").wait_for()
-    console.get_by_role("button", name="Printvel maken").click()
+    console.get_by_role("button", name="Print nieuwe codes (4)").click()
     console.get_by_text("Printvel openen").wait_for()
-    sheet_path = workshop["home"] / "exports" / f"stemcodes-bijeenkomst-{ws.id}.html"
+    [sheet_path] = (workshop["home"] / "exports").glob(f"stemcodes-bijeenkomst-{ws.id}-*.html")
     codes = [c.code for c in store.codes(ws.id)]
     sheet = sheet_path.read_text(encoding="utf-8")
     assert all(code in sheet for code in codes)
