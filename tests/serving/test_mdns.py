@@ -60,3 +60,11 @@ def test_the_short_name_is_announced_and_resolves_on_loopback():
         assert zc.get_service_info(SERVICE_TYPE, "Werkboek stemmen._http._tcp.local.", timeout=1000) is None
     finally:
         zc.close()
+
+
+def test_an_evening_on_loopback_or_without_a_name_announces_nothing():
+    from werkboek.serving.workshop import WorkshopOptions, _announce_name
+
+    assert _announce_name(WorkshopOptions(), "127.0.0.1") == (None, [])  # tests and a laptop alone
+    assert _announce_name(WorkshopOptions(mdns_name=None), "192.168.1.20") == (None, [])
+    assert _announce_name(WorkshopOptions(), "fd00::2") == (None, [])  # the announcement carries IPv4 only

@@ -111,3 +111,14 @@ def test_the_dashboard_honours_hidden_results_too(store, catalogue, hide):
     dash = Dashboard(store, catalogue, workshop_ids=[ws.id])
     assert dash.ballots_shown == (0 if hide else 2)
     assert ("De uitslag komt na het sluiten" in dash.notice.value) is hide
+
+
+def test_the_join_banner_gives_the_short_name_and_the_ip_address(store, catalogue):
+    ws = full_workshop(store, catalogue, wifi_name="Gast")
+    screen = ProjectorScreen(store, catalogue, workshop_ids=[ws.id], base_url="http://192.168.1.20:8866/",
+                             name_url="http://stemmen.local:8866/")
+    html = screen.screen.value
+    assert "of ga naar <span class='addr'>stemmen.local:8866</span>" in html and "(of 192.168.1.20:8866)" in html
+    from werkboek.outputs.codesheet import qr_svg
+
+    assert qr_svg("http://192.168.1.20:8866/") in html  # the QR code: the address every phone reaches

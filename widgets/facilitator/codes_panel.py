@@ -38,6 +38,11 @@ def resident_base_url() -> str:
     return resident_url(lan_ip(), settings.SERVING.resident_port)
 
 
+def resident_name_url() -> str | None:
+    """The residents' app by name (``http://stemmen.local:8866/``) when ``werkboek workshop`` announced it."""
+    return settings.get(settings.RESIDENT_NAME_URL_ENV) or None
+
+
 def field_error(text: str) -> str:
     return f"<p class='wb-error wb-field-error' role='alert'>{escape(text)}</p>" if text else ""
 
@@ -152,7 +157,7 @@ class CodesPanel(w.VBox):
         if not new:
             self.link.value = "<p>Alle codes zijn al geprint.</p>"
             return
-        page = code_sheet_html(ws, new, resident_base_url())
+        page = code_sheet_html(ws, new, resident_base_url(), name_url=resident_name_url())
         self.store.mark_printed(new)
         stamp = local_time(dt.datetime.now(dt.timezone.utc)).strftime("%H%M")
         name = f"stemcodes-bijeenkomst-{ws.id}-{stamp}.html"

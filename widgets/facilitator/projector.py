@@ -83,24 +83,29 @@ def shared_ranks(scores: list[float]) -> list[int]:
     return ranks
 
 
-def join_banner(base_url: str, wifi_name: str = "") -> str:
-    """QR code, "1. Verbind met wifi X", "2. Scan de code", and the short address to type instead."""
+def join_banner(base_url: str, wifi_name: str = "", name_url: str | None = None) -> str:
+    """QR code, "1. Verbind met wifi X", "2. Scan de code", and the short address to type instead.
+
+    ``name_url`` (stemmen.local, werkboek.serving.mdns) is the address to type; the QR code and
+    the fallback keep the IP address.
+    """
     steps = []
     if wifi_name:
         steps.append(f"<li>Verbind met wifi <b data-testid='wifi'>{escape(wifi_name)}</b></li>")
     steps.append("<li>Scan de code</li>")
     ordered = "".join(steps)
     return (f"<div class='wb-proj-join' data-testid='join'>{qr_svg(base_url)}<div><ol>{ordered}</ol>"
-            f"<div>of ga naar <span class='addr'>{escape(short_address(base_url))}</span></div></div></div>")
+            f"<div>of ga naar <span class='addr'>{escape(short_address(name_url or base_url))}</span></div>"
+            + (f"<div>(of {escape(short_address(base_url))})</div>" if name_url else "") + "</div></div>")
 
 
 def projector_html(*, title: str, status: str, notice: str, received: int, columns: list[Column] | None,
-                   base_url: str, wifi_name: str = "", hidden_text: str = "") -> str:
+                   base_url: str, wifi_name: str = "", hidden_text: str = "", name_url: str | None = None) -> str:
     """The whole beamer screen. ``columns`` None: no results (hidden or none yet): ``hidden_text`` instead."""
     head = (f"<div class='wb-proj-head'><div class='wb-proj-what'><h1>{escape(title)}</h1>"
             f"<p>{escape(status)}</p><p data-testid='proj-notice'>{escape(notice)}</p></div>"
             f"<div class='wb-proj-count'><b data-testid='proj-ballots'>{received}</b> stemmen</div>"
-            f"{join_banner(base_url, wifi_name)}</div>")
+            f"{join_banner(base_url, wifi_name, name_url)}</div>")
     if columns is None:
         body = f"<p class='wb-proj-wait' data-testid='proj-hidden'>{escape(hidden_text)}</p>"
     else:
@@ -124,10 +129,12 @@ class ProjectorScreen(AutoRefresh, w.VBox):
     workshop_ids = t.List(t.Int())
     interval = t.Float(3.0)
 
-    def __init__(self, store, catalogue, workshop_ids=(), base_url: str | None = None, **kwargs):
+    def __init__(self, store, catalogue, workshop_ids=(), base_url: str | None = None, name_url: str | None = None,
+                 **kwargs):
         self.store = store
         self.catalogue = catalogue
         self.base_url = base_url
+        self.name_url = name_url
         self.screen = w.HTML(layout=w.Layout(width="100%"))
         self._state = None
         super().__init__([self.screen], **kwargs)
@@ -145,6 +152,13 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         from werkboek_widgets.facilitator.codes_panel import resident_base_url
 
         return resident_base_url()
+
+    def _name_url(self) -> str | None:
+        if self.name_url or self.base_url:
+            return self.name_url
+        from werkboek_widgets.facilitator.codes_panel import resident_name_url
+
+        return resident_name_url()
 
     def refresh(self) -> bool:
         """Redraw when something shown changed; True when it did."""
@@ -181,7 +195,8 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         else:
             columns = self.columns(batch, workshops)
         return projector_html(title=title, status=status, notice=notice, received=batch.received, columns=columns,
-                              base_url=self._base_url(), wifi_name=wifi, hidden_text=hidden_text)
+                              base_url=self._base_url(), wifi_name=wifi, hidden_text=hidden_text,
+                              name_url=self._name_url())
 
     def columns(self, batch, workshops) -> list[Column]:
         res = tally(batch.ballots, workshops, self.catalogue)
