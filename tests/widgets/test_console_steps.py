@@ -84,3 +84,26 @@ def test_one_click_exports_give_all_three_files(console, store, open_workshop, c
     console.exports.everything.click()
     links = console.exports.links.value
     assert "CSV downloaden" in links and "Excel downloaden" in links and "Rapport openen" in links
+
+
+def test_the_facilitator_sees_the_ballot_as_a_resident_and_nothing_is_stored(console, store, catalogue):
+    from support.resident_flow import go_to
+
+    acties = [a.id for lg in ("leren", "wonen") for a in catalogue.acties_in(lg)[:3]]
+    ws = store.create_workshop("Avond", acties=acties)  # not open yet: the preview works before
+    console._reload_chooser(select=ws.id)
+    console.tabs.selected_index = 2
+    console.preview.open_button.click()
+    app = console.preview.app
+    assert "telt niet mee" in console.preview.note.value and console.preview.phone.children == (app.widget,)
+    go_to(app, "stemmen")
+    assert [s.leefgebied for s in app.flow.screens if s.step == "stemmen"] == ["leren", "wonen"]
+    app.step.controls[next(iter(app.step.controls))].plus.click()
+    go_to(app, "controle")
+    app.next_button.click()
+    assert app.flow.current.step == "bedankt"
+    assert len(console.preview.preview_store.sent) == 1  # checked as the store would …
+    assert store.ballots(ws.id, include_superseded=True, include_excluded=True) == []  # … and not stored
+    assert store.codes(ws.id) == [] and store.workshop(ws.id).status == "concept"
+    console.preview.close_button.click()
+    assert console.preview.phone.children == () and console.preview.app is None

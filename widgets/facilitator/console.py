@@ -15,6 +15,7 @@ from werkboek_widgets.facilitator.dashboard import Dashboard
 from werkboek_widgets.facilitator.editor import WorkshopEditor
 from werkboek_widgets.facilitator.exports_panel import ExportsPanel
 from werkboek_widgets.facilitator.health import HealthPanel
+from werkboek_widgets.facilitator.preview import BallotPreview
 from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
 from werkboek_widgets.facilitator.voting import VotingControl
 
@@ -47,6 +48,7 @@ class ConsoleApp(w.VBox):
         self.editor = WorkshopEditor(store, catalogue)
         self.codes = CodesPanel(store)
         self.voting = VotingControl(store)
+        self.preview = BallotPreview(store, catalogue)
         self.dashboard = Dashboard(store, catalogue)
         self.remarks = RemarksPanel(store)
         self.compare = CompareWorkshops(store, catalogue)
@@ -63,7 +65,7 @@ class ConsoleApp(w.VBox):
         self.next_button.on_click(self._go_next)
         self.dashboard_url = dashboard_url
         self.tabs = w.Tab(children=[
-            self.editor, self.codes, self.voting,
+            self.editor, self.codes, w.VBox([self.voting, self.preview]),
             w.VBox([self.beamer_link, w.HBox([self.reveal, self.reveal_note]), self.dashboard]), self.remarks,
             self.compare, self.exports, self.health,
         ])
@@ -106,6 +108,7 @@ class ConsoleApp(w.VBox):
         self.editor.workshop_id = wid
         self.codes.workshop_id = wid
         self.voting.workshop_id = wid
+        self.preview.workshop_id = wid
         self.remarks.workshop_id = wid
         self.dashboard.workshop_ids = [wid] if wid is not None else []
         if wid is not None:

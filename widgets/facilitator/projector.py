@@ -137,13 +137,14 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         self.name_url = name_url
         self.screen = w.HTML(layout=w.Layout(width="100%"))
         self._state = None
+        self._cheap = None
         super().__init__([self.screen], **kwargs)
         self.add_class("wb-projector")
         self.workshop_ids = list(workshop_ids)
 
     @t.observe("workshop_ids")
     def _on_workshops(self, _change) -> None:
-        self._state = None
+        self._state = self._cheap = None
         self.refresh()
 
     def _base_url(self) -> str:
@@ -166,9 +167,14 @@ class ProjectorScreen(AutoRefresh, w.VBox):
             self.screen.value = f"{CSS}<div class='wb-proj'><p class='wb-proj-wait'>Kies een bijeenkomst.</p></div>"
             return False
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
+        settings = tuple((ws.status, ws.privacy_k, ws.hide_results, ws.wifi_name, ws.title) for ws in workshops)
+        # cheap first (one aggregate): the ballots are only read when something arrived or changed
+        cheap = (self.store.ballots_fingerprint(self.workshop_ids), settings)
+        if cheap == self._cheap:
+            return False
+        self._cheap = cheap
         k = privacy_k(workshops)
         batch = projector_batch(self.store.ballots(self.workshop_ids, include_superseded=True), k)
-        settings = tuple((ws.status, ws.privacy_k, ws.hide_results, ws.wifi_name, ws.title) for ws in workshops)
         state = (tuple(b.id for b in batch.ballots), batch.received, settings)
         if state == self._state:
             return False
@@ -224,4 +230,4 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         self.refresh()
 
     def refresh_failed(self, exc: Exception) -> None:  # the screen stays as it was; the console says more
-        self._state = None
+        self._state = self._cheap = None
