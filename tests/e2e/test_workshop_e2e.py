@@ -95,7 +95,8 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     console.goto(urls["Begeleider"])
     console.get_by_label("Titel").wait_for(timeout=TIMEOUT)
-    assert not console.locator(".wb-loading").is_visible()  # the loading message is gone once the console shows
+    assert console.locator("#loading").count() == 0  # the Dutch loading message is gone once the console shows
+    assert console.locator("html").get_attribute("lang") == "nl"
     for size in ({"width": 1366, "height": 768}, DESKTOP):  # whole tab titles, on the laptop too
         console.set_viewport_size(size)
         cut = console.evaluate("""() => [...document.querySelectorAll('.wb-console .lm-TabBar-tab')]

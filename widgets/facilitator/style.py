@@ -50,8 +50,6 @@ CSS = """
 .wb-next { font-size: 18px; margin: 0 16px 0 0; }
 .wb-field-error { margin: 2px 0 8px 228px; }
 .wb-codes td.wb-code { font-family: monospace; font-size: 20px; }
-.wb-loading { font-size: 22px; padding: 24px; }
-body:has(.wb-console) .wb-loading { display: none; }
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
 
 </style>
