@@ -11,7 +11,6 @@ import traitlets as t
 
 from werkboek_widgets.facilitator.codes_panel import CodesPanel
 from werkboek_widgets.facilitator.compare import CompareWorkshops
-from werkboek_widgets.facilitator.dashboard import Dashboard
 from werkboek_widgets.facilitator.editor import WorkshopEditor
 from werkboek_widgets.facilitator.exports_panel import ExportsPanel
 from werkboek_widgets.facilitator.health import HealthPanel
@@ -49,7 +48,7 @@ class ConsoleApp(w.VBox):
         self.codes = CodesPanel(store)
         self.voting = VotingControl(store)
         self.preview = BallotPreview(store, catalogue)
-        self.dashboard = Dashboard(store, catalogue)
+        self._dashboard = None  # made when the live tab is first opened (bqplot: the slowest part to load)
         self.remarks = RemarksPanel(store)
         self.compare = CompareWorkshops(store, catalogue)
         self.exports = ExportsPanel(store, catalogue)
@@ -66,7 +65,7 @@ class ConsoleApp(w.VBox):
         self.dashboard_url = dashboard_url
         self.tabs = w.Tab(children=[
             self.editor, self.codes, w.VBox([self.voting, self.preview]),
-            w.VBox([self.beamer_link, w.HBox([self.reveal, self.reveal_note]), self.dashboard]), self.remarks,
+            self._live_box(), self.remarks,
             self.compare, self.exports, self.health,
         ])
         for i, title in enumerate(TITLES):
@@ -110,13 +109,29 @@ class ConsoleApp(w.VBox):
         self.voting.workshop_id = wid
         self.preview.workshop_id = wid
         self.remarks.workshop_id = wid
-        self.dashboard.workshop_ids = [wid] if wid is not None else []
+        if self._dashboard is not None:
+            self._dashboard.workshop_ids = [wid] if wid is not None else []
         if wid is not None:
             self.exports.reload(selected=[wid])
         if wid is not None and self.dashboard_url:
             url = f"{self.dashboard_url}?workshop={wid}"
             self.beamer_link.value = (f"<p><a class='wb-download' href='{url}' target='_blank'>"
                                       "Open de uitslag voor de beamer (nieuw venster)</a></p>")
+
+    def _live_box(self) -> w.VBox:
+        self.live = w.VBox([self.beamer_link, w.HBox([self.reveal, self.reveal_note])])
+        return self.live
+
+    @property
+    def dashboard(self):
+        """The live results of the chosen workshop (made on first use: the console starts faster without it)."""
+        if self._dashboard is None:
+            from werkboek_widgets.facilitator.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.store, self.catalogue,
+                                        workshop_ids=[self.workshop_id] if self.workshop_id is not None else [])
+            self.live.children = [*self.live.children, self._dashboard]
+        return self._dashboard
 
     def _hint(self, index: int) -> None:
         self.next_hint.value = f"<p class='wb-next' data-testid='next-step'><b>Wat nu?</b> {NEXT_STEP[index]}</p>"
@@ -140,7 +155,8 @@ class ConsoleApp(w.VBox):
     def _reveal(self, _button=None) -> None:
         if self.workshop_id is not None:
             self.store.reveal_results(self.workshop_id)
-            self.dashboard.refresh()
+            if self._dashboard is not None:
+                self._dashboard.refresh()
         self._show_reveal()
 
     def _on_tab(self, change) -> None:
@@ -151,8 +167,8 @@ class ConsoleApp(w.VBox):
             self._show_reveal()
             self.dashboard.refresh()
             self.dashboard.start()
-        else:
-            self.dashboard.stop()
+        elif self._dashboard is not None:
+            self._dashboard.stop()
         if change["new"] == 4:
             self.remarks.show()
             self.remarks.start()
