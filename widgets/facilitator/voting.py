@@ -87,10 +87,11 @@ class VotingControl(AutoRefresh, w.VBox):
             self.status.value = "<p>Kies of maak eerst een bijeenkomst.</p>"
             self.open_button.disabled = self.close_button.disabled = True
             return
-        if self.store.settle_closing(self.workshop_id):  # the grace period is over: closed by itself
+        ws = self.store.workshop(self.workshop_id)
+        # closed by its closing time but not recorded yet (set_status clears closes_at): record it, make the copy
+        if ws.status == "gesloten" and ws.closes_at is not None and self.store.settle_closing(ws.id):
             self._closed(by_itself=True)
             return
-        ws = self.store.workshop(self.workshop_id)
         count = self.store.count_ballots(ws.id)
         left = ws.seconds_to_close()
         closing = ""
