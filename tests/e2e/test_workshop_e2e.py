@@ -194,9 +194,26 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     screenshot(beamer, "dashboard-kaart", full_page=False)
     assert dialogs == []
 
-    # closing refuses a fourth resident
+    # a fourth resident is still busy: the console says so, closes with 2 minutes' grace, the phone shows it
+    busy = phone_page(browser)
+    busy.goto(f"{urls['Bewoners']}?code={codes[3]}")
+    busy.get_by_role("button", name="Beginnen").click(timeout=TIMEOUT)
+    busy.get_by_text("Stap 2 van 6").wait_for()
+    busy.get_by_role("button", name="Verder").click()  # the code came with the link
+    busy.get_by_text("Stap 3 van 6").wait_for()
     _tab(console, "3. Stemmen")
+    console.get_by_label("Sluiten", exact=True).select_option(label="Over 2 minuten")
     console.get_by_role("button", name="Stemmen sluiten").click()
+    console.get_by_text("1 persoon is nog bezig met een stembiljet").wait_for(timeout=TIMEOUT)
+    console.get_by_role("button", name="Klik nog eens om te sluiten").click()
+    console.get_by_text("Het stemmen sluit vanzelf om").wait_for()
+    assert store.workshop(ws.id).closes_at is not None
+    busy.get_by_text("Het stemmen sluit over 2 minuten").wait_for(timeout=30_000)  # polled every 15 s
+    screenshot(busy, "ballot-sluit-over-2-minuten", full_page=False)
+    busy.context.close()
+
+    # closing at once refuses a fourth resident
+    console.get_by_role("button", name="Nu meteen sluiten").click()
     console.get_by_role("button", name="Klik nog eens om te sluiten").click()
     console.get_by_text("stemmen is gesloten").first.wait_for()
     late = phone_page(browser)
