@@ -180,6 +180,14 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
         cells = row.locator("td").all_inner_texts()
         assert cells[2] == str(expected_points[actie_id]), (title, cells)
     screenshot(beamer, "dashboard-uitslag", full_page=False)
+    # projector first: the first screen is the projector view, whole, with the way to join
+    assert beamer.locator("[data-testid=proj-ballots]").inner_text() == "3"
+    box = beamer.locator(".wb-proj").bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080
+    assert "Scan de code" in beamer.locator("[data-testid=join]").inner_text()
+    for lg, actie_id in first.items():
+        item = beamer.locator(".wb-proj-item", has_text=catalogue.acties[actie_id].titel).first
+        assert item.locator(".wb-proj-score").inner_text() == str(expected_points[actie_id])
     _tab(beamer, "Opmerkingen")
     beamer.get_by_text("Meer licht in het park").wait_for()
     remarks = beamer.locator(".wb-remarks")
