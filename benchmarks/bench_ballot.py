@@ -133,8 +133,7 @@ def one_load(browser, server, code: str, title: str | None, measure_memory: bool
         kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
         process = kernel_process(server.process.pid, kernel_id)
         result["rss"], result["uss"] = memory_mb(process)
-        page.get_by_role("button", name="Beginnen").click()
-        page.get_by_role("button", name="Verder").click()
+        page.get_by_role("button", name="Beginnen").click()  # the link's code is good: on to the buurt
         page.get_by_role("button", name="Kies op de kaart").click()
         page.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         time.sleep(1.0)

@@ -45,6 +45,18 @@ def button(label: str, kind: str = "", tooltip: str = "") -> w.Button:
     return btn
 
 
+def handover_field() -> w.Text:
+    """A hidden text field through which the page's own script hands state to the kernel.
+
+    The welcome and code screens are plain HTML in the template (usable before Voilà's frontend
+    has started); when the widgets are live, werkboek-first.js writes what the resident did there
+    into this field. The kernel treats it as untrusted input, like anything from the browser.
+    """
+    field = w.Text(value="", continuous_update=True, layout=w.Layout(display="none"))
+    field.add_class("wb-handover")
+    return field
+
+
 def column(children=(), *classes: str) -> w.VBox:
     box = w.VBox(list(children))
     for cls in classes:

@@ -166,10 +166,12 @@ class Resident:
         text = self.page.text()
         if THANKS in text:
             return "bedankt"
-        step = re.search(r"Stap (\d) van 6", text)
+        step = re.search(r"Stap (\d) van ([56])", text)
         if step is None:
             raise ProtocolError(f"no 'Stap n van 6' on screen: {text[:200]!r}")
-        name = SCREENS[int(step.group(1)) - 1]
+        # five steps when the link's code was good (no code step), six when it must be typed
+        screens = SCREENS if step.group(2) == "6" else tuple(s for s in SCREENS if s != "code")
+        name = screens[int(step.group(1)) - 1]
         if name == "stemmen":
             part = re.search(r"Onderwerp (\d+) van (\d+)", text)
             name += f":{part.group(1) if part else '?'}"

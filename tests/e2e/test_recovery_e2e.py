@@ -34,9 +34,7 @@ def supervised(evening, stop: threading.Event):
 def to_two_stippen(page, url: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="Beginnen").click(timeout=TIMEOUT)
-    page.get_by_text("Stap 2 van 6").wait_for()
-    page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 3 van 6").wait_for()
+    page.get_by_text("Stap 2 van 5").wait_for()  # the code came with the link: buurt next
     page.get_by_role("button", name="Verder").click()
     page.get_by_text("Onderwerp 1 van 2").wait_for()
     plus = page.get_by_role("button", name="+").first
@@ -58,9 +56,9 @@ def back_on_the_draft_and_submit(page) -> None:
     page.get_by_role("button", name="Verder").click()
     page.get_by_text("Onderwerp 2 van 2").wait_for()
     page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 5 van 6").wait_for()
+    page.get_by_text("Stap 4 van 5").wait_for()
     page.get_by_role("button", name="Verder").click()
-    page.get_by_text("Stap 6 van 6").wait_for()
+    page.get_by_text("Stap 5 van 5").wait_for()
     page.get_by_role("button", name="Stem versturen").click()
     page.get_by_text("Bedankt, uw stem is ontvangen").wait_for(timeout=TIMEOUT)
 

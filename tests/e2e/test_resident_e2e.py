@@ -72,7 +72,8 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     assert page.evaluate("document.documentElement.lang") == "nl"
     assert page.title() == "Stemmen – Heerlen-Noord"
     body = page.inner_text("body")
-    assert ws.title in body and "Stap 1 van 6" in body and "anoniem" in body
+    assert ws.title in body and "Stap 1 van 5" in body and "anoniem" in body
+    assert f"Uw code {code} is goed" in body  # checked via the preheated kernel
     assert "In [" not in body and not page.locator(".jp-InputArea:visible").count()  # no Jupyter chrome
     elsewhere = [u for u in page.requested if not u.startswith((e2e["server"].url, "data:", "ws://127.0.0.1"))]
     assert elsewhere == []  # works without internet: nothing fetched from other hosts
@@ -83,11 +84,7 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     check_step(page, "1-welkom")
 
     page.get_by_role("button", name="Beginnen").click()
-    page.get_by_text("Stap 2 van 6").wait_for()
-    assert page.get_by_label("Stemcode").input_value() == code  # from the link, via the preheated kernel
-    check_step(page, "2-code")
-
-    advance(page, "Stap 3 van 6")
+    page.get_by_text("Stap 2 van 5").wait_for()  # the code came valid with the link: no code step
     page.get_by_label("Leeftijd").select_option(label="30 tot 50 jaar")
     page.get_by_role("button", name="Kies op de kaart").click()
     polygons = page.locator("path.leaflet-interactive")
@@ -110,7 +107,7 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     buurt = next(b for b in catalogue.heerlen_noord.values() if b.naam != chosen_on_map)
     page.get_by_label("Buurt").select_option(label=buurt.naam)  # or from the list
 
-    advance(page, "Stap 4 van 6")
+    advance(page, "Stap 3 van 5")
     page.get_by_text("Nog 3 stippen over").wait_for()
     plus = page.get_by_role("button", name="+")
     for _ in range(2):
@@ -126,11 +123,11 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     page.get_by_role("button", name="+").first.click()
     check_step(page, "4-wonen")
 
-    advance(page, "Stap 5 van 6")
+    advance(page, "Stap 4 van 5")
     page.get_by_label("Uw opmerking").fill("Meer licht in het park")
     page.get_by_text("Nog 478 tekens").wait_for()
     check_step(page, "5-opmerking")
-    advance(page, "Stap 6 van 6")
+    advance(page, "Stap 5 van 5")
     page.get_by_text("Meer licht in het park").wait_for()
     check_step(page, "6-controle")
     page.get_by_role("button", name="Stem versturen").click()
@@ -146,12 +143,12 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
 
     # change the vote: the second submission replaces the first
     page.get_by_role("button", name="Stem aanpassen").click()
-    page.get_by_text("Stap 4 van 6").wait_for()
+    page.get_by_text("Stap 3 van 5").wait_for()
     page.get_by_role("button", name="−").first.click()
     page.get_by_text("Nog 1 stip over").wait_for()
     advance(page, "Onderwerp 2 van 2")
-    advance(page, "Stap 5 van 6")
-    advance(page, "Stap 6 van 6")
+    advance(page, "Stap 4 van 5")
+    advance(page, "Stap 5 van 5")
     page.get_by_role("button", name="Stem versturen").click()
     page.get_by_text("Uw vorige stem is vervangen").wait_for()
     [current] = store.ballots(ws.id)
@@ -187,18 +184,19 @@ def test_group_ballot_is_stored_with_its_size(e2e):
     store, ws = e2e["store"], e2e["workshop"]
     code = store.create_codes(ws.id, 1, kind="group")[0].code
     page = open_ballot(e2e, code)
+    page.get_by_text("U stemt samen").wait_for()  # told on the welcome screen, with the code's OK
     page.get_by_role("button", name="Beginnen").click()
-    advance(page, "Stap 3 van 6")
-    page.get_by_text("U stemt samen").wait_for()
+    page.get_by_text("Stap 2 van 5").wait_for()
+    page.get_by_text("Met hoeveel mensen").wait_for()
     more = page.get_by_role("button", name="+")
     for _ in range(4):
         more.first.click()
     page.get_by_text("6 mensen").wait_for()
     check_step(page, "groep-3")
-    advance(page, "Stap 4 van 6")
+    advance(page, "Stap 3 van 5")
     page.get_by_role("button", name="+").first.click()
     page.get_by_text("Nog 2 stippen over").wait_for()
-    for expect in ("Onderwerp 2 van 2", "Stap 5 van 6", "Stap 6 van 6"):
+    for expect in ("Onderwerp 2 van 2", "Stap 4 van 5", "Stap 5 van 5"):
         advance(page, expect)
     page.get_by_text("6 mensen").wait_for()
     page.get_by_role("button", name="Stem versturen").click()
@@ -214,10 +212,10 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
     code = store.create_codes(ws.id, 1)[0].code
     page = open_ballot(e2e, code)
     page.get_by_role("button", name="Beginnen").click()
-    advance(page, "Stap 3 van 6")
+    page.get_by_text("Stap 2 van 5").wait_for()
     buurt = sorted(catalogue.heerlen_noord.values(), key=lambda b: b.naam)[2]
     page.get_by_label("Buurt").select_option(label=buurt.naam)
-    advance(page, "Stap 4 van 6")
+    advance(page, "Stap 3 van 5")
     plus = page.get_by_role("button", name="+")
     plus.first.click()
     plus.first.click()  # within a second of the screen change: written by the kernel's timer
@@ -230,7 +228,7 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
 
     page.reload()  # a new page view: a new kernel, which finds the draft
     page.get_by_text("We gaan verder waar u was gebleven").wait_for(timeout=LOAD_TIMEOUT)
-    assert "Stap 4 van 6" in page.inner_text("body") and "Onderwerp 1 van 2" in page.inner_text("body")
+    assert "Stap 3 van 5" in page.inner_text("body") and "Onderwerp 1 van 2" in page.inner_text("body")
     page.get_by_text("Nog 1 stip over").wait_for()
     page.get_by_text("2 stippen").first.wait_for()
     check_step(page, "herladen-4")
@@ -244,7 +242,7 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
             set('hidden'); await new Promise(r => setTimeout(r, 20)); set('visible'); }""")
     page.get_by_text("We gaan verder waar u was gebleven").wait_for(timeout=LOAD_TIMEOUT)
     page.get_by_text("Nog 1 stip over").wait_for()
-    for expect in ("Onderwerp 2 van 2", "Stap 5 van 6", "Stap 6 van 6"):
+    for expect in ("Onderwerp 2 van 2", "Stap 4 van 5", "Stap 5 van 5"):
         advance(page, expect)
     page.get_by_text(buurt.naam).wait_for()
     page.get_by_role("button", name="Stem versturen").click()
@@ -266,7 +264,7 @@ def test_resident_kernels_reach_the_database_only_through_the_store_service(e2e)
     code = store.create_codes(ws.id, 1)[0].code
     page = open_ballot(e2e, code)
     page.get_by_role("button", name="Beginnen").click()
-    advance(page, "Stap 3 van 6")  # the code was checked: by the store service
+    page.get_by_text("Stap 2 van 5").wait_for()  # the code was checked: by the store service
     assert server.store_service.client().health()["requests"] > served_before
 
     kernels = [p for p in psutil.Process(server.process.pid).children(recursive=True)

@@ -30,7 +30,7 @@ def test_flow_numbers_six_steps_with_one_screen_per_leefgebied():
     flow = Flow(["leren", "wonen"])
     seen = []
     while flow.current.step != "bedankt":
-        seen.append((flow.current.step, flow.current.leefgebied, flow.current.number))
+        seen.append((flow.current.step, flow.current.leefgebied, flow.number()))
         flow.next()
     assert [s for s, _, _ in seen] == ["welkom", "code", "buurt", "stemmen", "stemmen", "opmerking", "controle"]
     assert [n for *_, n in seen] == [1, 2, 3, 4, 4, 5, 6]

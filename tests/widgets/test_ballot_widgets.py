@@ -37,17 +37,16 @@ def text_of(app) -> str:
 def test_resident_completes_a_ballot_and_changes_it(store, catalogue, open_workshop):
     code = store.create_codes(open_workshop.id, 1)[0].code
     app = make_app(store, catalogue, f"code={code}")
-    assert "Stap 1 van 6" in app.progress.value and open_workshop.title in text_of(app)
-    assert "anoniem" in text_of(app)
+    # The link carries a valid code: the code screen is not asked for (5 steps, not 6).
+    assert "Stap 1 van 5" in app.progress.value and open_workshop.title in text_of(app)
+    assert "anoniem" in text_of(app) and f"Uw code {code} is goed" in text_of(app)
     app.next_button.click()
-    assert app.flow.current.step == "code" and app.step.input.value == code
-    app.next_button.click()
-    assert app.flow.current.step == "buurt" and "Deze code is goed" in app.message.value
+    assert app.flow.current.step == "buurt" and "Stap 2 van 5" in app.progress.value
     buurt = sorted(catalogue.heerlen_noord)[2]
     app.step.buurt.value = buurt
     app.step.age.value = "65-79"
     app.next_button.click()
-    assert app.flow.current.step == "stemmen" and "Stap 4 van 6" in app.progress.value
+    assert app.flow.current.step == "stemmen" and "Stap 3 van 5" in app.progress.value
     lg = app.flow.current.leefgebied
     first, second = list(app.step.controls)[:2]
     for _ in range(3):
@@ -85,6 +84,46 @@ def test_resident_completes_a_ballot_and_changes_it(store, catalogue, open_works
     assert len(store.ballots(open_workshop.id, include_superseded=True)) == 2
 
 
+def test_code_typed_by_hand_has_its_own_step(store, catalogue, open_workshop):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    app = make_app(store, catalogue, "")
+    assert "Stap 1 van 6" in app.progress.value
+    app.next_button.click()
+    assert app.flow.current.step == "code" and "Stap 2 van 6" in app.progress.value
+    app.step.input.value = code.lower().replace("-", " ")
+    app.next_button.click()
+    assert app.flow.current.step == "buurt" and "Deze code is goed" in app.message.value
+    assert "Stap 3 van 6" in app.progress.value
+
+
+def test_a_refused_link_code_stays_on_the_code_screen(store, catalogue, open_workshop):
+    store.create_codes(open_workshop.id, 1)
+    app = make_app(store, catalogue, "code=ZZZ-ZZZ")
+    assert app.flow.current.step == "welkom" and "wb-error" in app.message.value
+    app.next_button.click()
+    assert app.flow.current.step == "code" and app.step.input.value == "ZZZ-ZZZ"
+    assert "Stap 2 van 6" in app.progress.value
+
+
+def test_a_stale_second_tap_never_skips_a_screen(store, catalogue, open_workshop):
+    """A double tap: the second click arrives from the button of the screen just left."""
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    app = make_app(store, catalogue, f"code={code}")
+    seen = []
+    for _ in range(12):
+        screen = app.flow.current
+        seen.append((screen.step, getattr(screen, "leefgebied", None)))
+        if screen.step == "controle":
+            break
+        stale = app.next_button
+        stale.click()
+        stale.click()  # the fast thumb: same button, now of a screen that is gone
+    steps = [s for s, _ in seen]
+    leefgebieden = [lg for s, lg in seen if s == "stemmen"]
+    assert steps[:2] == ["welkom", "buurt"] and steps[-1] == "controle"
+    assert leefgebieden == list(app.flow.leefgebieden)
+
+
 def test_wrong_code_and_closed_workshop_show_their_message(store, catalogue, open_workshop):
     app = make_app(store, catalogue)
     app.next_button.click()
@@ -111,8 +150,7 @@ def test_code_already_used_is_told_and_closing_mid_ballot_is_reported(store, cat
     go_to(first, "controle")
     first.next_button.click()
     second = make_app(store, catalogue, f"code={code}")
-    go_to(second, "buurt")
-    assert "al gestemd" in second.message.value
+    assert "al gestemd" in second.message.value and second.flow.current.step == "welkom"
     go_to(second, "opmerking")
     second.step.input.value = "tweede"
     go_to(second, "controle")
@@ -125,8 +163,8 @@ def test_code_already_used_is_told_and_closing_mid_ballot_is_reported(store, cat
 def test_group_ballot_is_stored_with_its_size(store, catalogue, open_workshop):
     code = store.create_codes(open_workshop.id, 1, kind="group")[0].code
     app = make_app(store, catalogue, f"code={code}")
+    assert "tafel" in app.message.value and f"Uw code {code} is goed" in app.message.value
     go_to(app, "buurt")
-    assert "tafel" in app.message.value
     assert "2 mensen" in app.step.group.value.value and app.step.group.minus.disabled
     for _ in range(4):
         app.step.group.plus.click()

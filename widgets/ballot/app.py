@@ -29,7 +29,7 @@ from werkboek_widgets.ballot.draft_payload import restore, to_payload
 from werkboek_widgets.ballot.draft_saver import DraftSaver
 from werkboek_widgets.ballot.flow import Flow, Screen
 from werkboek_widgets.ballot.steps import step_class
-from werkboek_widgets.ballot.texts import LANGUAGES, t
+from werkboek_widgets.ballot.texts import LANGUAGES, rejected, t
 
 
 class BallotApp:
@@ -46,16 +46,18 @@ class BallotApp:
         self.step = None
         self.saver: DraftSaver | None = None
         self._resume_at = None  # the saved screen to continue on, after the code step
+        self._handed = False  # the HTML screens' state has been taken over (once)
+        self.notice_kind = "info"
         self._page_key = "page:" + uuid.uuid4().hex  # wrong codes are throttled per page and per address
+        self.shown = 0  # how many screens have been shown; a tap from an earlier one is stale
         self.progress = ui.html("", "wb-progress")
         self.body = ui.column([], "wb-body")
         self.message = ui.status()
-        self.back_button = ui.button(t("back", self.lang), "secondary")
-        self.next_button = ui.button(t("next", self.lang), "primary")
-        self.back_button.on_click(lambda _b: self.back())
-        self.next_button.on_click(lambda _b: self.next())
-        self.nav = ui.row([self.back_button, self.next_button], "wb-nav")
-        self.widget = ui.column([self.progress, self.body, self.message, self.nav], "wb-app")
+        self.back_button = self.next_button = None
+        self.nav = ui.row([], "wb-nav")
+        self.handover = ui.handover_field()  # the page's HTML-first screens hand their state over here
+        self.handover.observe(self._handed_over, "value")
+        self.widget = ui.column([self.progress, self.body, self.message, self.nav, self.handover], "wb-app")
         self.closing = closing.attach(self)  # "Het stemmen sluit over 2 minuten" (widgets/ballot/closing.py)
         self.render()
 
@@ -81,7 +83,13 @@ class BallotApp:
     # -- the link -------------------------------------------------------------------------
 
     def apply_query(self, query_string: str | None) -> None:
-        """Take ``code`` and ``lang`` from the page's query string (``?code=K7P-4QX&lang=en``)."""
+        """Take ``code`` and ``lang`` from the page's query string (``?code=K7P-4QX&lang=en``).
+
+        A valid code leaves the code step out: the welcome screen says "Uw code K7P-4QX is goed"
+        and "Beginnen" goes on to the buurt. A code that cannot be used ("al gestemd" is usable:
+        it replaces the vote) is explained on the welcome screen, and the code step stays, with
+        the code filled in to correct.
+        """
         params = parse_qs((query_string or "").lstrip("?"))
         lang = (params.get("lang") or [""])[0]
         if lang in LANGUAGES:
@@ -91,34 +99,107 @@ class BallotApp:
             self.code_typed = code
             try:
                 checked, self.workshop = self.check_code(code)
-            except BallotRejected:
-                pass  # the code step shows why, when the resident gets there
+            except BallotRejected as exc:
+                self.notice, self.notice_kind = rejected(exc, self.lang), "error"
             else:
-                if self._saved_draft(checked.code) is not None:  # a reload: straight back to the ballot
-                    self.start_ballot(checked, self.workshop)
+                reload = self._saved_draft(checked.code) is not None
+                self.start_ballot(checked, self.workshop)
+                self.flow.skip_code()
+                if reload:  # back to the screen the resident was on
                     self._resume_at = self._resume_at or Screen("buurt")
                     self._continue()
                     return
+                ok = t("code_ok_link", self.lang, code=checked.code)
+                plain = self.notice == t("code_ok", self.lang)
+                self.notice = ok if plain else f"{ok} {self.notice}"  # e.g. "… een code voor een tafel"
         self.render()
+
+    def _handed_over(self, change) -> None:
+        """What the resident did on the page's HTML screens before the widgets were live.
+
+        ``{"screen": "welkom" | "code", "code": "K7P-4QX", "go": true, "lang": "nl"}``, written by
+        werkboek-first.js into :attr:`handover`. Untrusted like every value from the browser: only
+        on the welcome screen, once, with the code going through the same throttled check as a
+        typed one.
+        """
+        import json
+
+        raw = change["new"]
+        if self._handed or not raw or len(raw) > 300 or self.flow.current.step != "welkom":
+            return
+        self._handed = True
+        try:
+            state = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(state, dict):
+            return
+        lang = state.get("lang")
+        if lang in LANGUAGES and lang != self.lang:
+            self.lang = lang
+            self.render()
+        code = state.get("code")
+        if state.get("screen") == "code" and "code" in self.flow.steps:
+            if isinstance(code, str) and code.strip():
+                self.code_typed = code.strip()[:20]
+            self.flow.go("code")
+            self.render()
+            if state.get("go") is True:
+                self.next()
+        elif state.get("go") is True:
+            self.next()
 
     # -- moving between screens -----------------------------------------------------------
 
+    def on_this_screen(self, handler):
+        """``handler`` for a button of the screen shown now; a tap that arrives after the screen
+        changed is dropped.
+
+        A double tap on "Verder" sends two clicks before the first has been answered; the kernel
+        handles them one after the other, and the second would move on from the *next* screen
+        (a leefgebied skipped). An ipywidgets click carries no data, so the button itself is the
+        screen it came from: each screen gets new navigation buttons (:meth:`_new_nav`), and a
+        click from an older one is ignored here.
+        """
+        shown_with = self.shown
+
+        def guarded(*args):
+            if self.shown == shown_with:
+                handler(*args)
+        return guarded
+
+    def _new_nav(self) -> None:
+        """Fresh "Terug"/"Verder" buttons for the screen in :attr:`step`, fully set up before shown.
+
+        They go to the page before the screen's content changes, so a tap on what reads as the
+        new screen is never a tap on the old screen's button (which would be ignored)."""
+        old = [b for b in (self.back_button, self.next_button) if b is not None]
+        self.back_button = ui.button(t("back", self.lang), "secondary")
+        self.next_button = ui.button(t(self.step.next_key or "next", self.lang), "primary")
+        self.back_button.layout.display = None if self.step.show_back else "none"
+        self.next_button.layout.display = None if self.step.next_key else "none"
+        self.back_button.on_click(self.on_this_screen(lambda _b: self.back()))
+        self.next_button.on_click(self.on_this_screen(lambda _b: self.next()))
+        self.nav.children = [self.back_button, self.next_button]
+        for button in old:
+            button.close()  # its view leaves the page; a click still on its way finds no widget
+
     def render(self) -> None:
+        self.shown += 1
         screen = self.flow.current
         self.step = step_class(screen.step)(self, screen)
+        self._new_nav()
+        number, total = self.flow.number(screen), self.flow.total_steps
         self.progress.value = (
-            f'<p class="wb-progress-text">{ui.escape(t("step_of", self.lang, n=screen.number, total=self.flow.total_steps))}</p>'
-            f'<progress max="{self.flow.total_steps}" value="{screen.number}" aria-hidden="true"></progress>'
+            f'<p class="wb-progress-text">{ui.escape(t("step_of", self.lang, n=number, total=total))}</p>'
+            f'<progress max="{total}" value="{number}" aria-hidden="true"></progress>'
             if screen.step != "bedankt" else ""
         )
         self.body.children = [self.step.widget]
-        self.back_button.description = t("back", self.lang)
-        self.back_button.layout.display = None if self.step.show_back else "none"
-        self.next_button.layout.display = None if self.step.next_key else "none"
-        if self.step.next_key:
-            self.next_button.description = t(self.step.next_key, self.lang)
-        ui.set_status(self.message, self.notice)
-        self.notice = ""
+        ui.set_status(self.message, self.notice, self.notice_kind)
+        self.notice, self.notice_kind = "", "info"
+        for lang in LANGUAGES:  # werkboek.js sets the page's lang attribute from this
+            (self.widget.add_class if lang == self.lang else self.widget.remove_class)(f"wb-lang-{lang}")
 
     def next(self) -> None:
         self.next_button.disabled = True

@@ -38,3 +38,77 @@
     }
   });
 })();
+
+// The fast thumb. A second tap on "Verder"/"Terug" within a moment of the first is a double tap,
+// never a wish to skip a screen: it is swallowed here (capture phase, before ipywidgets sees it).
+// The kernel ignores a tap that still reaches it from the button of a screen already left
+// (werkboek_widgets.ballot.app.BallotApp.on_this_screen); together no leefgebied is ever skipped.
+(function () {
+  var lastTap = 0;
+  var GAP_MS = 700;
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('.wb-nav button');
+    if (!button) { return; }
+    var now = Date.now();
+    if (now - lastTap < GAP_MS) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    lastTap = now;
+  }, true);
+})();
+
+// Enter in a one-line field (the stemcode) does what "Verder" does, as on any web form; and the
+// code field does not auto-correct or capitalise words (ipywidgets cannot set these attributes).
+(function () {
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter' || !event.target.matches || !event.target.matches('.wb-app input[type="text"]')) { return; }
+    var next = [...document.querySelectorAll('.wb-nav button')].filter(function (b) { return b.offsetParent !== null; }).pop();
+    if (next && !next.disabled) { event.preventDefault(); next.click(); }
+  });
+  new MutationObserver(function () {
+    document.querySelectorAll('.wb-code-input input:not([data-wb-set])').forEach(function (input) {
+      input.setAttribute('data-wb-set', '1');
+      input.setAttribute('autocapitalize', 'characters');
+      input.setAttribute('autocorrect', 'off');
+      input.setAttribute('autocomplete', 'off');
+      input.setAttribute('spellcheck', 'false');
+      input.setAttribute('enterkeyhint', 'go');
+    });
+    // the page speaks the resident's language: <html lang> follows the ballot's switch
+    var app = document.querySelector('.wb-app');
+    if (app) {
+      var lang = app.classList.contains('wb-lang-en') ? 'en' : 'nl';
+      if (document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
+})();
+
+// The phone's own back gesture/button goes one screen back in the ballot, not off the page
+// (which would lose the screen and start a new kernel). Each new screen is a history entry.
+(function () {
+  var shown = null;
+  var depth = 0;
+  function key() {
+    var progress = document.querySelector('.wb-progress');
+    var heading = document.querySelector('.wb-body h1');
+    return (progress ? progress.textContent : '') + '|' + (heading ? heading.textContent : '');
+  }
+  new MutationObserver(function () {
+    var now = key();
+    if (now === '|' || now === shown) { return; }
+    if (shown !== null && !window.__wbGoingBack) {
+      history.pushState({wb: ++depth}, '', location.href);
+    }
+    window.__wbGoingBack = false;
+    shown = now;
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+  window.addEventListener('popstate', function () {
+    var back = [...document.querySelectorAll('.wb-nav button')].filter(function (b) { return b.offsetParent !== null; });
+    if (back.length > 1 && !document.querySelector('.wb-thanks')) {
+      window.__wbGoingBack = true;
+      back[0].click();
+    }
+  });
+})();

@@ -15,7 +15,7 @@ class BedanktStep(Step):
         super().__init__(app, screen)
         lang = self.lang
         self.change = ui.button(t("change", lang), "secondary")
-        self.change.on_click(lambda _b: app.change_vote())
+        self.change.on_click(app.on_this_screen(lambda _b: app.change_vote()))
         children = [ui.html(f'<h1 class="wb-thanks" role="status">{ui.escape(t("thanks_heading", lang))}</h1>')]
         if app.receipt is not None and app.receipt.replaced:
             children.append(ui.para(t("thanks_replaced", lang)))

@@ -16,7 +16,7 @@ class Welkom(Step):
         lang = self.lang
         title = app.workshop.title if app.workshop else t("welcome_generic_title", lang)
         self.language = ui.button(t("switch_language", lang), "link")
-        self.language.on_click(lambda _b: app.switch_language())
+        self.language.on_click(app.on_this_screen(lambda _b: app.switch_language()))
         self.widget = ui.column([
             ui.heading(t("welcome_heading", lang)),
             ui.html(f'<p class="wb-title">{ui.escape(title)}</p>'),
