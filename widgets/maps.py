@@ -11,6 +11,7 @@ stays lean until then).
 
 from __future__ import annotations
 
+import json
 import math
 from functools import partial
 from html import escape
@@ -69,7 +70,7 @@ class BuurtKaart:
     """The resident's map: choose a buurt (``on_buurt``) or a place (``on_place(lat, lon)``)."""
 
     def __init__(self, catalogue, *, basemap: bool = False, chosen: str | None = None,
-                 on_buurt=None, on_place=None, hint: str = ""):
+                 on_buurt=None, on_place=None, hint: str = "", label: str = ""):
         self.catalogue = catalogue
         self.on_buurt = on_buurt
         self.on_place = on_place
@@ -84,8 +85,11 @@ class BuurtKaart:
         self.map.add_class("wb-map")
         self.name = html("", "wb-map-name")
         source = html(f'<p class="wb-source">{escape(catalogue.attribution)}</p>')
-        self.widget = w.VBox([html(f'<p class="wb-text">{escape(hint)}</p>') if hint else html(""), self.map,
-                              self.name, source])
+        # the shapes' names and the map's label for screen readers, read by werkboek.js
+        names = json.dumps({code: b.naam for code, b in catalogue.heerlen_noord.items()}, ensure_ascii=False)
+        legend = (f'<p class="wb-text">{escape(hint)}</p>' if hint else "") + (
+            f'<span hidden class="wb-buurt-names" data-label="{escape(label)}" data-names="{escape(names)}"></span>')
+        self.widget = w.VBox([html(legend), self.map, self.name, source])
         self.widget.add_class("wb-kaart")
         self.layer.on_hover(self._hovered)
         self.map.on_interaction(self._interaction)
@@ -94,7 +98,9 @@ class BuurtKaart:
 
     @staticmethod
     def _style(chosen, feature):
-        return CHOSEN_STYLE if feature["properties"]["statcode"] == chosen else RESIDENT_STYLE
+        code = feature["properties"]["statcode"]
+        # Leaflet gives each shape this class; werkboek.js names the shape from it (aria-label, tooltip)
+        return {**(CHOSEN_STYLE if code == chosen else RESIDENT_STYLE), "className": f"wb-buurt wb-buurt-{code}"}
 
     def _hovered(self, feature=None, **_kw):
         if feature:

@@ -18,6 +18,7 @@ from support.browser import (
     format_violations,
     phone_page,
     screenshot,
+    wait_for_widgets,
 )
 from werkboek.serving.residents import running_resident_server
 from werkboek.store import Store
@@ -61,7 +62,7 @@ def test_a_double_tap_on_every_step_never_skips_a_screen(room, gap_ms):
     code = store.create_codes(ws.id, 1)[0].code
     page = phone_page(room["browser"])
     page.goto(room["server"].ballot_url(code))
-    page.get_by_role("button", name="Beginnen").wait_for(timeout=LOAD_TIMEOUT)
+    wait_for_widgets(page, LOAD_TIMEOUT)
     seen = [screen_of(page)]
     for _ in range(10):
         if "Stap 5 van 5" in page.inner_text(".wb-app"):
@@ -109,7 +110,7 @@ def test_every_screen_reflows_on_a_narrow_phone_and_at_200_percent(room, width, 
     code = store.create_codes(ws.id, 1)[0].code
     page = phone_page(room["browser"], viewport={"width": width, "height": height})
     page.goto(room["server"].ballot_url(code))
-    page.get_by_role("button", name="Beginnen").wait_for(timeout=LOAD_TIMEOUT)
+    wait_for_widgets(page, LOAD_TIMEOUT)
     problems, names = {}, []
     for n in range(8):
         name = screen_of(page)

@@ -19,6 +19,7 @@ from support.browser import (
     format_violations,
     phone_page,
     screenshot,
+    wait_for_widgets,
 )
 from werkboek.serving.residents import running_resident_server
 from werkboek.store import Store
@@ -49,6 +50,7 @@ def open_ballot(e2e, code=None, query=""):
     page.requested = []
     page.on("request", lambda request: page.requested.append(request.url))
     page.goto(url)
+    wait_for_widgets(page, LOAD_TIMEOUT)
     page.get_by_role("button", name=re.compile("Beginnen|Start")).wait_for(timeout=LOAD_TIMEOUT)
     return page
 
@@ -90,6 +92,15 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     polygons = page.locator("path.leaflet-interactive")
     polygons.first.wait_for()
     assert polygons.count() == len(catalogue.heerlen_noord)
+    # every shape is named (tooltip and accessible name); the map points to the list
+    page.wait_for_function("() => [...document.querySelectorAll('path.leaflet-interactive')]"
+                           ".every(p => p.getAttribute('aria-label'))")
+    labels = page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('aria-label'))")
+    assert sorted(labels) == sorted(b.naam for b in catalogue.heerlen_noord.values())
+    assert "lijst" in page.locator(".wb-kaart .leaflet-container").get_attribute("aria-label")
+    for zoom in page.locator(".leaflet-control-zoom a").all():
+        box = zoom.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
     # tap a buurt on the map (one whose middle is its own): the list follows
     target = page.evaluate("""() => [...document.querySelectorAll('path.leaflet-interactive')].findIndex(p => {
         const r = p.getBoundingClientRect();
@@ -97,7 +108,7 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
     assert target >= 0
     polygons.nth(target).click()
     page.wait_for_function("() => [...document.querySelectorAll('select')].some(s => s.options.length > 20 && s.selectedIndex > 0)")
-    chosen_on_map = page.get_by_label("Buurt").evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    chosen_on_map = page.get_by_label("Buurt", exact=True).evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
     assert chosen_on_map in {b.naam for b in catalogue.heerlen_noord.values()}
     page.locator(".wb-map-name").get_by_text(chosen_on_map).wait_for()
     page.mouse.move(1, 1)  # away from the map: the chosen buurt shows its own colour, not the hover colour
@@ -105,7 +116,7 @@ def test_resident_completes_and_changes_a_ballot_on_a_phone(e2e, catalogue):
                            ".filter(p => p.getAttribute('fill') === '#e63946').length === 1")
     check_step(page, "3-buurt-kaart")
     buurt = next(b for b in catalogue.heerlen_noord.values() if b.naam != chosen_on_map)
-    page.get_by_label("Buurt").select_option(label=buurt.naam)  # or from the list
+    page.get_by_label("Buurt", exact=True).select_option(label=buurt.naam)  # or from the list
 
     advance(page, "Stap 3 van 5")
     page.get_by_text("Nog 3 stippen over").wait_for()
@@ -214,7 +225,7 @@ def test_a_reload_halfway_brings_the_choices_back(e2e, catalogue):
     page.get_by_role("button", name="Beginnen").click()
     page.get_by_text("Stap 2 van 5").wait_for()
     buurt = sorted(catalogue.heerlen_noord.values(), key=lambda b: b.naam)[2]
-    page.get_by_label("Buurt").select_option(label=buurt.naam)
+    page.get_by_label("Buurt", exact=True).select_option(label=buurt.naam)
     advance(page, "Stap 3 van 5")
     plus = page.get_by_role("button", name="+")
     plus.first.click()

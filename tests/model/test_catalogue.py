@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -136,9 +138,15 @@ def test_actie_pointing_at_a_buurt_that_does_not_exist(data):
 def test_unknown_partner(data):
     path = data / "acties.csv"
     line_no = _line_of(path, "werken-03,")
-    text = path.read_text(encoding="utf-8").splitlines()[line_no - 1]
-    partner = text.split(",")[-1].split(";")[0]
-    _replace_line(path, text, text[: text.rfind(partner)] + "onbekende-partner" + text[text.rfind(partner) + len(partner):])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = lines[line_no - 1]
+    header = next(next(csv.reader([line])) for line in lines if line.startswith("id,"))
+    cells = next(csv.reader([text]))
+    column = header.index("incasseerders")
+    cells[column] = "onbekende-partner;" + cells[column].split(";", 1)[1]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    _replace_line(path, text, out.getvalue())
     _expect(data, f"rij {line_no}", "'incasseerders'", "onbekende-partner")
 
 

@@ -27,6 +27,7 @@ from support.browser import (
     format_violations,
     phone_page,
     screenshot,
+    wait_for_widgets,
 )
 from support.kernels import kernel_pids, wait_for
 from werkboek.serving.residents import running_resident_server
@@ -54,6 +55,7 @@ def http_get(url: str) -> tuple[int, str]:
 def open_ballot(browser, url):
     page = phone_page(browser)
     page.goto(url)
+    wait_for_widgets(page, LOAD_TIMEOUT)
     page.get_by_role("button", name=re.compile("Beginnen|Start")).wait_for(timeout=LOAD_TIMEOUT)
     return page
 

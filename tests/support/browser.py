@@ -50,6 +50,12 @@ def phone_page(browser, viewport: dict | None = None, locale: str = "nl-NL"):
     return context.new_page()
 
 
+def wait_for_widgets(page, timeout: float = 60_000) -> None:
+    """Until the ballot's widgets are on screen: the page's HTML welcome (index.html.j2) has given way."""
+    page.wait_for_selector("#wb-first", state="detached", timeout=timeout)
+    page.locator(".wb-app .wb-nav button:visible").first.wait_for(timeout=timeout)
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page; the violations of the given impacts (rule id, help, targets)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -281,6 +281,20 @@ def test_english_from_the_link_and_the_switch(store, catalogue, open_workshop):
     assert "Stap 1 van 6" in app.progress.value and app.next_button.description == "Beginnen"
 
 
+def test_in_english_the_acties_are_english_too(store, catalogue, open_workshop):
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    app = make_app(store, catalogue, f"code={code}&lang=en")
+    go_to(app, "stemmen")
+    shown = text_of(app)
+    acties = [catalogue.acties[a] for a in app.step.controls]
+    assert acties and all(a.titel_en and a.titel_en in shown and a.titel not in shown for a in acties)
+    assert all(a.beschrijving_en in shown for a in acties)
+    first = next(iter(app.step.controls))
+    app.step.controls[first].plus.click()
+    go_to(app, "controle")
+    assert catalogue.acties[first].titel_en in text_of(app)
+
+
 def test_resident_kernel_stays_lean(sqlite_url):
     """Building the ballot imports neither pandas nor ipyleaflet nor Jupyter's server."""
     code = (

@@ -78,6 +78,14 @@ class Actie:
     buurten: frozenset[str] | None  # None: all of Heerlen-Noord
     investeerders: tuple[tuple[str, float], ...]  # (partner id, share in percent), shares add up to 100
     incasseerders: tuple[str, ...]
+    titel_en: str = ""  # the ballot in English; empty: the Dutch text is shown
+    beschrijving_en: str = ""
+
+    def titel_in(self, lang: str) -> str:
+        return self.titel_en if lang == "en" and self.titel_en else self.titel
+
+    def beschrijving_in(self, lang: str) -> str:
+        return self.beschrijving_en if lang == "en" and self.beschrijving_en else self.beschrijving
 
     @property
     def leefgebieden(self) -> tuple[str, ...]:
@@ -276,10 +284,11 @@ ACTIE_COLUMNS = [
     "id", "titel", "beschrijving", "leefgebied", "leefgebieden_secundair", "kosten_eur",
     "looptijd_jaren", "horizon", "buurten", "investeerders", "incasseerders",
 ]
+ACTIE_OPTIONAL = ("titel_en", "beschrijving_en")
 
 
 def load_acties(path: Path, leefgebieden, partners, buurten) -> dict[str, Actie]:
-    rows = read_csv(path, ACTIE_COLUMNS)
+    rows = read_csv(path, ACTIE_COLUMNS, ACTIE_OPTIONAL)
     result: dict[str, Actie] = {}
     problems: list[Problem] = []
     wijken = {b.wijkcode: [] for b in buurten.values()}
@@ -364,6 +373,7 @@ def _parse_actie(row: Row, leefgebieden, partners, buurten, wijken, problems) ->
         id=c["id"], titel=c["titel"], beschrijving=c["beschrijving"], leefgebied=c["leefgebied"],
         leefgebieden_secundair=tuple(secundair), kosten=kosten, looptijd=looptijd, horizon=c["horizon"],
         buurten=scope, investeerders=tuple(investeerders), incasseerders=tuple(incasseerders),
+        titel_en=c.get("titel_en", "") or "", beschrijving_en=c.get("beschrijving_en", "") or "",
     )
 
 

@@ -90,9 +90,24 @@ def nginx_config(backends: Sequence[str], listen_port: int, workdir: Path | str,
     servers = [{"name": name, "address": address, "pattern": re.escape(address),
                 "others": [other for other in backends if other != address]}
                for name, address in zip(names, backends)]
-    return render("nginx.conf", servers=servers, workdir=str(workdir), user=_worker_user_line(),
+    return render("nginx.conf", servers=servers, workdir=str(workdir), cache_dir=str(static_cache_dir(workdir)),
+                  user=_worker_user_line(),
                   worker_processes=worker_processes, listen=f"{listen_ip}:{int(listen_port)}", cookie=COOKIE,
                   server_header=SERVER_HEADER)
+
+
+def static_cache_dir(workdir: Path) -> Path:
+    """Where nginx keeps its copies of script and style.
+
+    Inside ``workdir`` — except as root, when the workers run as ``nobody`` and may not get
+    through a private home (``/tmp/pytest-of-root`` or ``var/`` are 0700): then a directory
+    of its own in ``/tmp``, named after ``workdir`` and owned by ``nobody``.
+    """
+    if os.geteuid() != 0:
+        return Path(workdir) / "tmp" / "cache"
+    import hashlib
+
+    return Path(tempfile.gettempdir()) / f"werkboek-nginx-cache-{hashlib.sha256(str(workdir).encode()).hexdigest()[:16]}"
 
 
 def _worker_user_line() -> str:
@@ -138,11 +153,18 @@ def start_nginx(config: str, workdir: Path | str) -> subprocess.Popen:
     workdir = Path(workdir).resolve()
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (workdir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+    cache = static_cache_dir(workdir)
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.geteuid() == 0:
         # the workers (nobody) must get through to their temporary directories; nginx
-        # itself gives those to the worker user when it starts
+        # itself gives those to the worker user when it starts, but not the static cache
         os.chmod(workdir, 0o711)
         os.chmod(workdir / "tmp", 0o711)
+        try:
+            nobody = pwd.getpwnam("nobody")
+            os.chown(cache, nobody.pw_uid, nobody.pw_gid)
+        except KeyError:
+            pass  # workers run as root (see _worker_user_line)
     conf = write_text_atomic(workdir / "nginx.conf", config)
     argv = [nginx, "-e", str(workdir / "error.log"), "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"]
     check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)

@@ -39,24 +39,62 @@
   });
 })();
 
-// The fast thumb. A second tap on "Verder"/"Terug" within a moment of the first is a double tap,
-// never a wish to skip a screen: it is swallowed here (capture phase, before ipywidgets sees it).
-// The kernel ignores a tap that still reaches it from the button of a screen already left
+// The fast thumb. A second tap on the same "Verder"/"Terug" within a moment of the first is a
+// double tap, never a wish to skip a screen: it is swallowed here (capture phase, before
+// ipywidgets sees it), and the button is greyed at once. A tap that still reaches the kernel from
+// the button of a screen already left is ignored there
 // (werkboek_widgets.ballot.app.BallotApp.on_this_screen); together no leefgebied is ever skipped.
+// A tap on the *new* screen's button is the resident's own: it goes through.
 (function () {
   var lastTap = 0;
+  var lastButton = null;
   var GAP_MS = 700;
   document.addEventListener('click', function (event) {
     var button = event.target.closest && event.target.closest('.wb-nav button');
-    if (!button) { return; }
+    if (!button || button.closest('#wb-first')) { return; }
     var now = Date.now();
-    if (now - lastTap < GAP_MS) {
+    if (button === lastButton && now - lastTap < GAP_MS) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
     }
+    lastButton = button;
     lastTap = now;
+    // greyed the moment it is tapped; the kernel's answer (a new screen, or the same button
+    // enabled again with a message) replaces it; a lost answer frees it after a few seconds
+    setTimeout(function () {
+      if (!button.isConnected) { return; }
+      button.disabled = true;
+      button.setAttribute('data-wb-busy', '1');
+      setTimeout(function () {
+        if (button.isConnected && button.hasAttribute('data-wb-busy')) {
+          button.disabled = false;
+          button.removeAttribute('data-wb-busy');
+        }
+      }, 4000);
+    }, 0);
   }, true);
+  // The new screen's buttons arrive while the thumb may still be coming down a second time on
+  // the same spot: right after a tap they wait SETTLE_MS before they answer (disabled, not greyed).
+  var SETTLE_MS = 400;
+  new MutationObserver(function (records) {
+    if (Date.now() - lastTap > 1500) { return; }
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (!node.querySelectorAll) { return; }
+        var buttons = node.matches && node.matches('.wb-nav button') ? [node] : [...node.querySelectorAll('.wb-nav button')];
+        buttons.forEach(function (button) {
+          if (button.closest('#wb-first') || button === lastButton || button.disabled) { return; }
+          button.disabled = true;
+          button.classList.add('wb-settling');
+          setTimeout(function () {
+            button.classList.remove('wb-settling');
+            button.disabled = false;
+          }, SETTLE_MS);
+        });
+      });
+    });
+  }).observe(document.documentElement, {childList: true, subtree: true});
 })();
 
 // Enter in a one-line field (the stemcode) does what "Verder" does, as on any web form; and the
@@ -111,4 +149,32 @@
       back[0].click();
     }
   });
+})();
+
+// The map's buurt shapes get their names (a tooltip and an accessible name) and the map a label
+// that points to the list: Leaflet draws bare SVG paths, classed by werkboek_widgets.maps.
+(function () {
+  function name() {
+    document.querySelectorAll('.wb-kaart').forEach(function (kaart) {
+      var data = kaart.querySelector('.wb-buurt-names');
+      if (!data) { return; }
+      var names = JSON.parse(data.getAttribute('data-names') || '{}');
+      var map = kaart.querySelector('.leaflet-container');
+      if (map && data.getAttribute('data-label') && !map.hasAttribute('aria-label')) {
+        map.setAttribute('role', 'region');
+        map.setAttribute('aria-label', data.getAttribute('data-label'));
+      }
+      kaart.querySelectorAll('path.wb-buurt:not([aria-label])').forEach(function (path) {
+        var code = [...path.classList].find(function (c) { return c.indexOf('wb-buurt-') === 0; });
+        var label = code && names[code.slice(9)];
+        if (!label) { return; }
+        path.setAttribute('role', 'img');
+        path.setAttribute('aria-label', label);
+        var title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+        title.textContent = label;
+        path.appendChild(title);
+      });
+    });
+  }
+  new MutationObserver(name).observe(document.documentElement, {childList: true, subtree: true});
 })();

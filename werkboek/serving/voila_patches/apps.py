@@ -30,6 +30,7 @@ from voila.app import Voila
 from werkboek.serving.voila_patches.clients import CLIENT_HEADER
 from werkboek.serving.voila_patches.kernel_websocket import MAX_MESSAGE_BYTES, GuardedKernelWebsocketHandler
 from werkboek.serving.voila_patches.resident_page import ResidentPageHandler
+from werkboek.serving.voila_patches.static_files import precompressed, warm_up
 
 SECURITY_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
 STRICT_COOKIES = {"samesite": "Strict"}
@@ -92,17 +93,28 @@ class ResidentVoila(Voila):
         return settings
 
     def init_handlers(self) -> list:
+        from jupyter_server.base.handlers import FileFindHandler
+        from jupyterlab_server.themes_handler import ThemesHandler
         from voila.request_info_handler import RequestInfoSocketHandler
+        from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
         from voila.tornado.handler import TornadoVoilaHandler
         from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
         page = type("ResidentPage", (ResidentPageHandler,), {"behind_proxy": self.behind_proxy})
         info = type("LoopbackRequestInfo", (LoopbackRequestInfoHandler, RequestInfoSocketHandler), {})
+        # script and style compressed once and kept by the phone (see .static_files)
+        static = {cls: precompressed(cls) for cls in
+                  (MultiStaticFileHandler, TemplateStaticFileHandler, FileFindHandler, ThemesHandler)}
         return _replace_handlers(super().init_handlers(), {
             VoilaKernelWebsocketHandler: GuardedKernelWebsocketHandler,
             TornadoVoilaHandler: page,
             RequestInfoSocketHandler: info,
+            **static,
         })
+
+    def start(self):
+        warm_up([*self.static_paths, *self.labextensions_path])
+        super().start()
 
 
 def own_host_names() -> list[str]:

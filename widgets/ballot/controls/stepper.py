@@ -13,8 +13,8 @@ class PointsControl(Control):
 
     def __init__(self, step, actie):
         super().__init__(step, actie)
-        self.stepper = ui.Stepper("", t("stip_less", self.lang, titel=actie.titel),
-                                  t("stip_more", self.lang, titel=actie.titel),
+        self.stepper = ui.Stepper("", t("stip_less", self.lang, titel=actie.titel_in(self.lang)),
+                                  t("stip_more", self.lang, titel=actie.titel_in(self.lang)),
                                   lambda: self.tap("remove"), lambda: self.tap("add"))
         self.widget = self.stepper.widget
         self.minus, self.plus, self.value = self.stepper.minus, self.stepper.plus, self.stepper.value

@@ -64,6 +64,7 @@ class BuurtStep(Step):
 
             self.kaart = BuurtKaart(self.app.catalogue, basemap=self.app.draft.workshop.basemap,
                                     chosen=self.app.draft.buurt, hint=t("map_hint", self.lang),
+                                    label=t("map_label", self.lang),
                                     on_buurt=self._picked_on_map)
         self.map_box.children = [self.kaart.widget]
         self.map_button.description = t("hide_map", self.lang)

@@ -28,7 +28,7 @@ class ControleStep(Step):
             leefgebied = cat.leefgebieden[lg]
             naam = leefgebied.naam_en if lang == "en" and leefgebied.naam_en else leefgebied.naam
             chosen = sorted(draft.chosen_in(lg).items(), key=lambda kv: draft.method.review_order(kv[1]))
-            items = "".join(f"<li>{escape(cat.acties[a].titel)}: {escape(draft.method.value_label(v, lang))}</li>"
+            items = "".join(f"<li>{escape(cat.acties[a].titel_in(lang))}: {escape(draft.method.value_label(v, lang))}</li>"
                             for a, v in chosen)
             parts.append(f"<h2>{escape(naam)}</h2>" + (f"<ul>{items}</ul>" if items else
                                                          f"<p>{t('review_nothing', lang)}</p>"))

@@ -54,8 +54,8 @@ class StemmenStep(Step):
     def _describe(self, actie) -> str:
         cost = t("cost", self.lang, kosten=euros_in_words(actie.kosten, self.lang),
                  jaren=years_in_words(actie.looptijd, self.lang))
-        return (f'<h2 class="wb-actie">{escape(actie.titel)}</h2>'
-                f'<p class="wb-text">{escape(actie.beschrijving)}</p><p class="wb-cost">{escape(cost)}</p>')
+        return (f'<h2 class="wb-actie">{escape(actie.titel_in(self.lang))}</h2>'
+                f'<p class="wb-text">{escape(actie.beschrijving_in(self.lang))}</p><p class="wb-cost">{escape(cost)}</p>')
 
     def changed(self, ok: bool) -> None:
         """A control was tapped (``ok``: the draft changed)."""
@@ -83,7 +83,7 @@ class StemmenStep(Step):
 
         self.kaart = BuurtKaart(self.app.catalogue, basemap=self.app.draft.workshop.basemap,
                                 chosen=self.app.draft.buurt, hint=t("pin_hint", self.lang),
-                                on_place=lambda lat, lon: ui.set_status(self.pin_status, ""))
+                                label=t("pin_map_label", self.lang), on_place=lambda lat, lon: ui.set_status(self.pin_status, ""))
         self.pin_text = w.Text(description=t("pin_text_label", self.lang), style={"description_width": "initial"},
                                layout=w.Layout(width="100%"))
         self.pin_text.add_class("wb-input")
