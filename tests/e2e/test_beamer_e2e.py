@@ -13,7 +13,7 @@ from conftest import need
 
 from support.browser import axe_violations, chromium_available, chromium_browser, format_violations, screenshot
 from werkboek.model.ballot import BallotSubmission
-from werkboek_widgets.facilitator.projector import ProjectorScreen
+from werkboek_widgets.facilitator.projector import ROTATE_SECONDS, ProjectorScreen
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,20 +24,25 @@ PAGE = ("<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Uitsl
         "<body style='margin:0;padding:8px 0;background:#fff'><main>{screen}</main></body></html>")
 
 
-def _long_catalogue(catalogue):
+def _long_catalogue(catalogue, shortest: int = 60):
     import dataclasses
 
-    acties = {a.id: dataclasses.replace(a, titel=(a.titel + LONG)[:60 + len(a.titel) % 20].rsplit(" ", 1)[0])
+    acties = {a.id: dataclasses.replace(a, titel=(a.titel + LONG * 3)[:shortest + len(a.titel) % 20].rsplit(" ", 1)[0])
               for a in catalogue.acties.values()}
     return dataclasses.replace(catalogue, acties=acties)
 
 
-@pytest.mark.parametrize("wifi", ["Buurthuis-Gast", "Gemeente-Heerlen-Gastennetwerk-Buurthuis-De-Koumen"])
-def test_beamer_fits_1920x1080_with_five_leefgebieden_of_ten_long_acties(sqlite_url, catalogue, wifi):
+@pytest.mark.parametrize("wifi, shortest, parts", [
+    ("Buurthuis-Gast", 60, 1),  # titles of 60 to 79 characters: all five side by side
+    ("Gemeente-Heerlen-Gastennetwerk-Buurthuis-De-Koumen", 60, 1),
+    ("Buurthuis-Gast", 140, 3),  # 140 to 159: too long for five columns, shown in parts in turn
+])
+def test_beamer_fits_1920x1080_with_five_leefgebieden_of_ten_long_acties(sqlite_url, catalogue, wifi, shortest,
+                                                                        parts):
     need(chromium_available(), "chromium or playwright not installed")
     from werkboek.store import Store
 
-    cat = _long_catalogue(catalogue)
+    cat = _long_catalogue(catalogue, shortest)
     store = Store(sqlite_url, catalogue=cat)
     ws = store.create_workshop("Bewonersconferentie Heerlen-Noord 2026: wat pakken we als eerste aan?",
                                method="punten", method_params={"points": 5}, acties=list(cat.acties), privacy_k=5)
@@ -52,11 +57,32 @@ def test_beamer_fits_1920x1080_with_five_leefgebieden_of_ten_long_acties(sqlite_
             choices[acties[(n * 3 + 1) % 10].id] = choices.get(acties[(n * 3 + 1) % 10].id, 0) + 2
         store.submit(BallotSubmission(code=code.code, choices=choices))
     screen = ProjectorScreen(store, cat, workshop_ids=[ws.id], base_url="http://stemmen.local:8866/")
-    html = PAGE.format(screen=screen.screen.value)
+    assert screen.parts == parts
     titles = [a.titel for a in cat.acties.values()]
-    assert max(len(t) for t in titles) >= 75
+    assert max(len(t) for t in titles) >= shortest + 15
+    shown = []
     with chromium_browser() as browser:
-        page = browser.new_page(viewport=BEAMER)
+        for turn in range(parts):  # every part of the rotation, each on its own
+            screen.clock = lambda turn=turn: turn * ROTATE_SECONDS + 0.5
+            screen.refresh()
+            check, shot, violations = _check_in_chromium(browser, PAGE.format(screen=screen.screen.value),
+                                                         f"beamer-1920x1080-{len(wifi)}-{shortest}-{turn + 1}")
+            assert check["out"] == [], check["out"][:10]
+            assert check["page"][0] <= 1920 and check["page"][1] <= 1080, check["page"]  # no scrolling
+            assert check["small"] == [], check["small"][:5]
+            assert check["bg"] == "rgb(255, 255, 255)"
+            assert violations == [], format_violations(violations)
+            assert shot.stat().st_size > 20_000
+            shown += check["items"]
+            if parts > 1:
+                assert f"Deel {turn + 1} van {parts}" in screen.screen.value
+    assert sorted(shown) == sorted(titles)  # all 50, each whole, each once
+    store.close()
+
+
+def _check_in_chromium(browser, html: str, name: str):
+    page = browser.new_page(viewport=BEAMER)
+    try:
         page.set_content(html)
         page.wait_for_load_state()
         check = page.evaluate("""() => {
@@ -80,13 +106,6 @@ def test_beamer_fits_1920x1080_with_five_leefgebieden_of_ten_long_acties(sqlite_
             const items = [...document.querySelectorAll('.wb-proj-title')].map(e => e.textContent);
             return {out, small, bg, page, items, vw, vh};
         }""")
-        shot = screenshot(page, f"beamer-1920x1080-{len(wifi)}", full_page=False)
-        violations = axe_violations(page)
-    assert check["out"] == [], check["out"][:10]
-    assert check["page"][0] <= 1920 and check["page"][1] <= 1080, check["page"]  # no scrolling
-    assert check["small"] == [], check["small"][:5]
-    assert check["bg"] == "rgb(255, 255, 255)"
-    assert sorted(check["items"]) == sorted(titles)  # all 50, each whole
-    assert violations == [], format_violations(violations)
-    assert shot.stat().st_size > 20_000
-    store.close()
+        return check, screenshot(page, name, full_page=False), axe_violations(page)
+    finally:
+        page.close()

@@ -122,3 +122,31 @@ def test_the_join_banner_gives_the_short_name_and_the_ip_address(store, catalogu
     from werkboek.outputs.codesheet import qr_svg
 
     assert qr_svg("http://192.168.1.20:8866/") in html  # the QR code: the address every phone reaches
+
+
+def test_titles_too_long_for_five_columns_are_shown_in_parts_in_turn(store, catalogue):
+    from werkboek_widgets.facilitator.projector import ROTATE_SECONDS, plan_parts
+
+    very_long = dataclasses.replace(catalogue, acties={
+        a.id: dataclasses.replace(a, titel=(a.titel + LONG * 3)[:150]) for a in catalogue.acties.values()})
+    store._catalogue = very_long
+    ws = full_workshop(store, very_long)
+    for code in store.create_codes(ws.id, 2):
+        store.submit(BallotSubmission(code=code.code, choices={ws.acties[0]: 1}))
+    screen = ProjectorScreen(store, very_long, workshop_ids=[ws.id], base_url=BASE)
+    assert screen.parts > 1
+    seen = []
+    for turn in range(screen.parts):
+        screen.clock = lambda turn=turn: turn * ROTATE_SECONDS + 1
+        screen.refresh()
+        assert f"Deel {turn + 1} van {screen.parts}: het scherm wisselt elke {ROTATE_SECONDS} seconden" in \
+            screen.screen.value
+        seen += re.findall(r"<h2>([^<]+)</h2>", screen.screen.value)
+    assert seen == [lg.naam for lg in very_long.leefgebieden.values()]  # each leefgebied once, in order
+    assert screen.refresh() is False  # the same part again: nothing to redraw
+    # the catalogue's own titles: all five side by side
+    from werkboek.model.privacy import projector_batch
+
+    own = ProjectorScreen(store, catalogue, workshop_ids=[ws.id], base_url=BASE)
+    batch = projector_batch(store.ballots(ws.id, include_superseded=True), 1)
+    assert len(plan_parts(own.columns(batch, [store.workshop(ws.id)]))) == 1 and own.parts == 1

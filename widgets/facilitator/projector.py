@@ -17,6 +17,7 @@ can be checked in a browser without a kernel.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from html import escape
 
@@ -31,6 +32,17 @@ from werkboek.outputs.codesheet import qr_svg
 from werkboek_widgets.facilitator.refresh import AutoRefresh
 
 MAX_ACTIES = 10  # per leefgebied on the screen
+ROTATE_SECONDS = 10  # when the leefgebieden do not fit side by side: this long per part
+# The layout's numbers at 1920×1080 (see CSS): what one column of a part can hold, in pixels,
+# and how wide its titles are. Estimated, on the safe side: the chromium test checks the result.
+SCREEN_WIDTH = 1872  # inside the screen's padding
+COLUMN_GAP = 12
+TITLE_EXTRA = 30 + 8 + 64  # rank, gaps, score
+CHAR_PX = 10.5  # a character of 24 px Arial, on average (Dutch text; measured in chromium)
+LINE_PX = 26  # 24 px × 1.08
+ITEM_PX = 7  # bar and padding of one actie
+HEADING_PX = 40
+COLUMN_BUDGET_PX = 970  # 1080 minus the header and margins (~925), plus what the estimate overshoots
 
 CSS = """
 <style>
@@ -99,9 +111,49 @@ def join_banner(base_url: str, wifi_name: str = "", name_url: str | None = None)
             + (f"<div>(of {escape(short_address(base_url))})</div>" if name_url else "") + "</div></div>")
 
 
+def _lines(text: str, chars: int) -> int:
+    """How many lines ``text`` wraps to at ``chars`` characters a line (greedy, by words)."""
+    lines, used = 1, 0
+    for word in text.split():
+        length = len(word)
+        while length > chars:  # a word longer than a line breaks anywhere (overflow-wrap)
+            lines += 1 if used else 0
+            length -= chars
+            used = 0
+        if used and used + 1 + length > chars:
+            lines, used = lines + 1, length
+        else:
+            used += (1 if used else 0) + length
+    return lines
+
+
+def column_height(col: Column, per_part: int) -> float:
+    width = (SCREEN_WIDTH - (per_part - 1) * COLUMN_GAP) / per_part - TITLE_EXTRA
+    chars = max(8, int(width / CHAR_PX))
+    return HEADING_PX + sum(_lines(titel, chars) * LINE_PX + ITEM_PX for _, titel, _, _ in col.rows)
+
+
+def plan_parts(columns: list[Column]) -> list[list[Column]]:
+    """All leefgebieden side by side when they fit; else in parts of 3, 2 or 1 that do (shown in turn)."""
+    for per_part in sorted({len(columns), 3, 2, 1}, reverse=True):
+        if per_part > len(columns) or per_part < 1:
+            continue
+        if all(column_height(col, per_part) <= COLUMN_BUDGET_PX for col in columns):
+            return [columns[i:i + per_part] for i in range(0, len(columns), per_part)]
+    return [[col] for col in columns]
+
+
 def projector_html(*, title: str, status: str, notice: str, received: int, columns: list[Column] | None,
-                   base_url: str, wifi_name: str = "", hidden_text: str = "", name_url: str | None = None) -> str:
-    """The whole beamer screen. ``columns`` None: no results (hidden or none yet): ``hidden_text`` instead."""
+                   base_url: str, wifi_name: str = "", hidden_text: str = "", name_url: str | None = None,
+                   part: tuple[int, int] = (1, 1), per_part: int | None = None) -> str:
+    """The whole beamer screen. ``columns`` None: no results (hidden or none yet): ``hidden_text`` instead.
+
+    ``part``: (which, how many) when the leefgebieden are shown in turn; ``per_part``: columns
+    of the grid (so that a last, shorter part keeps the same column width).
+    """
+    if part[1] > 1:
+        notice = (notice + " " if notice else "") + (f"Deel {part[0]} van {part[1]}: het scherm wisselt elke "
+                                                     f"{ROTATE_SECONDS} seconden.")
     head = (f"<div class='wb-proj-head'><div class='wb-proj-what'><h1>{escape(title)}</h1>"
             f"<p>{escape(status)}</p><p data-testid='proj-notice'>{escape(notice)}</p></div>"
             f"<div class='wb-proj-count'><b data-testid='proj-ballots'>{received}</b> stemmen</div>"
@@ -119,7 +171,9 @@ def projector_html(*, title: str, status: str, notice: str, received: int, colum
                 for rank, titel, score, share in col.rows)
             cols.append(f"<section class='wb-proj-col' style='--lg:{escape(col.kleur)}'><h2>{escape(col.naam)}</h2>"
                         f"<ol>{items}</ol></section>")
-        body = f"<div class='wb-proj-cols'>{''.join(cols)}</div>"
+        n = per_part or max(1, len(columns))
+        body = (f"<div class='wb-proj-cols' style='grid-template-columns: repeat({n}, minmax(0, 1fr))'>"
+                f"{''.join(cols)}</div>")
     return f"{CSS}<div class='wb-proj' lang='nl'>{head}{body}</div>"
 
 
@@ -138,6 +192,9 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         self.screen = w.HTML(layout=w.Layout(width="100%"))
         self._state = None
         self._cheap = None
+        self.parts = 1  # how many parts the leefgebieden are shown in (1: all side by side)
+        self._shown = 0  # which of them is on the screen
+        self.clock = time.monotonic
         super().__init__([self.screen], **kwargs)
         self.add_class("wb-projector")
         self.workshop_ids = list(workshop_ids)
@@ -169,18 +226,23 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
         settings = tuple((ws.status, ws.privacy_k, ws.hide_results, ws.wifi_name, ws.title) for ws in workshops)
         # cheap first (one aggregate): the ballots are only read when something arrived or changed
-        cheap = (self.store.ballots_fingerprint(self.workshop_ids), settings)
+        turn = self._turn()  # the part to show now
+        cheap = (self.store.ballots_fingerprint(self.workshop_ids), settings, turn)
         if cheap == self._cheap:
             return False
         self._cheap = cheap
         k = privacy_k(workshops)
         batch = projector_batch(self.store.ballots(self.workshop_ids, include_superseded=True), k)
-        state = (tuple(b.id for b in batch.ballots), batch.received, settings)
+        state = (tuple(b.id for b in batch.ballots), batch.received, settings, turn)
         if state == self._state:
             return False
-        self._state = state
         self.screen.value = self.render(workshops, batch)
+        # the part actually drawn (the number of parts is only known once drawn)
+        self._cheap, self._state = cheap[:2] + (self._shown,), state[:3] + (self._shown,)
         return True
+
+    def _turn(self) -> int:
+        return int(self.clock() // ROTATE_SECONDS) % self.parts if self.parts > 1 else 0
 
     def render(self, workshops, batch) -> str:
         from werkboek.model.workshop import STATUS_LABELS
@@ -192,6 +254,8 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         status = ", ".join(sorted({STATUS_LABELS[ws.status] for ws in workshops})).capitalize() + "."
         wifi = next((ws.wifi_name for ws in workshops if ws.wifi_name), "")
         columns, hidden_text, notice = None, "", notice_text(batch, closed)
+        part, per_part = (1, 1), None
+        self._shown = 0
         if not visible:
             notice = ""
             hidden_text = ("De uitslag komt na het sluiten van het stemmen. Iedereen die nog wil stemmen: "
@@ -199,10 +263,13 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         elif batch.empty:
             hidden_text = notice
         else:
-            columns = self.columns(batch, workshops)
+            parts = plan_parts(self.columns(batch, workshops))
+            self.parts = len(parts)
+            which = self._shown = self._turn()
+            columns, part, per_part = parts[which], (which + 1, len(parts)), len(parts[0])
         return projector_html(title=title, status=status, notice=notice, received=batch.received, columns=columns,
                               base_url=self._base_url(), wifi_name=wifi, hidden_text=hidden_text,
-                              name_url=self._name_url())
+                              name_url=self._name_url(), part=part, per_part=per_part)
 
     def columns(self, batch, workshops) -> list[Column]:
         res = tally(batch.ballots, workshops, self.catalogue)
