@@ -22,7 +22,7 @@ from werkboek.model import codes as codegen
 from werkboek.outputs.codesheet import code_sheet_html
 from werkboek_widgets.facilitator.downloads import download_link
 
-WIDE = {"description_width": "260px"}
+WIDE = {"description_width": "initial"}  # the whole question, never "Hoeveel nieuwe codes voor …"
 MAX_GROUP_CODES = 100
 STATUS_TEXT = {codegen.UNUSED: "ongebruikt", codegen.BUSY: "bezig", codegen.VOTED: "gestemd",
                codegen.VOID: "ongeldig"}
@@ -64,10 +64,10 @@ class CodesPanel(w.VBox):
     def __init__(self, store, **kwargs):
         self.store = store
         self.individual = w.IntText(value=0, description="Hoeveel nieuwe codes voor één persoon?", style=WIDE,
-                                    layout=w.Layout(width="420px"))
+                                    layout=w.Layout(width="460px"))
         self.individual_error = w.HTML()
         self.groups = w.IntText(value=0, description="Hoeveel nieuwe codes voor een tafel?", style=WIDE,
-                                layout=w.Layout(width="420px"))
+                                layout=w.Layout(width="460px"))
         self.groups_error = w.HTML()
         self.make = w.Button(description="Maak codes", button_style="primary", icon="plus",
                              layout=w.Layout(width="220px", height="48px"))
@@ -77,7 +77,7 @@ class CodesPanel(w.VBox):
         self.link = w.HTML()
         self.table = w.HTML(layout=w.Layout(max_height="360px", overflow="auto"))
         self.void_code = w.Text(description="Code van een verloren briefje", placeholder="bijv. K7P-4QX",
-                                style=WIDE, layout=w.Layout(width="480px"))
+                                style=WIDE, layout=w.Layout(width="460px"))
         self.void_button = w.Button(description="Maak ongeldig", button_style="danger", icon="ban",
                                     layout=w.Layout(width="220px", height="48px"))
         self.exclude_button = w.Button(description="Telt niet meer mee", icon="minus-circle",
@@ -148,7 +148,8 @@ class CodesPanel(w.VBox):
         if self.groups.value:
             made += len(self.store.create_codes(self.workshop_id, self.groups.value, kind="group"))
         self.individual.value = self.groups.value = 0
-        self.link.value = f"<p class='wb-ok'>{made} nieuwe codes gemaakt. Print ze met 'Print nieuwe codes'.</p>"
+        what = "1 nieuwe code" if made == 1 else f"{made} nieuwe codes"
+        self.link.value = f"<p class='wb-ok'>{what} gemaakt. Print ze met 'Print nieuwe codes'.</p>"
         self.show()
 
     def _sheet(self, _button=None) -> None:

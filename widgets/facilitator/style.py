@@ -49,6 +49,7 @@ CSS = """
 .wb-next-step { margin: 12px 0; padding: 8px 12px; border-left: 6px solid #005A8C; background: #f2f7fb; }
 .wb-next { font-size: 18px; margin: 0 16px 0 0; }
 .wb-field-error { margin: 2px 0 8px 228px; }
+.wb-codes-panel .wb-field-error { margin-left: 0; }
 .wb-codes td.wb-code { font-family: monospace; font-size: 20px; }
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
 
