@@ -73,6 +73,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
                      "Voting has not started yet. Please wait for the facilitator."),
     "closed": ("Het stemmen is gesloten. U kunt niet meer stemmen. Bedankt voor uw komst!",
                "Voting is closed. You can no longer vote. Thank you for coming!"),
+    "code_void": ("Deze code is ongeldig gemaakt. Vraag de begeleider om een nieuwe code.",
+                  "This code has been cancelled. Please ask the facilitator for a new code."),
+    "closed_late": ("Het stemmen is gesloten. Uw stem kwam te laat binnen en telt niet mee. "
+                    "Bedankt voor uw komst!",
+                    "Voting is closed. Your vote arrived too late and does not count. Thank you for coming!"),
     # sending
     "busy": ("Uw stem werd net tegelijk twee keer verstuurd. Probeer het nog eens.",
              "Your vote was sent twice at the same time. Please try again."),

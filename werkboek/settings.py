@@ -41,6 +41,7 @@ VARIABLES = {v.name: v for v in (
     Variable("WERKBOEK_DB_POOL", "'none': no idle database connections (PgBouncer)"),
     Variable("WERKBOEK_STORE_SERVICE", "the store service's Unix socket, for resident kernels"),
     Variable("WERKBOEK_RESIDENT_URL", "the residents' address printed on the code slips"),
+    Variable("WERKBOEK_RESIDENT_NAME_URL", "the residents' address by name (mDNS, e.g. http://stemmen.local:8866/)"),
     Variable("WERKBOEK_DASHBOARD_URL", "the beamer's address, for the console's link"),
     Variable("WERKBOEK_KERNEL_MEMORY_MB", "memory limit of each resident kernel (0: none)"),
     Variable("HTTP_X_WERKBOEK_CLIENT", "the resident's address, handed to a kernel with its page request"),
@@ -49,6 +50,7 @@ VARIABLES = {v.name: v for v in (
 STORE_SERVICE_ENV = "WERKBOEK_STORE_SERVICE"
 KERNEL_MEMORY_ENV = "WERKBOEK_KERNEL_MEMORY_MB"
 RESIDENT_URL_ENV = "WERKBOEK_RESIDENT_URL"
+RESIDENT_NAME_URL_ENV = "WERKBOEK_RESIDENT_NAME_URL"  # set when the laptop is announced as stemmen.local
 DASHBOARD_URL_ENV = "WERKBOEK_DASHBOARD_URL"
 # Set in a resident kernel's environment by the residents' server (from its page request):
 # the client's address, for the stemcode throttle (werkboek.serving.voila_patches.clients).

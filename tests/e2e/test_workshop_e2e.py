@@ -95,6 +95,15 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     console.goto(urls["Begeleider"])
     console.get_by_label("Titel").wait_for(timeout=TIMEOUT)
+    assert console.locator("#loading").count() == 0  # the Dutch loading message is gone once the console shows
+    assert console.locator("html").get_attribute("lang") == "nl"
+    for size in ({"width": 1366, "height": 768}, DESKTOP):  # whole tab titles, on the laptop too
+        console.set_viewport_size(size)
+        cut = console.evaluate("""() => [...document.querySelectorAll('.wb-console .lm-TabBar-tab')]
+            .filter(t => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > innerWidth)
+            .map(t => t.textContent)""")
+        assert cut == [], (size, cut)
+    screenshot(console, "console-0-tabs", full_page=False)
 
     # 1. prepare: two leefgebieden, the short-term acties only, 3 stippen each
     console.get_by_label("Titel").fill("Buurtavond Heksenberg")
@@ -119,9 +128,9 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     console.get_by_label("Codes voor één persoon").fill("4")
     console.get_by_role("button", name="Maak codes").click()
     console.get_by_text("4 persoonlijke codes").wait_for()
-    console.get_by_role("button", name="Printvel maken").click()
+    console.get_by_role("button", name="Print nieuwe codes (4)").click()
     console.get_by_text("Printvel openen").wait_for()
-    sheet_path = workshop["home"] / "exports" / f"stemcodes-bijeenkomst-{ws.id}.html"
+    [sheet_path] = (workshop["home"] / "exports").glob(f"stemcodes-bijeenkomst-{ws.id}-*.html")
     codes = [c.code for c in store.codes(ws.id)]
     sheet = sheet_path.read_text(encoding="utf-8")
     assert all(code in sheet for code in codes)
@@ -129,6 +138,22 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     sheet_page.goto(sheet_path.as_uri())
     screenshot(sheet_page, "console-codevel")
     sheet_page.close()
+    # one more slip, lost at once: voided in two clicks; the next sheet holds no code at all
+    console.get_by_label("Codes voor één persoon").fill("1")
+    console.get_by_role("button", name="Maak codes").click()
+    console.get_by_text("5 persoonlijke codes").wait_for()
+    [lost] = [c.code for c in store.codes(ws.id) if c.code not in codes]
+    console.get_by_label("Code van een verloren briefje").fill(lost)
+    console.get_by_role("button", name="Maak ongeldig").click()
+    console.get_by_role("button", name="Klik nog eens: ongeldig maken").click()
+    console.get_by_text(f"De code {lost} is nu ongeldig").wait_for()
+    assert store.code_state(lost).status == "ongeldig"
+    assert console.locator(f"tr[data-code='{lost}']").get_attribute("data-status") == "ongeldig"
+    assert console.get_by_role("button", name="Alle codes zijn geprint").is_disabled()
+    screenshot(console, "console-2-codes", full_page=False)
+    cut = console.evaluate("""() => [...document.querySelectorAll('.wb-console .widget-label')]
+        .filter(l => l.offsetParent !== null && l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)""")
+    assert cut == [], cut  # every question whole ("Hoeveel nieuwe codes voor één persoon?")
 
     # 3. open voting
     _tab(console, "3. Stemmen")
@@ -171,6 +196,14 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
         cells = row.locator("td").all_inner_texts()
         assert cells[2] == str(expected_points[actie_id]), (title, cells)
     screenshot(beamer, "dashboard-uitslag", full_page=False)
+    # projector first: the first screen is the projector view, whole, with the way to join
+    assert beamer.locator("[data-testid=proj-ballots]").inner_text() == "3"
+    box = beamer.locator(".wb-proj").bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080
+    assert "Scan de code" in beamer.locator("[data-testid=join]").inner_text()
+    for lg, actie_id in first.items():
+        item = beamer.locator(".wb-proj-item", has_text=catalogue.acties[actie_id].titel).first
+        assert item.locator(".wb-proj-score").inner_text() == str(expected_points[actie_id])
     _tab(beamer, "Opmerkingen")
     beamer.get_by_text("Meer licht in het park").wait_for()
     remarks = beamer.locator(".wb-remarks")
@@ -185,9 +218,24 @@ def test_a_workshop_evening_from_console_to_exports(workshop, catalogue):
     screenshot(beamer, "dashboard-kaart", full_page=False)
     assert dialogs == []
 
-    # closing refuses a fourth resident
+    # a fourth resident is still busy: the console says so, closes with 2 minutes' grace, the phone shows it
+    busy = phone_page(browser)
+    busy.goto(f"{urls['Bewoners']}?code={codes[3]}")
+    busy.get_by_role("button", name="Beginnen").click(timeout=TIMEOUT)
+    busy.get_by_text("Stap 2 van 5").wait_for()  # the code came with the link: its draft is kept from here
     _tab(console, "3. Stemmen")
+    console.get_by_label("Sluiten", exact=True).select_option(label="Over 2 minuten")
     console.get_by_role("button", name="Stemmen sluiten").click()
+    console.get_by_text("1 persoon is nog bezig met een stembiljet").wait_for(timeout=TIMEOUT)
+    console.get_by_role("button", name="Klik nog eens om te sluiten").click()
+    console.get_by_text("Het stemmen sluit vanzelf om").wait_for()
+    assert store.workshop(ws.id).closes_at is not None
+    busy.get_by_text("Het stemmen sluit over 2 minuten").wait_for(timeout=30_000)  # polled every 15 s
+    screenshot(busy, "ballot-sluit-over-2-minuten", full_page=False)
+    busy.context.close()
+
+    # closing at once refuses a fourth resident
+    console.get_by_role("button", name="Nu meteen sluiten").click()
     console.get_by_role("button", name="Klik nog eens om te sluiten").click()
     console.get_by_text("stemmen is gesloten").first.wait_for()
     late = phone_page(browser)

@@ -153,3 +153,22 @@ def test_code_sheet_prints_on_a4_with_ten_slips_per_page():
     assert pdf_page_count(pdf) == 3  # 25 slips, 10 per page
     assert len(boxes) == 25 and all(fits and inside for fits, inside in boxes), boxes  # nothing cut off
     assert png.stat().st_size > 10_000
+
+
+def test_slips_say_which_wifi_to_join_first_when_the_workshop_has_one():
+    import dataclasses
+
+    codes = _codes(3)
+    sheet = code_sheet_html(dataclasses.replace(_workshop(), wifi_name="Buurthuis <Gast>"), codes, BASE)
+    assert sheet.count("<b>1.</b> Verbind met wifi <b class=\"wifi\">Buurthuis &lt;Gast&gt;</b>") == 3
+    assert sheet.count("<b>2.</b> Scan de code. Of ga naar <b>192.168.1.20:8866</b> en typ de code.") == 3
+    assert "Buurthuis <Gast>" not in sheet
+    assert "Verbind met wifi" not in code_sheet_html(_workshop(), codes, BASE)  # no wifi given: no step 1
+
+
+def test_slips_carry_the_short_name_to_type_and_the_ip_address_as_fallback():
+    codes = _codes(2)
+    sheet = code_sheet_html(_workshop(), codes, BASE, name_url="http://stemmen.local:8866/")
+    assert sheet.count("of ga naar <b>stemmen.local:8866</b> (of 192.168.1.20:8866) en typ de code.") == 2
+    for code, svg in zip(codes, _svgs(sheet)):  # the QR code keeps the address every phone reaches
+        assert _matrix_from_svg(svg) == _segno_matrix(code_url(BASE, code.code), border=2)

@@ -96,9 +96,11 @@ def _announce(evening, elapsed: float, qr: str | None) -> None:
     from werkboek.cli.announce import announce, shown_database
 
     console = evening.console.address
+    named = getattr(evening, "announcement", None)  # stemmen.local (werkboek.serving.mdns)
     announce([
         "Werkboek Heerlen-Noord: de workshop draait.",
         f"  Bewoners (telefoon):    {evening.residents_url}",
+        *([f"  Korte naam (briefjes): {named.url}"] if named is not None else []),
         f"  Begeleider (console):   {console.console_url}",
         f"  Beamer (live uitslag):  {console.dashboard_url()}",
         f"  Database:               {shown_database(evening.database_url)}",

@@ -33,3 +33,20 @@ def normalise(typed: str) -> str | None:
     if len(raw) != LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return f"{raw[:3]}-{raw[3:]}"
+
+
+# What the console shows for each code (see werkboek.store.Store.code_states)
+UNUSED, BUSY, VOTED, VOID = "ongebruikt", "bezig", "gestemd", "ongeldig"
+CODE_STATUSES = (UNUSED, BUSY, VOTED, VOID)
+MAX_NEW_CODES = 500  # at one click of "Maak N codes": more than a room holds is a typo
+
+
+def code_status(*, voided: bool, has_ballot: bool, has_draft: bool) -> str:
+    """ongeldig (voided) before gestemd (a current ballot) before bezig (a draft) before ongebruikt."""
+    if voided:
+        return VOID
+    if has_ballot:
+        return VOTED
+    if has_draft:
+        return BUSY
+    return UNUSED

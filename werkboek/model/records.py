@@ -22,6 +22,25 @@ class Code:
 
 
 @dataclass(frozen=True)
+class CodeState:
+    """A code as the facilitator's console lists it (status: see werkboek.model.codes.code_status)."""
+
+    code: str
+    workshop_id: int
+    kind: str
+    label: str
+    status: str  # ongebruikt | bezig | gestemd | ongeldig
+    printed_at: dt.datetime | None = None
+    voided_at: dt.datetime | None = None
+    has_ballot: bool = False  # a current ballot, counted or not
+    excluded: bool = False  # the facilitator confirmed that its ballot no longer counts
+
+    @property
+    def printed(self) -> bool:
+        return self.printed_at is not None
+
+
+@dataclass(frozen=True)
 class Receipt:
     """What the resident is told after a successful submission."""
 

@@ -30,6 +30,21 @@ class Workshop:
     created_at: dt.datetime | None = None
     privacy_k: int = DEFAULT_PRIVACY_K  # no group of fewer people shown (see werkboek.model.privacy)
     remarks_direct: bool = False  # remarks on the projector without approval (small rooms)
+    closes_at: dt.datetime | None = None  # voting closes by itself then (a grace period); status says "gesloten" after
+    wifi_name: str = ""  # the network residents join (slips, projector)
+    hide_results: bool = False  # no results on the projector until voting is closed
+
+    def seconds_to_close(self, now: dt.datetime | None = None) -> float | None:
+        """Seconds until voting closes by itself, while it is open with a closing time; else None."""
+        if self.status != "open" or self.closes_at is None:
+            return None
+        now = now or utcnow()
+        return max(0.0, (self.closes_at - now).total_seconds())
+
+    @property
+    def results_visible(self) -> bool:
+        """May the projector show results ("uitslag verbergen tot sluiten" keeps them back while open)?"""
+        return not self.hide_results or self.status == "gesloten"
 
     @property
     def is_open(self) -> bool:
@@ -46,6 +61,35 @@ class Workshop:
             if actie is not None:
                 grouped[actie.leefgebied].append(actie)
         return {lg: acties for lg, acties in grouped.items() if acties}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+WIFI_NAME_MAX = 64
+GRACE_MINUTES_RANGE = (1, 30)
+
+
+def effective_status(status: str, closes_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """The status as residents meet it: an open workshop whose closing time has passed is closed."""
+    if status == "open" and closes_at is not None:
+        now = now or utcnow()
+        if closes_at <= now:
+            return "gesloten"
+    return status
+
+
+def check_wifi_name(name) -> str:
+    """The wifi name, stripped; DataError naming the field when it cannot go on a slip."""
+    if not isinstance(name, str):
+        raise DataError([Problem("workshop", None, "wifi", "de naam van de wifi is geen tekst")])
+    name = name.strip()
+    if len(name) > WIFI_NAME_MAX:
+        raise DataError([Problem("workshop", None, "wifi", f"hoogstens {WIFI_NAME_MAX} tekens")])
+    if any(ord(ch) < 32 for ch in name):
+        raise DataError([Problem("workshop", None, "wifi", "gebruik alleen letters, cijfers en leestekens")])
+    return name
 
 
 def check_workshop_fields(catalogue, *, title: str, method: str, method_params: dict, acties, kind: str,

@@ -23,6 +23,8 @@ from werkboek.serving.process import descendants, local_host, read_log, spawn, s
 from werkboek.settings import DASHBOARD_URL_ENV, PROJECT_ROOT, SERVING
 
 NOTEBOOKS = ("facilitator.ipynb", "dashboard.ipynb")
+TEMPLATE_NAME = "werkboek-console"  # voila_templates/werkboek-console: a Dutch loading message
+TEMPLATE = PROJECT_ROOT / "voila_templates" / TEMPLATE_NAME
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ def console_directory(directory: Path | str) -> Path:
     return directory
 
 
+def template_path(directory: Path | str) -> Path:
+    """``<directory>/voila/templates/werkboek-console`` linking to our template (for ``JUPYTER_PATH``)."""
+    import shutil
+
+    directory = Path(directory)
+    target = directory / "voila" / "templates" / TEMPLATE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        try:
+            target.symlink_to(TEMPLATE, target_is_directory=True)
+        except OSError:  # no symlinks (some file systems): a copy does as well
+            shutil.copytree(TEMPLATE, target)
+    return directory
+
+
 def console_server_command(port: int, ip: str = SERVING.console_ip, token: str | None = None, *,
                            directory: Path | str | None = None, env_extra: dict | None = None
                            ) -> tuple[list[str], dict[str, str], ConsoleAddress]:
@@ -68,7 +85,7 @@ def console_server_command(port: int, ip: str = SERVING.console_ip, token: str |
     address = ConsoleAddress(ip, port, token)
     argv = [
         sys.executable, "-m", "werkboek.serving.console_voila", str(directory), "--no-browser", f"--port={int(port)}", f"--Voila.ip={ip}",
-        "--theme=light", "--strip_sources=True", "--show_tracebacks=False",
+        "--theme=light", "--strip_sources=True", "--show_tracebacks=False", f"--template={TEMPLATE_NAME}",
         # the console's kernels are few and long-lived; stop the ones of closed tabs after an hour
         f"--MappingKernelManager.cull_idle_timeout={SERVING.console_cull_idle}",
         f"--MappingKernelManager.cull_interval={SERVING.console_cull_interval}",
@@ -77,6 +94,8 @@ def console_server_command(port: int, ip: str = SERVING.console_ip, token: str |
     ]
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
+    jupyter_dir = template_path(directory.parent / (directory.name + "-jupyter"))
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), env.get("JUPYTER_PATH", "")]))
     env[DASHBOARD_URL_ENV] = address.dashboard_url().split("?")[0]
     env.update(env_extra or {})
     return argv, env, address

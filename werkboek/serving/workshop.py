@@ -77,6 +77,7 @@ class WorkshopOptions:
     database_url: str | None = None  # None: settings.database_url()
     home: Path | None = None  # None: settings.home_dir()
     demo: bool = False  # add the demo workshop with invented votes
+    mdns_name: str | None = "stemmen"  # announced as stemmen.local on the network (None: not announced)
     timeout: float = SERVING.ready_timeout
 
 
@@ -112,6 +113,7 @@ class RunningWorkshop:
         self.console: ConsoleServer | None = None
         self.restarts = {"store_service": Restarts(), "bewoners": Restarts(), "console": Restarts()}
         self.events: list[str] = []
+        self.announcement = None  # stemmen.local (werkboek.serving.mdns), when announced
         self._next_health = 0.0
         self._next_backup = time.monotonic() + options.backup_minutes * 60
         self._backed_up: tuple | None = None
@@ -356,11 +358,15 @@ def running_workshop(options: WorkshopOptions = WorkshopOptions()):
         public_host = lan_ip() if options.ip in ("0.0.0.0", "") else options.ip
         residents_url = resident_url(public_host, options.port)
         env = {"WERKBOEK_DATABASE_URL": url, "WERKBOEK_HOME": str(home), settings.RESIDENT_URL_ENV: residents_url}
+        announcement, mdns_note = _announce_name(options, public_host)
+        if announcement is not None:
+            env[settings.RESIDENT_NAME_URL_ENV] = announcement.url
         max_kernels = settings.default_max_kernels() if options.max_kernels is None else options.max_kernels
         evening = RunningWorkshop(options, url=url, home=home, residents_url=residents_url, env=env,
                                   max_kernels=max_kernels,
                                   record=ProcessRecord(settings.run_dir(home) / "processes.json"))
-        evening.events += notes
+        evening.events += notes + mdns_note
+        evening.announcement = announcement
         try:
             evening.start_store_service()
             evening.start_residents()
@@ -370,5 +376,28 @@ def running_workshop(options: WorkshopOptions = WorkshopOptions()):
             yield evening
         finally:
             evening.final_events = evening.stop()  # the CLI prints them once the block has ended
+            if announcement is not None:
+                announcement.close()
     finally:
         lock.release()
+
+
+def _announce_name(options: WorkshopOptions, public_host: str):
+    """(announcement or None, notes): stemmen.local for a real network address; never on loopback (tests)."""
+    import ipaddress
+
+    if not options.mdns_name:
+        return None, []
+    try:
+        if ipaddress.ip_address(public_host).is_loopback or ipaddress.ip_address(public_host).version != 4:
+            return None, []
+    except ValueError:
+        return None, []
+    try:
+        from werkboek.serving.mdns import announce
+
+        found = announce(public_host, options.port, host=options.mdns_name)
+    except Exception as exc:  # noqa: BLE001 - the IP address still works; say so and go on
+        return None, [f"De korte naam {options.mdns_name}.local werkt niet op dit netwerk ({exc}). "
+                      "Bewoners gebruiken het IP-adres."]
+    return found, [f"Deze laptop heet op het netwerk {found.host}."]

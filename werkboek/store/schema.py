@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 metadata = MetaData(
     naming_convention={
@@ -49,6 +49,11 @@ workshops = Table(
     Column("privacy_k", Integer, nullable=False, server_default="5"),
     Column("remarks_direct", Boolean, nullable=False, server_default="0"),
     Column("pseudonym_key", String(64), nullable=False, server_default=""),
+    # console (0004): voting closes by itself at closes_at (a grace period); the wifi residents
+    # join; no results on the projector until closing (or "nu onthullen") when hide_results
+    Column("closes_at", DateTime(timezone=True)),
+    Column("wifi_name", String(64), nullable=False, server_default=""),
+    Column("hide_results", Boolean, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -67,6 +72,11 @@ codes = Table(
     Column("kind", String(10), nullable=False),  # individual | group
     Column("label", String(60), nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # console (0004): first printed; voided (a lost slip: cannot vote); its ballot excluded
+    # from the results once the facilitator confirmed it (the ballot itself stays, for audit)
+    Column("printed_at", DateTime(timezone=True)),
+    Column("voided_at", DateTime(timezone=True)),
+    Column("excluded_at", DateTime(timezone=True)),
 )
 
 ballots = Table(

@@ -32,9 +32,17 @@ from werkboek.errors import BallotRejected, DataError, ModerationError, NotFound
 from werkboek.model import codes as codegen
 from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
 from werkboek.model.methods import DEFAULT_METHOD
-from werkboek.model.records import REMARK_STATUSES, Code, Receipt, Remark, StoredBallot
+from werkboek.model.records import REMARK_STATUSES, Code, CodeState, Receipt, Remark, StoredBallot
 from werkboek.model.throttle import CodeThrottle
-from werkboek.model.workshop import DEFAULT_PRIVACY_K, STATUSES, Workshop, check_workshop_fields
+from werkboek.model.workshop import (
+    DEFAULT_PRIVACY_K,
+    GRACE_MINUTES_RANGE,
+    STATUSES,
+    Workshop,
+    check_wifi_name,
+    check_workshop_fields,
+    effective_status,
+)
 from werkboek.store import migrate
 from werkboek.store.engine import make_engine
 from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
@@ -130,10 +138,11 @@ class Store:
             "location": changes.get("location", current.location),
             "privacy_k": changes.get("privacy_k", current.privacy_k),
         }
-        unknown = set(changes) - set(merged) - {"date", "basemap", "remarks_direct"}
+        unknown = set(changes) - set(merged) - {"date", "basemap", "remarks_direct", "wifi_name", "hide_results"}
         if unknown:
             raise DataError([Problem("workshop", None, name, "dit veld bestaat niet") for name in sorted(unknown)])
         check_workshop_fields(self.catalogue, **merged)
+        wifi_name = check_wifi_name(changes["wifi_name"]) if "wifi_name" in changes else None
         ballot_changed = any(k in changes and changes[k] != getattr(current, k)
                              for k in ("method", "method_params")) or (
             "acties" in changes and tuple(changes["acties"]) != current.acties)
@@ -157,6 +166,10 @@ class Store:
                 values["basemap"] = bool(changes["basemap"])
             if "remarks_direct" in changes:
                 values["remarks_direct"] = bool(changes["remarks_direct"])
+            if wifi_name is not None:
+                values["wifi_name"] = wifi_name
+            if "hide_results" in changes:
+                values["hide_results"] = bool(changes["hide_results"])
             conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(**values, updated_at=_now()))
             if "acties" in changes:
                 self._set_acties(conn, workshop_id, merged["acties"])
@@ -167,7 +180,8 @@ class Store:
             raise DataError.at("workshop", None, "status", f"'{status}' is geen status (kies uit {', '.join(STATUSES)})")
         with self._writer.begin() as conn:
             found = conn.execute(
-                update(workshops).where(workshops.c.id == workshop_id).values(status=status, updated_at=_now())
+                update(workshops).where(workshops.c.id == workshop_id)
+                .values(status=status, closes_at=None, updated_at=_now())
             ).rowcount
         if not found:
             raise _no_workshop(workshop_id)
@@ -178,8 +192,41 @@ class Store:
             raise WorkshopStateError("Zet eerst acties op het stembiljet voordat het stemmen opengaat.")
         return self.set_status(workshop_id, "open")
 
-    def close_voting(self, workshop_id: int) -> Workshop:
-        return self.set_status(workshop_id, "gesloten")
+    def close_voting(self, workshop_id: int, *, in_minutes: int | None = None) -> Workshop:
+        """Close now, or (``in_minutes``) let voting close by itself then: a grace period.
+
+        Until then ballots are accepted; from ``closes_at`` on every read of the workshop says
+        "gesloten" and a ballot is refused (``closed_late``), whether or not anyone called
+        :meth:`settle_closing` yet.
+        """
+        if in_minutes is None:
+            return self.set_status(workshop_id, "gesloten")
+        low, high = GRACE_MINUTES_RANGE
+        if not isinstance(in_minutes, int) or isinstance(in_minutes, bool) or not low <= in_minutes <= high:
+            raise DataError.at("workshop", None, "sluiten over",
+                               f"kies een heel aantal minuten van {low} tot en met {high}")
+        if self.workshop(workshop_id).status != "open":
+            raise WorkshopStateError("Het stemmen is niet open: er valt niets te sluiten.")
+        closes_at = _now() + dt.timedelta(minutes=in_minutes)
+        with self._writer.begin() as conn:
+            conn.execute(update(workshops).where(and_(workshops.c.id == workshop_id, workshops.c.status == "open"))
+                         .values(closes_at=closes_at, updated_at=_now()))
+        return self.workshop(workshop_id)
+
+    def settle_closing(self, workshop_id: int) -> bool:
+        """Record a closing time that has passed as the status "gesloten"; True when this call did so."""
+        now = _now()
+        with self._writer.begin() as conn:
+            done = conn.execute(
+                update(workshops).where(and_(workshops.c.id == workshop_id, workshops.c.status == "open",
+                                             workshops.c.closes_at.is_not(None), workshops.c.closes_at <= now))
+                .values(status="gesloten", updated_at=now)
+            ).rowcount
+        return bool(done)
+
+    def reveal_results(self, workshop_id: int) -> Workshop:
+        """"Nu onthullen": the projector shows the results from now on, also while voting is open."""
+        return self.update_workshop(workshop_id, hide_results=False)
 
     def workshop(self, workshop_id: int) -> Workshop:
         with self.engine.connect() as conn:
@@ -248,6 +295,82 @@ class Store:
             ).all()
         return [Code(*r) for r in rows]
 
+    def code_states(self, workshop_id: int) -> list[CodeState]:
+        """Every code of a workshop with its status (ongebruikt / bezig / gestemd / ongeldig), in making order.
+
+        "bezig" is a code with a draft (a ballot started, see :meth:`save_draft`) and no
+        current ballot; a code with a ballot is "gestemd" even when a new draft exists.
+        """
+        current = (select(ballots.c.code).where(and_(ballots.c.workshop_id == workshop_id,
+                                                     ballots.c.superseded_at.is_(None))))
+        query = (select(codes.c.code, codes.c.workshop_id, codes.c.kind, codes.c.label, codes.c.printed_at,
+                        codes.c.voided_at, codes.c.excluded_at,
+                        codes.c.code.in_(current).label("voted"),
+                        codes.c.code.in_(select(drafts.c.code)).label("drafting"))
+                 .where(codes.c.workshop_id == workshop_id).order_by(codes.c.created_at, codes.c.code))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [CodeState(r.code, r.workshop_id, r.kind, r.label,
+                          codegen.code_status(voided=r.voided_at is not None, has_ballot=bool(r.voted),
+                                              has_draft=bool(r.drafting)),
+                          printed_at=_aware(r.printed_at), voided_at=_aware(r.voided_at),
+                          has_ballot=bool(r.voted), excluded=r.excluded_at is not None)
+                for r in rows]
+
+    def count_busy(self, workshop_id: int) -> int:
+        """Codes with a ballot in progress (a draft) and no ballot sent: "n mensen zijn nog bezig"."""
+        return sum(c.status == codegen.BUSY for c in self.code_states(workshop_id))
+
+    def unprinted_codes(self, workshop_id: int) -> list[Code]:
+        """Codes never put on a printed sheet, voided ones left out."""
+        return [Code(c.code, c.workshop_id, c.kind, c.label) for c in self.code_states(workshop_id)
+                if not c.printed and c.status != codegen.VOID]
+
+    def mark_printed(self, codes_printed) -> int:
+        """Record that these codes went on a sheet (the first time only); how many were new."""
+        values = [c.code if isinstance(c, Code) else codegen.normalise(c) for c in codes_printed]
+        values = [v for v in values if v]
+        now, done = _now(), 0
+        with self._writer.begin() as conn:
+            for start in range(0, len(values), 500):
+                done += conn.execute(update(codes).where(and_(codes.c.code.in_(values[start:start + 500]),
+                                                               codes.c.printed_at.is_(None)))
+                                     .values(printed_at=now)).rowcount
+        return done
+
+    def void_code(self, typed: str) -> CodeState:
+        """A lost slip: the code can no longer vote or keep a draft. A ballot it sent still counts until
+        :meth:`stop_counting` (the facilitator decides); it is never deleted."""
+        value = self._known_code(typed)
+        with self._writer.begin() as conn:
+            conn.execute(update(codes).where(and_(codes.c.code == value, codes.c.voided_at.is_(None)))
+                         .values(voided_at=_now()))
+            conn.execute(delete(drafts).where(drafts.c.code == value))
+        return self.code_state(value)
+
+    def stop_counting(self, typed: str) -> CodeState:
+        """"Telt niet meer mee": the ballot of a voided code leaves results and exports (it stays stored)."""
+        value = self._known_code(typed)
+        state = self.code_state(value)
+        if state.voided_at is None:
+            raise WorkshopStateError("Maak de code eerst ongeldig. Alleen de stem van een ongeldige code "
+                                     "kan uit de uitslag.")
+        with self._writer.begin() as conn:
+            conn.execute(update(codes).where(and_(codes.c.code == value, codes.c.excluded_at.is_(None)))
+                         .values(excluded_at=_now()))
+        return self.code_state(value)
+
+    def code_state(self, typed: str) -> CodeState:
+        value = self._known_code(typed)
+        workshop_id = self.lookup_code(value).workshop_id
+        return next(c for c in self.code_states(workshop_id) if c.code == value)
+
+    def _known_code(self, typed: str) -> str:
+        value = codegen.normalise(typed) if isinstance(typed, str) else None
+        if value is None or self.lookup_code(value) is None:
+            raise NotFound(f"De code {typed!r} bestaat niet.")
+        return value
+
     def lookup_code(self, typed: str) -> Code | None:
         code = codegen.normalise(typed)
         if code is None:
@@ -270,11 +393,15 @@ class Store:
             raise BallotRejected("too_many_tries")
         code = self.lookup_code(typed)
         workshop = self.workshop(code.workshop_id) if code is not None else None
-        if workshop is None or not workshop.is_open:
+        if workshop is None or not workshop.is_open or self._is_void(code.code):
             self.code_throttle.failed(keys)
             time.sleep(self.code_throttle.delay(keys))
             raise BallotRejected("code_not_usable")  # the same answer for every code that cannot vote now
         return code, workshop
+
+    def _is_void(self, code: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(codes.c.voided_at).where(codes.c.code == code)).scalar() is not None
 
     # -- drafts ---------------------------------------------------------------------------
 
@@ -292,8 +419,11 @@ class Store:
         if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DRAFT_BYTES:
             raise BallotRejected("draft_too_large")
         with self._writer.begin() as conn:
-            if conn.execute(select(codes.c.code).where(codes.c.code == value)).first() is None:
+            found = conn.execute(select(codes.c.voided_at).where(codes.c.code == value)).first()
+            if found is None:
                 raise BallotRejected("code_unknown")
+            if found.voided_at is not None:
+                raise BallotRejected("code_void")
             found = conn.execute(update(drafts).where(drafts.c.code == value)
                                  .values(payload=payload, updated_at=_now())).rowcount
             if not found:
@@ -322,19 +452,23 @@ class Store:
         submission.code = code_value
         now = _now()
         with self._writer.begin() as conn:
-            lock = select(codes.c.workshop_id, codes.c.kind).where(codes.c.code == code_value)
+            lock = select(codes.c.workshop_id, codes.c.kind, codes.c.voided_at).where(codes.c.code == code_value)
             if conn.dialect.name == "postgresql":
                 lock = lock.with_for_update()
             row = conn.execute(lock).first()
             if row is None:
                 raise BallotRejected("code_unknown")
-            workshop_id, kind = row
+            workshop_id, kind, voided_at = row
+            if voided_at is not None:
+                raise BallotRejected("code_void")
             wrow = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().one()
             acties = conn.execute(
                 select(workshop_acties.c.actie_id).where(workshop_acties.c.workshop_id == workshop_id)
                 .order_by(workshop_acties.c.position)
             ).scalars().all()
-            workshop = _workshop_from(wrow, acties)
+            workshop = _workshop_from(wrow, acties, now)
+            if wrow["status"] == "open" and workshop.status == "gesloten":
+                raise BallotRejected("closed_late")  # after the grace period: closed, though nobody settled it
             _require_open(workshop)
             ballot = validate_ballot(submission, workshop, kind, self.catalogue)
             status = self._inherited_status(conn, code_value, ballot)
@@ -380,9 +514,14 @@ class Store:
             ])
         return ballot_id
 
-    def ballots(self, workshop_ids=None, *, include_superseded: bool = False, code: str | None = None
-                ) -> list[StoredBallot]:
-        """Stored ballots (current ones unless ``include_superseded``), oldest first."""
+    def ballots(self, workshop_ids=None, *, include_superseded: bool = False, code: str | None = None,
+                include_excluded: bool = False) -> list[StoredBallot]:
+        """Stored ballots (current ones unless ``include_superseded``), oldest first.
+
+        Ballots of a code the facilitator voided *and* took out of the count
+        (:meth:`stop_counting`) are left out unless ``include_excluded`` (audit): results,
+        the projector and the exports all read through here.
+        """
         query = (select(ballots, codes.c.kind, workshops.c.pseudonym_key)
                  .join(codes, codes.c.code == ballots.c.code).join(workshops, workshops.c.id == ballots.c.workshop_id))
         if workshop_ids is not None:
@@ -392,6 +531,8 @@ class Store:
             query = query.where(ballots.c.code == (codegen.normalise(code) or code))
         if not include_superseded:
             query = query.where(ballots.c.superseded_at.is_(None))
+        if not include_excluded:
+            query = query.where(codes.c.excluded_at.is_(None))
         query = query.order_by(ballots.c.submitted_at, ballots.c.id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
@@ -404,7 +545,8 @@ class Store:
                 pin_rows += conn.execute(select(pins).where(pins.c.ballot_id.in_(chunk)).order_by(pins.c.id)).all()
         if missing:
             self._fill_pseudonym_keys()
-            return self.ballots(workshop_ids, include_superseded=include_superseded, code=code)
+            return self.ballots(workshop_ids, include_superseded=include_superseded, code=code,
+                                include_excluded=include_excluded)
         choices: dict[int, dict[str, int]] = {}
         for bid, actie_id, value in choice_rows:
             choices.setdefault(bid, {})[actie_id] = value
@@ -492,22 +634,27 @@ class Store:
             ).first() is not None
 
     def ballots_fingerprint(self, workshop_ids) -> tuple[int, int]:
-        """(current ballots, highest ballot id): changes whenever a ballot arrives or is replaced.
+        """(current ballots that count, highest ballot id): changes whenever a ballot arrives, is
+        replaced, or stops counting (:meth:`stop_counting` lowers the first and cannot be undone).
 
         Cheap (one indexed aggregate), so a dashboard can poll it every few seconds.
         """
         ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
         with self.engine.connect() as conn:
             count, highest = conn.execute(
-                select(func.count().filter(ballots.c.superseded_at.is_(None)),
+                select(func.count().filter(and_(ballots.c.superseded_at.is_(None), codes.c.excluded_at.is_(None))),
                        func.coalesce(func.max(ballots.c.id), 0))
+                .select_from(ballots).join(codes, codes.c.code == ballots.c.code)
                 .where(ballots.c.workshop_id.in_(ids))
             ).one()
         return int(count), int(highest)
 
     def count_ballots(self, workshop_id: int) -> int:
+        """Current ballots that count (those the facilitator took out of the count left out)."""
         with self.engine.connect() as conn:
-            return self._count_ballots(conn, workshop_id)
+            return conn.execute(select(func.count()).select_from(ballots).join(codes, codes.c.code == ballots.c.code)
+                                .where(and_(ballots.c.workshop_id == workshop_id, ballots.c.superseded_at.is_(None),
+                                            codes.c.excluded_at.is_(None)))).scalar_one()
 
     @staticmethod
     def _count_ballots(conn, workshop_id: int, include_superseded: bool = False) -> int:
@@ -545,9 +692,12 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _workshop_from(row, acties) -> Workshop:
+def _workshop_from(row, acties, now: dt.datetime | None = None) -> Workshop:
+    closes_at = _aware(row["closes_at"])
     return Workshop(
-        id=row["id"], title=row["title"], date=row["date"], location=row["location"], status=row["status"],
+        id=row["id"], title=row["title"], date=row["date"], location=row["location"],
+        status=effective_status(row["status"], closes_at, now or _now()), closes_at=closes_at,
+        wifi_name=row["wifi_name"] or "", hide_results=bool(row["hide_results"]),
         method=row["method"], method_params=dict(row["method_params"] or {}), acties=tuple(acties),
         kind=row["kind"], basemap=bool(row["basemap"]), created_at=_aware(row["created_at"]),
         privacy_k=int(row["privacy_k"]), remarks_direct=bool(row["remarks_direct"]),

@@ -69,6 +69,9 @@ class StoreServiceClient:
     def has_ballot(self, code: str) -> bool:
         return bool(self._call("has_ballot", {"code": code}, timeout=10.0)["has_ballot"])
 
+    def workshop(self, workshop_id: int):
+        return protocol.workshop_from_json(self._call("workshop", {"workshop_id": workshop_id}, timeout=10.0)["workshop"])
+
     def submit(self, submission: BallotSubmission):
         answer = self._call("submit", {"submission": protocol.submission_to_json(submission)})
         return protocol.receipt_from_json(answer["receipt"])

@@ -8,6 +8,7 @@ operation          request                         answer
 ``save_draft``     ``{"code", "payload"}``         ``{}``
 ``has_ballot``     ``{"code"}``                    ``{"has_ballot": bool}``
 ``submit``         ``{"submission"}``              ``{"receipt": Receipt}``
+``workshop``       ``{"workshop_id"}``             ``{"workshop": Workshop}`` (a closing time)
 ``GET /health``                                    ``{"ok": true, "database": "sqlite"}``
 =================  ==============================  =========================================
 
@@ -25,7 +26,7 @@ from werkboek.model.ballot import BallotSubmission, Pin
 from werkboek.model.records import Code, Receipt
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, Workshop
 
-OPERATIONS = ("check_code", "load_draft", "save_draft", "has_ballot", "submit")
+OPERATIONS = ("check_code", "load_draft", "save_draft", "has_ballot", "submit", "workshop")
 MAX_REQUEST_BYTES = 64_000  # a full ballot with ten pins is ~3 kB; a draft at most 16 kB
 
 
@@ -37,7 +38,8 @@ def workshop_to_json(w: Workshop) -> dict:
     return {"id": w.id, "title": w.title, "date": _iso(w.date), "location": w.location, "status": w.status,
             "method": w.method, "method_params": dict(w.method_params), "acties": list(w.acties), "kind": w.kind,
             "basemap": w.basemap, "created_at": _iso(w.created_at), "privacy_k": w.privacy_k,
-            "remarks_direct": w.remarks_direct}
+            "remarks_direct": w.remarks_direct, "closes_at": _iso(w.closes_at), "wifi_name": w.wifi_name,
+            "hide_results": w.hide_results}
 
 
 def workshop_from_json(d: dict) -> Workshop:
@@ -48,6 +50,9 @@ def workshop_from_json(d: dict) -> Workshop:
         created_at=dt.datetime.fromisoformat(d["created_at"]) if d.get("created_at") else None,
         # absent when the other side predates migration 0003
         privacy_k=int(d.get("privacy_k", DEFAULT_PRIVACY_K)), remarks_direct=bool(d.get("remarks_direct", False)),
+        # absent when the other side predates migration 0004
+        closes_at=dt.datetime.fromisoformat(d["closes_at"]) if d.get("closes_at") else None,
+        wifi_name=str(d.get("wifi_name", "")), hide_results=bool(d.get("hide_results", False)),
     )
 
 

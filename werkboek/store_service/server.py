@@ -33,7 +33,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler
 
-from werkboek.errors import BallotRejected
+from werkboek.errors import BallotRejected, NotFound
 from werkboek.store_service import protocol
 
 log = logging.getLogger("werkboek.store_service")
@@ -145,6 +145,17 @@ class StoreServiceHandler(BaseHTTPRequestHandler):
 
     def op_has_ballot(self, body: dict) -> dict:
         return {"has_ballot": self.server.store.has_ballot(_text(body, "code"))}
+
+    def op_workshop(self, body: dict) -> dict:
+        """A workshop's settings as residents may see them (for "het stemmen sluit over 2 minuten")."""
+        wid = body.get("workshop_id")
+        if not isinstance(wid, int) or isinstance(wid, bool):
+            raise ValueError("workshop_id must be a number")
+        try:
+            workshop = self.server.store.workshop(wid)
+        except NotFound:
+            raise BallotRejected("code_not_usable") from None
+        return {"workshop": protocol.workshop_to_json(workshop)}
 
     def op_submit(self, body: dict) -> dict:
         receipt = self.server.store.submit(protocol.submission_from_json(body.get("submission")))

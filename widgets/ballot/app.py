@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 from werkboek.errors import BallotRejected
 from werkboek_widgets import ui
+from werkboek_widgets.ballot import closing
 from werkboek_widgets.ballot.draft import BallotDraft
 from werkboek_widgets.ballot.draft_payload import restore, to_payload
 from werkboek_widgets.ballot.draft_saver import DraftSaver
@@ -57,6 +58,7 @@ class BallotApp:
         self.handover = ui.handover_field()  # the page's HTML-first screens hand their state over here
         self.handover.observe(self._handed_over, "value")
         self.widget = ui.column([self.progress, self.body, self.message, self.nav, self.handover], "wb-app")
+        self.closing = closing.attach(self)  # "Het stemmen sluit over 2 minuten" (widgets/ballot/closing.py)
         self.render()
 
     @classmethod

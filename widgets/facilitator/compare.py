@@ -9,7 +9,6 @@ import ipywidgets as w
 from werkboek.dutch import count, date_nl
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
-from werkboek_widgets.facilitator.dashboard import Dashboard
 
 
 class CompareWorkshops(w.VBox):
@@ -21,14 +20,23 @@ class CompareWorkshops(w.VBox):
         self.show_button = w.Button(description="Samen bekijken", button_style="primary", icon="bar-chart",
                                     layout=w.Layout(width="240px", height="48px"))
         self.table = w.HTML()
-        self.dashboard = Dashboard(store, catalogue)
+        self._dashboard = None  # made when first asked for (bqplot is slow to load)
         self.show_button.on_click(self._show)
         super().__init__([
             w.HTML("<h2>Bijeenkomsten samen bekijken</h2><p>Kies twee of meer bijeenkomsten. De uitslag telt "
                    "alle stemmen samen; een tafel telt mee met het aantal mensen aan tafel.</p>"),
-            self.choice, self.show_button, self.table, self.dashboard,
+            self.choice, self.show_button, self.table,
         ], **kwargs)
         self.reload()
+
+    @property
+    def dashboard(self):
+        if self._dashboard is None:
+            from werkboek_widgets.facilitator.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.store, self.catalogue)
+            self.children = [*self.children, self._dashboard]
+        return self._dashboard
 
     def reload(self) -> None:
         self.choice.options = [(f"{ws.id}. {ws.title}", ws.id) for ws in self.store.workshops()]

@@ -15,6 +15,7 @@ tonen"), without a time and in an order that has nothing to do with their arriva
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from html import escape
 
@@ -95,7 +96,7 @@ class Dashboard(AutoRefresh, w.VBox):
             return False
         fingerprint = self.store.ballots_fingerprint(self.workshop_ids)
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
-        settings = tuple((ws.status, ws.privacy_k, ws.remarks_direct) for ws in workshops)
+        settings = tuple((ws.status, ws.privacy_k, ws.remarks_direct, ws.results_visible) for ws in workshops)
         moderation = self.store.remark_statuses(self.workshop_ids)
         state = (fingerprint, settings, tuple(sorted(moderation.items())))
         if not force and state == self._fingerprint:
@@ -104,6 +105,8 @@ class Dashboard(AutoRefresh, w.VBox):
         self._fingerprint = state
         k = privacy_k(workshops)
         batch = projector_batch(self.store.ballots(self.workshop_ids, include_superseded=True), k)
+        if not all(ws.results_visible for ws in workshops):  # "uitslag verbergen tot sluiten": nothing of the votes
+            batch = dataclasses.replace(batch, ballots=(), waiting=0)
         shown_key = (tuple(b.id for b in batch.ballots), settings)
         changed = force or shown_key != self._shown_key
         self._shown_key = shown_key
@@ -164,6 +167,9 @@ class Dashboard(AutoRefresh, w.VBox):
                 f"stemmen &middot; <span data-testid='people'>{people}</span> mensen</div>"
             )
             self.notice.value = _notice(batch, closed)
+            if not all(ws.results_visible for ws in workshops):
+                self.notice.value = ("<p class='wb-dash-notice' data-testid='notice'>De uitslag komt na het sluiten "
+                                     "van het stemmen.</p>")
         self.header.value = f"{self._head}<div class='wb-dash-time'>Bijgewerkt om {now}</div></div>"
 
     def _build_charts(self) -> None:
@@ -205,6 +211,10 @@ class Dashboard(AutoRefresh, w.VBox):
         self.header.value = f"{self._head}<div class='wb-dash-time'>Niet bijgewerkt: {escape(str(exc))}</div></div>"
 
 def _notice(batch, closed: bool) -> str:
+    return f"<p class='wb-dash-notice' data-testid='notice'>{escape(notice_text(batch, closed))}</p>"
+
+
+def notice_text(batch, closed: bool) -> str:
     """What the room reads about the batches (Dutch, B1)."""
     k = batch.k
     if batch.empty:
@@ -222,4 +232,4 @@ def _notice(batch, closed: bool) -> str:
     else:
         text = (f"Bijgewerkt per {k} stemmen. Zo kan niemand zien wat één persoon stemde."
                 if k > 1 else "Elke stem komt direct op het scherm.")
-    return f"<p class='wb-dash-notice' data-testid='notice'>{escape(text)}</p>"
+    return text

@@ -8,7 +8,7 @@ import ipywidgets as w
 import traitlets as t
 
 from werkboek.dutch import euros
-from werkboek.errors import WerkboekError
+from werkboek.errors import DataError, WerkboekError
 from werkboek.model.methods import DEFAULT_METHOD, METHODS
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
 
@@ -127,20 +127,30 @@ class WorkshopEditor(w.VBox):
         low, high = PRIVACY_K_RANGE
         self.privacy_k = w.BoundedIntText(value=DEFAULT_PRIVACY_K, min=low, max=high, description="Kleinste groep",
                                           style=WIDE, layout=w.Layout(width="340px"))
+        self.wifi_name = w.Text(description="Naam van de wifi", placeholder="Bijvoorbeeld: Buurthuis-Gast",
+                                style=WIDE, layout=w.Layout(**FIELD))
+        self.hide_results = w.Checkbox(value=False, description="Uitslag verbergen tot sluiten (op de beamer)",
+                                       indent=False, layout=w.Layout(width="auto"))
         self.picker = ActiePicker(catalogue)
+        # plain Dutch next to the field it is about ("Vul een titel in")
+        self.errors = {name: w.HTML() for name in ("titel", "locatie", "wifi", "stemmen", "kleinste groep", "acties")}
         self.save_button = w.Button(description="Opslaan", button_style="primary", icon="save",
                                     layout=w.Layout(width="200px", height="48px"))
         self.message = w.HTML()
         self.method.observe(self._method_changed, "value")
         self.save_button.on_click(self._save)
         super().__init__([
-            w.HTML("<h2>Bijeenkomst</h2>"), self.title, self.date, self.location, self.kind,
-            w.HTML("<h3>Stemmen</h3>"), self.method, self.param, self.basemap,
+            w.HTML("<h2>Bijeenkomst</h2>"), self.title, self.errors["titel"], self.date, self.location,
+            self.errors["locatie"], self.kind,
+            w.HTML("<h3>Meedoen</h3><p>Op de briefjes en de beamer staat: 1. Verbind met de wifi. "
+                   "2. Scan de code.</p>"), self.wifi_name, self.errors["wifi"], self.hide_results,
+            w.HTML("<h3>Stemmen</h3>"), self.method, self.param, self.errors["stemmen"], self.basemap,
             w.HTML("<h3>Privacy</h3><p>Het scherm en de bestanden tonen geen buurt of leeftijd van minder mensen "
                    "dan de kleinste groep. De uitslag op het scherm verandert pas na zoveel nieuwe stemmen. Zo "
                    "kan niemand zien wat één persoon stemde. Na de eerste stem kan dit getal niet meer "
-                   "veranderen.</p>"), self.privacy_k,
-            w.HTML("<h3>Acties op het stembiljet</h3>"), self.picker, self.save_button, self.message,
+                   "veranderen.</p>"), self.privacy_k, self.errors["kleinste groep"],
+            w.HTML("<h3>Acties op het stembiljet</h3>"), self.picker, self.errors["acties"],
+            self.save_button, self.message,
         ], **kwargs)
 
     def _method_changed(self, change) -> None:
@@ -155,7 +165,9 @@ class WorkshopEditor(w.VBox):
     @t.observe("workshop_id")
     def _load(self, _change=None) -> None:
         self.message.value = ""
+        self._show_errors({})
         if self.workshop_id is None:
+            self.wifi_name.value, self.hide_results.value = "", False
             self.title.value, self.location.value, self.date.value = "", "", None
             self.kind.value, self.method.value, self.basemap.value = "workshop", DEFAULT_METHOD, False
             self._show_param(self.method.value)
@@ -168,6 +180,7 @@ class WorkshopEditor(w.VBox):
         param = main_param(ws.method)
         self._show_param(ws.method, ws.method_params.get(param.name, param.default))
         self.privacy_k.value = ws.privacy_k
+        self.wifi_name.value, self.hide_results.value = ws.wifi_name, ws.hide_results
         self.picker.selected = list(ws.acties)
 
     def settings(self) -> dict:
@@ -176,15 +189,58 @@ class WorkshopEditor(w.VBox):
                     kind=self.kind.value, method=self.method.value, method_params={name: int(self.param.value)},
                     basemap=self.basemap.value, acties=list(self.picker.selected), privacy_k=int(self.privacy_k.value))
 
+    def _show_errors(self, per_field: dict[str, list[str]]) -> None:
+        for name, widget in self.errors.items():
+            texts = per_field.get(name, [])
+            widget.value = "".join(f"<p class='wb-error wb-field-error' role='alert'>{escape(text)}</p>"
+                                   for text in texts)
+
     def _save(self, _button=None) -> None:
         values = self.settings()
+        extra = {"wifi_name": self.wifi_name.value, "hide_results": bool(self.hide_results.value)}
+        if not values["title"].strip():  # said before the store is asked, in the words of the field
+            self._show_errors({"titel": ["Vul een titel in."]})
+            self.message.value = ("<p class='wb-error' role='alert'>Nog niet opgeslagen: vul eerst een titel "
+                                  "in.</p>")
+            return
         try:
             if self.workshop_id is None:
                 ws = self.store.create_workshop(values.pop("title"), **values)
-                self.workshop_id = ws.id
+                try:
+                    ws = self.store.update_workshop(ws.id, **extra)
+                finally:
+                    self.workshop_id = ws.id
                 self.message.value = f"<p class='wb-ok'>Bijeenkomst '{escape(ws.title)}' is gemaakt.</p>"
             else:
-                ws = self.store.update_workshop(self.workshop_id, **values)
+                ws = self.store.update_workshop(self.workshop_id, **values, **extra)
                 self.message.value = "<p class='wb-ok'>Opgeslagen.</p>"
+            self._show_errors({})
+            if not ws.acties:
+                self.message.value += ("<p class='wb-warn'>Volgende stap: kies de acties voor het stembiljet en "
+                                       "klik op Opslaan.</p>")
+            else:
+                self.message.value += "<p class='wb-note'>Volgende stap: maak de stemcodes (stap 2).</p>"
+        except DataError as exc:
+            per_field = field_errors(exc)
+            self._show_errors(per_field)
+            self.message.value = ("<p class='wb-error' role='alert'>Nog niet opgeslagen. Kijk bij de rode tekst "
+                                  "wat er nog moet.</p>")
         except WerkboekError as exc:
             self.message.value = f"<p class='wb-error' role='alert'>{escape(str(exc))}</p>"
+
+
+_FIELD_OF = {"titel": "titel", "locatie": "locatie", "wifi": "wifi", "kleinste groep": "kleinste groep",
+             "acties": "acties"}
+_PLAIN = {"een titel is nodig": "Vul een titel in."}
+
+
+def field_errors(exc: DataError) -> dict[str, list[str]]:
+    """The problems of a DataError per field of the form, as short sentences (a method's settings under 'stemmen')."""
+    per: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        field = _FIELD_OF.get(problem.field or "", "stemmen")
+        text = _PLAIN.get(problem.message) or (problem.message[:1].upper() + problem.message[1:]).rstrip(".") + "."
+        if field == "stemmen" and problem.field:
+            text = f"{problem.field[:1].upper()}{problem.field[1:]}: {problem.message.rstrip('.')}."
+        per.setdefault(field, []).append(text)
+    return per

@@ -27,16 +27,21 @@ class ExportsPanel(w.VBox):
         self.csv = w.Button(description="CSV (stembiljetten)", icon="table", layout=w.Layout(width="240px", height="48px"))
         self.excel = w.Button(description="Excel-werkboek", icon="file-excel-o", layout=w.Layout(width="240px", height="48px"))
         self.report = w.Button(description="Rapport (HTML)", icon="file-text-o", layout=w.Layout(width="240px", height="48px"))
+        self.everything = w.Button(description="Alles in één keer", icon="download", button_style="primary",
+                                   layout=w.Layout(width="240px", height="48px"))
         self.exact = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
                                 description="Exacte tijden en plekken (alleen voor analyse)")
         self.links = w.HTML()
         self.csv.on_click(self._csv)
         self.excel.on_click(self._excel)
         self.report.on_click(self._report)
+        self.everything.on_click(self._everything)
         super().__init__([
             w.HTML("<h2>Exporteren</h2><p>Kies een of meer bijeenkomsten. Alleen de geldige, laatste stem "
                    "van elke code telt mee.</p>"),
-            self.choice, self.exact, w.HBox([self.csv, self.excel, self.report]), self.links,
+            self.choice, self.exact,
+            w.HBox([self.everything, self.csv, self.excel, self.report], layout=w.Layout(flex_flow="row wrap")),
+            self.links,
         ], **kwargs)
         self.reload()
 
@@ -90,3 +95,14 @@ class ExportsPanel(w.VBox):
         page = report.results_report_html(workshops, ballots, self.catalogue)
         self.links.value = download_link(page.encode("utf-8"), self._stem(workshops) + ".html", "text/html",
                                          "Rapport openen")
+
+    def _everything(self, _button=None) -> None:
+        """CSV, Excel and the report with one click (each also saved on the laptop)."""
+        workshops, ballots = self._selection()
+        if workshops is None:
+            return
+        parts = []
+        for make in (self._csv, self._excel, self._report):
+            make()
+            parts.append(self.links.value)
+        self.links.value = "".join(parts)

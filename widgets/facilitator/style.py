@@ -39,6 +39,18 @@ CSS = """
 .wb-download { display: inline-block; font-size: 20px; padding: 10px 16px; margin: 8px 12px 8px 0;
                background: #0072B2; color: #fff !important; border-radius: 6px; text-decoration: none; }
 .wb-saved { display: block; font-size: 15px; color: #444; }
+/* whole tab titles: no "1. Voorbereid…"; on a small screen the tabs wrap onto a second row */
+.wb-console .widget-tab > .lm-TabBar, .wb-console .jupyter-widget-tab > .lm-TabBar { height: auto !important;
+  min-height: 0 !important; overflow: visible !important; }
+.wb-console .lm-TabBar-content { flex-wrap: wrap !important; }
+.wb-console .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; min-width: 0 !important; }
+.wb-console .lm-TabBar-tabLabel { overflow: visible !important; text-overflow: clip !important;
+  white-space: nowrap !important; }
+.wb-next-step { margin: 12px 0; padding: 8px 12px; border-left: 6px solid #005A8C; background: #f2f7fb; }
+.wb-next { font-size: 18px; margin: 0 16px 0 0; }
+.wb-field-error { margin: 2px 0 8px 228px; }
+.wb-codes-panel .wb-field-error { margin-left: 0; }
+.wb-codes td.wb-code { font-family: monospace; font-size: 20px; }
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
 
 </style>
