@@ -59,17 +59,9 @@ def console_directory(directory: Path | str) -> Path:
 
 def template_path(directory: Path | str) -> Path:
     """``<directory>/voila/templates/werkboek-console`` linking to our template (for ``JUPYTER_PATH``)."""
-    import shutil
+    from werkboek.serving.residents import link_voila_template
 
-    directory = Path(directory)
-    target = directory / "voila" / "templates" / TEMPLATE_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        try:
-            target.symlink_to(TEMPLATE, target_is_directory=True)
-        except OSError:  # no symlinks (some file systems): a copy does as well
-            shutil.copytree(TEMPLATE, target)
-    return directory
+    return link_voila_template(directory, TEMPLATE_NAME, TEMPLATE)
 
 
 def console_server_command(port: int, ip: str = SERVING.console_ip, token: str | None = None, *,

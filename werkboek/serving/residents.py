@@ -38,17 +38,23 @@ KERNEL_MANAGER = "werkboek.serving.voila_patches.kernel_cap.CappedKernelManager"
 FRONTEND_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet")
 
 
-def make_jupyter_path(directory: Path | str) -> Path:
-    """Create ``<directory>/voila/templates/werkboek`` (a link to our template); returns ``directory``."""
+def link_voila_template(directory: Path | str, name: str, source: Path) -> Path:
+    """Create ``<directory>/voila/templates/<name>`` (a link to ``source``); returns ``directory``
+    (for ``JUPYTER_PATH``: Voilà finds templates there)."""
     directory = Path(directory)
-    target = directory / "voila" / "templates" / TEMPLATE_NAME
+    target = directory / "voila" / "templates" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         try:
-            target.symlink_to(TEMPLATE, target_is_directory=True)
+            target.symlink_to(source, target_is_directory=True)
         except OSError:  # no symlinks (some file systems): a copy does as well
-            shutil.copytree(TEMPLATE, target)
+            shutil.copytree(source, target)
     return directory
+
+
+def make_jupyter_path(directory: Path | str) -> Path:
+    """Create ``<directory>/voila/templates/werkboek`` (a link to our template); returns ``directory``."""
+    return link_voila_template(directory, TEMPLATE_NAME, TEMPLATE)
 
 
 KERNEL_IPYTHON_CONFIG = """\

@@ -17,6 +17,7 @@ import pandas as pd
 
 from werkboek import settings as config
 from werkboek.errors import DataError, Problem, _display
+from werkboek.formats.atomic import fsync_directory
 from werkboek.model.indicators import INDICATORS, IndicatorTable
 
 _STORED = re.compile(r"^kerncijfers-(\d{4})\.json$")
@@ -94,7 +95,7 @@ def save(table: IndicatorTable, directory: Path | str | None = None) -> Path:
             else:
                 os.unlink(csv_path)
             raise
-        _fsync_dir(directory)
+        fsync_directory(directory)
     finally:
         for name in temps:
             if os.path.exists(name):
@@ -107,19 +108,6 @@ def _format(value) -> str:
     if math.isnan(value):
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def available(directory: Path | str | None = None) -> list[int]:
