@@ -95,7 +95,7 @@ def test_scenario_on_a_pb_file(tmp_path, catalogue):
     greedy = run_scenario(scenario_from_dict({"name": "pb", "pb_file": str(path), "rule": "support",
                                               "start_year": 2025, "end_year": 2025}), catalogue)
     mes = run_scenario(scenario_from_dict({"name": "pb", "pb_file": str(path), "rule": "equal_shares",
-                                           "start_year": 2025, "end_year": 2025}), catalogue)
+                                           "completion": "greedy", "start_year": 2025, "end_year": 2025}), catalogue)
     assert [r["id"] for r in greedy.chosen] == ["a"]
     assert [r["id"] for r in mes.chosen] == ["c", "b"]
     assert mes.per_leefgebied["leren"] == 100 and greedy.per_leefgebied[""] == 100

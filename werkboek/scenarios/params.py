@@ -13,7 +13,11 @@ A scenario file (keys in English, like the notebook's parameters)::
     pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue
     weighting: person              # ballot | person | buurt
     example_indicators: false      # buurt weighting may use invented example figures
-    rule: equal_shares             # see RULES
+    rule: equal_shares             # see werkboek.scenarios.rules.RULES
+    completion: add1               # equal_shares only: add1 (default) | add1+greedy | greedy
+    mes_step: 1                    # equal_shares only: add1 step in euros per person (default: see rules)
+    tie_break: kosten              # kosten (cheaper first, default) | id | loting
+    seed: 0                        # the lottery's seed (tie_break: loting)
     min_share_per_leefgebied: 0.1  # a fraction of the budget, or {leren: 0.2, ...}
     versnelling_first: true
     forced_in: [wonen-01]
@@ -30,16 +34,12 @@ import yaml
 
 from werkboek.errors import ScenarioError, _display
 from werkboek.model.catalogue import LEEFGEBIEDEN
+from werkboek.scenarios.rules import DEFAULT_TIE_BREAK, TIE_BREAKS, rule_params
+from werkboek.scenarios.rules import RULES as _RULES
 
 PROGRAMME_START, PROGRAMME_END = 2022, 2047
 
-RULES = {
-    "support": "Meeste steun eerst (greedy)",
-    "support_per_euro": "Meeste steun per euro eerst (greedy)",
-    "equal_shares": "Method of Equal Shares",
-    "phragmen": "Sequentiële Phragmén (alleen bij aankruisen)",
-    "max_welfare": "Maximale totale steun (optimaal)",
-}
+RULES = {key: rule.label for key, rule in _RULES.items()}  # key -> Dutch label (the registry: .rules)
 WEIGHTINGS = {
     "ballot": "Elk stembiljet telt even zwaar",
     "person": "Elke persoon telt even zwaar (een tafel telt voor het aantal mensen)",
@@ -48,7 +48,7 @@ WEIGHTINGS = {
 
 _FIELDS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
            "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
-           "forced_in", "forced_out", "database_url")
+           "forced_in", "forced_out", "tie_break", "seed", "database_url", *rule_params())
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Scenario:
     versnelling_first: bool = False
     forced_in: tuple[str, ...] = ()
     forced_out: tuple[str, ...] = ()
+    rule_params: dict = field(default_factory=dict)  # the rule's own parameters (completion, ...), defaults filled in
+    tie_break: str = DEFAULT_TIE_BREAK  # kosten | id | loting (see rules.TIE_BREAKS)
+    seed: int = 0  # for tie_break: loting
     database_url: str | None = None  # None: the default store (WERKBOEK_DATABASE_URL or var/)
     source: str = ""  # the file it was read from, for messages
 
@@ -186,8 +189,29 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
     if weighting not in WEIGHTINGS:
         bad("weighting", f"'{weighting}' is onbekend (kies uit {', '.join(WEIGHTINGS)})")
     rule = v.get("rule", "support")
-    if rule not in RULES:
-        bad("rule", f"'{rule}' is onbekend (kies uit {', '.join(RULES)})")
+    if rule not in _RULES:
+        bad("rule", f"'{rule}' is onbekend (kies uit {', '.join(_RULES)})")
+    own: dict = dict(_RULES[rule].defaults()) if rule in _RULES else {}
+    for key, (owner, param) in rule_params().items():
+        if key not in v:
+            continue
+        value = v[key]
+        if owner.key != rule:
+            bad(key, f"hoort bij regel '{owner.key}', niet bij '{rule}'")
+        elif param.choices is not None and value not in param.choices:
+            bad(key, f"'{value}' is onbekend (kies uit {', '.join(param.choices)})")
+        elif param.choices is None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+            bad(key, f"'{value}' is geen getal groter dan 0")
+        else:
+            own[key] = value
+    tie_break = v.get("tie_break", DEFAULT_TIE_BREAK)
+    if tie_break not in TIE_BREAKS:
+        bad("tie_break", f"'{tie_break}' is onbekend (kies uit {', '.join(TIE_BREAKS)})")
+    seed = v.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        bad("seed", f"'{seed}' is geen geheel getal")
+    elif "seed" in v and tie_break != "loting":
+        bad("seed", "een startgetal hoort bij tie_break: loting")
     flags = {}
     for key in ("example_indicators", "versnelling_first"):
         value = v.get(key, False)
@@ -241,5 +265,5 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         pb_file=str(pb_file) if pb_file is not None else None, weighting=weighting,
         example_indicators=flags["example_indicators"], rule=rule, min_share_per_leefgebied=shares,
         versnelling_first=flags["versnelling_first"], forced_in=lists["forced_in"], forced_out=lists["forced_out"],
-        database_url=url, source=source if source != "parameters" else "",
+        rule_params=own, tie_break=tie_break, seed=seed, database_url=url, source=source if source != "parameters" else "",
     )

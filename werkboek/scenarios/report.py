@@ -26,7 +26,7 @@ def _table(frame: pd.DataFrame, **kwargs) -> str:
 
 
 def header(outcome: Outcome) -> str:
-    rows = pd.DataFrame(describe(outcome.scenario), columns=["Keuze", "Waarde"])
+    rows = pd.DataFrame(describe(outcome.scenario, outcome.rule_label), columns=["Keuze", "Waarde"])
     return render("scenario/header.html", outcome=outcome, choices_html=_table(rows, index=False))
 
 
@@ -91,7 +91,8 @@ def acties(outcome: Outcome) -> str:
     chosen["kosten"] = chosen["kosten"].map(euros)
     rest = pd.DataFrame(outcome.not_chosen, columns=["id", "titel", "leefgebied", "kosten", "steun"])
     rest["kosten"] = rest["kosten"].map(euros)
-    return render("scenario/acties.html", chosen_html=_table(chosen, index=False), rest_html=_table(rest, index=False))
+    return render("scenario/acties.html", chosen_html=_table(chosen, index=False), rest_html=_table(rest, index=False),
+                  ties=[t["tekst"] for t in outcome.ties])
 
 
 def notebook_to_html(notebook: str | Path, html: str | Path, title: str = "") -> Path:
