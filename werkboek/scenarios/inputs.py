@@ -14,6 +14,7 @@ Ballots are kept as plain values here (the method's value per actie, the weight,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from werkboek.model.methods import make_method
@@ -27,7 +28,7 @@ class Candidate:
     id: str
     titel: str
     leefgebied: str  # "" when unknown (a pabulib project without a matching category)
-    kosten: int  # euros over the whole duration
+    kosten: int | Fraction  # euros over the whole duration (a pabulib file's decimal costs kept exactly)
     looptijd: int  # years
     horizon: str  # "versnelling" | "structureel"
     buurten: tuple[str, ...] = ()  # the buurten it reaches (empty: unknown)
@@ -39,8 +40,10 @@ class Candidate:
         return self.kosten / self.looptijd
 
     def cost_within(self, years: int) -> int:
-        """What the actie costs inside a horizon of ``years`` years, starting at once."""
-        return round(self.kosten_per_jaar * min(self.looptijd, years))
+        """What the actie costs inside a horizon of ``years`` years, starting at once (whole euros when cut)."""
+        if self.looptijd <= years:
+            return self.kosten
+        return round(self.kosten_per_jaar * years)
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,9 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
     for p in sorted(instance, key=lambda p: p.name):
         meta = instance.project_meta.get(p, {})
         lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
-        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, int(p.cost), 1, "versnelling")
+        cost = Fraction(p.cost)  # exactly as written (pabutools reads "12.50" as a fraction)
+        cost = int(cost) if cost.denominator == 1 else cost
+        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, cost, 1, "versnelling")
     ballots = []
     for i, ballot in enumerate(profile):
         voter = str(ballot.meta.get("voter_id", i))

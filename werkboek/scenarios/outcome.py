@@ -125,7 +125,7 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     def row(a: str) -> dict:
         c = candidates[a]
         return {"id": a, "titel": c.titel, "leefgebied": c.leefgebied, "horizon": c.horizon,
-                "kosten": sel.cost[a], "kosten_totaal": c.kosten, "looptijd": c.looptijd,
+                "kosten": _plain(sel.cost[a]), "kosten_totaal": _plain(c.kosten), "looptijd": c.looptijd,
                 "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3)}
 
     chosen = [dict(row(a), start=phasing.start[a], eind=phasing.end[a], reden=sel.stage[a]) for a in sel.chosen]
@@ -153,6 +153,13 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
         ties=sel.ties, rule_label=rule_label(scenario.to_dict(), sel.rule_used),
         computed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     )
+
+
+def _plain(amount):
+    """An amount for JSON: a whole number stays one, an exact fraction (a .pb cost of 12.50) becomes a float."""
+    if isinstance(amount, (int, float)):
+        return amount
+    return int(amount) if amount == int(amount) else float(amount)
 
 
 def _acties_first_line() -> str:
@@ -266,7 +273,8 @@ def describe(scenario: dict, rule_text: str = "") -> list[tuple[str, str]]:
         ("Naam", scenario["name"]),
         ("Budget", f"€ {scenario['budget_total']:,.0f} totaal".replace(",", ".") if scenario.get("budget_total") else "—"),
         ("Budget per jaar", f"€ {scenario['budget_per_year']:,.0f}".replace(",", ".") if scenario.get("budget_per_year") else "—"),
-        ("Periode", f"{scenario['start_year']} tot en met {scenario['end_year']}"),
+        ("Periode", f"eenmalig budget ({scenario['start_year']})" if scenario.get("pb_file")
+         and scenario["start_year"] == scenario["end_year"] else f"{scenario['start_year']} tot en met {scenario['end_year']}"),
         ("Stemmen", ", ".join(f"workshop {w}" for w in scenario.get("workshops") or []) or (
             f"pabulib-bestand {Path(scenario['pb_file']).name}" if scenario.get("pb_file") else "geen (alleen catalogus)")),
         ("Weging", WEIGHTINGS.get(scenario.get("weighting"), "")),

@@ -10,7 +10,8 @@ A scenario file (keys in English, like the notebook's parameters)::
     start_year: 2025               # the programme runs 2022-2047
     end_year: 2034
     workshops: [1, 2]              # ballots of these workshops; [] = catalogue only
-    pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue
+    pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue (without
+                                   # end_year: a one-off budget, one year from start_year)
     weighting: person              # ballot | person | buurt
     example_indicators: false      # buurt weighting may use invented example figures
     rule: equal_shares             # see werkboek.scenarios.rules.RULES
@@ -161,7 +162,12 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         bad("budget_total", "geef budget_total en/of budget_per_year")
 
     years = {}
+    # A pabulib file's budget is for one round: without an end_year its horizon is one year
+    # (no phasing over ten years, no "yearly budget exceeded"), unless the scenario sets one.
+    one_off = v.get("pb_file") is not None and "end_year" not in v
     for key, default in (("start_year", 2025), ("end_year", 2034)):
+        if key == "end_year" and one_off and isinstance(years.get("start_year"), int):
+            default = years["start_year"]
         value = v.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not PROGRAMME_START <= value <= PROGRAMME_END:
             bad(key, f"'{value}' is geen jaar van het programma ({PROGRAMME_START} tot en met {PROGRAMME_END})")

@@ -211,7 +211,7 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
         sel.chosen.append(a)
         sel.stage[a] = "verplicht"
     if sel.spent > budget:
-        sel.warnings.append(f"De verplichte acties kosten € {sel.spent:,.0f}, meer dan het budget "
+        sel.warnings.append(f"De verplichte acties kosten € {float(sel.spent):,.0f}, meer dan het budget "
                             f"(€ {budget:,.0f}).".replace(",", "."))
     pool = [c for a, c in candidates.items() if a not in forced_out]
 
