@@ -155,7 +155,9 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
     for p in sorted(instance, key=lambda p: p.name):
         meta = instance.project_meta.get(p, {})
         lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
-        cost = Fraction(p.cost)  # exactly as written (pabutools reads "12.50" as a fraction)
+        # exactly as written (pabutools reads "12.50" as a gmpy2 fraction; ours is the standard one)
+        cost = Fraction(int(p.cost.numerator), int(p.cost.denominator)) if hasattr(p.cost, "denominator") \
+            else Fraction(p.cost)
         cost = int(cost) if cost.denominator == 1 else cost
         candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, cost, 1, "versnelling")
     ballots = []

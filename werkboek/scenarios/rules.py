@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from pabutools.election import Additive_Cardinal_Sat, AdditiveSatisfaction
+from pabutools.fractions import frac
 from pabutools.rules import (
     greedy_utilitarian_welfare,
     max_additive_utilitarian_welfare,
@@ -168,7 +169,7 @@ def mes_step(budget, people: float) -> int:
     """The default add1 step in euros per person: 1, or 0.1% of a person's starting share when larger."""
     if not people:
         return 1
-    return max(1, math.ceil(Fraction(budget) / Fraction(people).limit_denominator(10**6) / 1000))
+    return max(1, math.ceil(float(budget) / float(people) / 1000))
 
 
 def _equal_shares(instance, profile, call: RuleCall):
@@ -178,8 +179,8 @@ def _equal_shares(instance, profile, call: RuleCall):
         step = call.params.get("mes_step") or mes_step(instance.budget_limit, profile.num_ballots() / call.people_scale)
         step = Fraction(step).limit_denominator(10**6)
         call.used["mes_step"] = step
-        allocation = method_of_equal_shares(instance, profile, voter_budget_increment=step / call.people_scale,
-                                            **kwargs)
+        increment = frac(step.numerator, step.denominator * call.people_scale)  # per pabutools voter
+        allocation = method_of_equal_shares(instance, profile, voter_budget_increment=increment, **kwargs)
     else:
         allocation = method_of_equal_shares(instance, profile, **kwargs)
     if completion in ("greedy", "add1+greedy"):

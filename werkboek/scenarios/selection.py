@@ -43,6 +43,7 @@ from pabutools.election import (
     Instance,
     Project,
 )
+from pabutools.fractions import frac
 
 from werkboek.errors import ScenarioError
 from werkboek.model.methods import for_vote_type
@@ -63,10 +64,14 @@ WEIGHT_SCALE = 1000
 
 
 def exact(value):
-    """pabutools computes with exact fractions (gmpy2), which do not accept floats."""
-    if isinstance(value, (int, Fraction)):
+    """pabutools computes with exact fractions (gmpy2), which accept neither floats nor standard Fractions."""
+    if isinstance(value, int):
         return value
-    return int(value) if float(value).is_integer() else Fraction(value).limit_denominator(10**6)
+    if not isinstance(value, Fraction):
+        if float(value).is_integer():
+            return int(value)
+        value = Fraction(value).limit_denominator(10**6)
+    return int(value) if value.denominator == 1 else frac(value.numerator, value.denominator)
 
 
 @dataclass
