@@ -4,7 +4,12 @@ a scenario's input.
 
 Export: projects are the acties on the ballot (cost = the actie's cost, category = its
 leefgebied, name = its title); votes follow the workshop's method: ``punten`` → cumulative
-(points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first). A group ballot
+(points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first). The method's
+limits hold per leefgebied; besides pabulib's limits of the whole ballot (``max_length``,
+``max_sum_points``) the file says so in ``max_length_per_category`` /
+``max_sum_points_per_category`` (our extension, ignored by other tools), and our reader
+ranks an ordinal ballot per category with it, so a top 3 per leefgebied reads back as the
+same top 3s (and the same support). A group ballot
 is written once per person (voter ids ``<ballot>-1``, ``<ballot>-2``, ...) so a tafel of 6
 counts 6 times, as in the results. As in the other exports (:mod:`werkboek.outputs.exports`), the
 voter ids are the ballots' pseudonyms (not the store's numbers, which follow the order of
@@ -48,7 +53,10 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *
         "vote_type": vote_type, "rule": "greedy",
         "language": "dutch", "comment": "Werkboek Heerlen-Noord export; acties are example data",
     }
-    meta.update(method.pabulib_meta(len(workshop.acties_per_leefgebied(catalogue))))  # limits hold per leefgebied
+    meta.update(method.pabulib_meta(len(workshop.acties_per_leefgebied(catalogue))))  # limits of the whole ballot
+    # ... which hold per leefgebied (= category): our extension, so the file reads back the same
+    meta.update({f"{key}_per_category": value for key, value in method.pabulib_meta(1).items()
+                 if key in PER_CATEGORY})
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["META"])
@@ -108,6 +116,10 @@ LIMITS = {
     "max_points": ("points", True), "min_points": ("points", False),
     "max_sum_cost": ("sum_cost", True), "min_sum_cost": ("sum_cost", False),
 }
+# Limits that hold per category (leefgebied), written as "<key>_per_category" — a werkboek
+# extension of the format that pabutools and other tools ignore; our reader checks them and
+# reads an ordinal ballot's ranks per category (a top 3 per leefgebied stays one).
+PER_CATEGORY = ("max_length", "max_sum_points")
 MAX_PROBLEMS = 50  # a file with thousands of bad votes: the first ones, and how many more
 
 
@@ -142,6 +154,7 @@ def check_pb(text: str, shown: str) -> list:
     sections: dict[str, tuple[int, list[str]]] = {}  # name -> (line of its header, header)
     meta: dict[str, tuple[int, str]] = {}
     projects: dict[str, object] = {}  # id -> cost (None when unreadable)
+    categories: dict[str, str] = {}  # id -> its (first) category
     votes: list[tuple[int, dict[str, str]]] = []
     section, header = "", None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -205,6 +218,7 @@ def check_pb(text: str, shown: str) -> list:
                 bad(number, "cost", f"de kosten van project '{pid}' zijn negatief ({raw})")
                 cost = None
             projects[pid] = cost
+            categories[pid] = sorted(c.strip() for c in (row.get("category") or row.get("categories") or "").split(","))[0]
         else:
             votes.append((number, row))
 
@@ -234,6 +248,14 @@ def check_pb(text: str, shown: str) -> list:
                 bad(meta[key][0], key, f"'{meta[key][1]}' is geen getal")
             else:
                 limits[key] = value
+    per_category = {}
+    for key in (f"{k}_per_category" for k in PER_CATEGORY):
+        if key in meta:
+            value = _number(meta[key][1])
+            if value is None:
+                bad(meta[key][0], key, f"'{meta[key][1]}' is geen getal")
+            else:
+                per_category[key] = value
     if "projects" in sections and not projects:
         bad(sections["projects"][0], None, "PROJECTS heeft geen projecten")
     if "votes" in sections and not votes:
@@ -260,6 +282,7 @@ def check_pb(text: str, shown: str) -> list:
         if vote_type == "choose-1" and len(ids) > 1:
             bad(line, "vote", f"bij choose-1 één project per stem, niet {len(ids)}")
         counted = {"length": len(ids)}
+        values = []
         if ids and not unknown and all(projects[v] is not None for v in ids):
             counted["sum_cost"] = sum(projects[v] for v in ids)
         if with_points:
@@ -275,6 +298,22 @@ def check_pb(text: str, shown: str) -> list:
             elif values:
                 counted["sum_points"] = sum(values)
                 counted["points"] = (min(values), max(values))
+        for key, limit in per_category.items():
+            if unknown:
+                break
+            counts: dict[str, list] = {}
+            for i, v in enumerate(ids):
+                cell = counts.setdefault(categories.get(v, ""), [0, 0])
+                cell[0] += 1
+                if key == "max_sum_points_per_category" and "sum_points" in counted:
+                    cell[1] += values[i]
+            for category, (n, total) in sorted(counts.items()):
+                value = n if key == "max_length_per_category" else total
+                if value > limit:
+                    words = "projecten" if key == "max_length_per_category" else "punten"
+                    bad(line, "vote" if key == "max_length_per_category" else "points",
+                        f"{_amount(value)} {words} in categorie '{category}', maar {key} in META is "
+                        f"{_amount(limit)} (hoogstens)")
         for key, limit in limits.items():
             what, upper = LIMITS[key]
             if what not in counted or (what == "length" and not ids):

@@ -138,7 +138,8 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
 
     Projects become candidates of one year (pabulib has no duration), in their category's
     leefgebied when it is one of ours; votes become ballots with the scores our methods give
-    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top``).
+    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top`` — or,
+    in our own exports, ranks and Borda per category with ``max_length_per_category`` as ``top``).
     """
     from pabutools.election import AbstractApprovalProfile, AbstractCardinalProfile, AbstractOrdinalProfile
 
@@ -160,11 +161,22 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
             else Fraction(p.cost)
         cost = int(cost) if cost.denominator == 1 else cost
         candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, cost, 1, "versnelling")
+    raw_top = str(instance.meta.get("max_length_per_category", "")).strip()
+    top_per_category = int(raw_top) if raw_top.isdigit() and all(p.categories for p in instance) else None
     ballots = []
     for i, ballot in enumerate(profile):
         voter = str(ballot.meta.get("voter_id", i))
         buurt = str(ballot.meta.get("neighborhood", ""))
-        if isinstance(profile, AbstractOrdinalProfile):
+        if isinstance(profile, AbstractOrdinalProfile) and top_per_category:
+            # a top N per category (leefgebied), written as one ranking: ranks count per category
+            values, seen = {}, {}
+            for p in ballot:
+                category = sorted(p.categories or {""})[0]
+                seen[category] = seen.get(category, 0) + 1
+                values[p.name] = seen[category]
+            scores = {a: float(top_per_category - r + 1) for a, r in values.items()}
+            method = for_vote_type("ordinal").key
+        elif isinstance(profile, AbstractOrdinalProfile):
             ranked = [p.name for p in ballot]
             values = {a: r for r, a in enumerate(ranked, start=1)}
             scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}
