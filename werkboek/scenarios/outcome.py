@@ -53,6 +53,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     ties: list[dict] = field(default_factory=list)  # ties the tie-break decided: acties, gekozen, tekst, ...
     rule_label: str = ""  # the rule as it ran, in Dutch: completion, add1 step, tie-break
+    robustness: dict = field(default_factory=dict)  # bootstrap: resamples, seed, share {actie: funded share}
     computed_at: str = ""
     format: int = FORMAT
 
@@ -109,11 +110,18 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     years = scenario.years
     budget = scenario.budget
     candidates = data.candidates
-    sel = select(candidates, ballots, rule=scenario.rule, budget=budget, years=len(years),
-                 min_share=scenario.min_share_per_leefgebied, versnelling_first=scenario.versnelling_first,
-                 forced_in=[a for a in scenario.forced_in if a in candidates],
-                 forced_out=[a for a in scenario.forced_out if a in candidates],
-                 rule_params=scenario.rule_params, tie_break=scenario.tie_break, seed=scenario.seed)
+    selection_kwargs = dict(
+        rule=scenario.rule, budget=budget, years=len(years), min_share=scenario.min_share_per_leefgebied,
+        versnelling_first=scenario.versnelling_first, forced_in=[a for a in scenario.forced_in if a in candidates],
+        forced_out=[a for a in scenario.forced_out if a in candidates], rule_params=scenario.rule_params,
+        tie_break=scenario.tie_break, seed=scenario.seed)
+    sel = select(candidates, ballots, **selection_kwargs)
+    robustness = {}
+    if scenario.bootstrap and ballots:
+        from werkboek.scenarios.robustness import bootstrap
+
+        robustness = bootstrap(candidates, ballots, resamples=scenario.bootstrap, draw_seed=scenario.bootstrap_seed,
+                               **selection_kwargs)
     phasing = phase(sel.chosen, candidates, years, scenario.yearly_budget, scenario.versnelling_first)
     warnings = list(sel.warnings)
     if phasing.overspent_years:
@@ -126,7 +134,8 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
         c = candidates[a]
         return {"id": a, "titel": c.titel, "leefgebied": c.leefgebied, "horizon": c.horizon,
                 "kosten": _plain(sel.cost[a]), "kosten_totaal": _plain(c.kosten), "looptijd": c.looptijd,
-                "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3)}
+                "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3),
+                "zeker": robustness.get("share", {}).get(a)}
 
     chosen = [dict(row(a), start=phasing.start[a], eind=phasing.end[a], reden=sel.stage[a]) for a in sel.chosen]
     rest = sorted((a for a in candidates if a not in sel.stage), key=lambda a: (-sel.support.get(a, 0.0), a))
@@ -150,7 +159,7 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
         spent=round(spent, 2), chosen=chosen, not_chosen=not_chosen, per_leefgebied=per_lg, per_year=per_year,
         per_buurt=per_buurt, partners=partners, support=support, source_label=data.source_label,
         data_labels=labels, example_data=example, warnings=warnings, notes=notes + data.notes,
-        ties=sel.ties, rule_label=rule_label(scenario.to_dict(), sel.rule_used),
+        ties=sel.ties, rule_label=rule_label(scenario.to_dict(), sel.rule_used), robustness=robustness,
         computed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     )
 

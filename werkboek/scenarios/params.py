@@ -19,6 +19,8 @@ A scenario file (keys in English, like the notebook's parameters)::
     mes_step: 1                    # equal_shares only: add1 step in euros per person (default: see rules)
     tie_break: kosten              # kosten (cheaper first, default) | id | loting
     seed: 0                        # the lottery's seed (tie_break: loting)
+    bootstrap: 200                 # "hoe zeker?": draws of the ballots (0 = none, the default)
+    bootstrap_seed: 0              # the draws' seed
     min_share_per_leefgebied: 0.1  # a fraction of the budget, or {leren: 0.2, ...}
     versnelling_first: true
     forced_in: [wonen-01]
@@ -49,7 +51,8 @@ WEIGHTINGS = {
 
 _FIELDS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
            "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
-           "forced_in", "forced_out", "tie_break", "seed", "database_url", *rule_params())
+           "forced_in", "forced_out", "tie_break", "seed", "bootstrap", "bootstrap_seed",
+           "database_url", *rule_params())
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Scenario:
     rule_params: dict = field(default_factory=dict)  # the rule's own parameters (completion, ...), defaults filled in
     tie_break: str = DEFAULT_TIE_BREAK  # kosten | id | loting (see rules.TIE_BREAKS)
     seed: int = 0  # for tie_break: loting
+    bootstrap: int = 0  # resamples of the ballots for "hoe zeker?" (0: none)
+    bootstrap_seed: int = 0
     database_url: str | None = None  # None: the default store (WERKBOEK_DATABASE_URL or var/)
     source: str = ""  # the file it was read from, for messages
 
@@ -258,6 +263,13 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
     both = set(lists["forced_in"]) & set(lists["forced_out"])
     if both:
         bad("forced_out", f"{', '.join(sorted(both))} staat ook bij forced_in")
+    draws = {}
+    for key, high in (("bootstrap", 10_000), ("bootstrap_seed", 2**32 - 1)):
+        value = v.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            bad(key, f"'{value}' moet een geheel getal van 0 tot en met {high} zijn")
+        else:
+            draws[key] = value
     url = v.get("database_url")
     if url is not None and not isinstance(url, str):
         bad("database_url", "verwacht een SQLAlchemy-adres als tekst")
@@ -271,5 +283,6 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         pb_file=str(pb_file) if pb_file is not None else None, weighting=weighting,
         example_indicators=flags["example_indicators"], rule=rule, min_share_per_leefgebied=shares,
         versnelling_first=flags["versnelling_first"], forced_in=lists["forced_in"], forced_out=lists["forced_out"],
-        rule_params=own, tie_break=tie_break, seed=seed, database_url=url, source=source if source != "parameters" else "",
+        rule_params=own, tie_break=tie_break, seed=seed, bootstrap=draws.get("bootstrap", 0),
+        bootstrap_seed=draws.get("bootstrap_seed", 0), database_url=url, source=source if source != "parameters" else "",
     )

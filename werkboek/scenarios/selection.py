@@ -195,8 +195,8 @@ def tie_text(group: list[str], funded: set[str], equal_support: bool, how: str, 
 def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule: str, budget: float,
            years: int, min_share: dict[str, float] | None = None, versnelling_first: bool = False,
            forced_in=(), forced_out=(), rule_params: dict | None = None, tie_break: str = DEFAULT_TIE_BREAK,
-           seed: int = 0) -> Selection:
-    """Choose acties for a scenario (see the module docstring for the stages)."""
+           seed: int = 0, ties: bool = True) -> Selection:
+    """Choose acties for a scenario (see the module docstring for the stages; ``ties``: look for them)."""
     cost = {a: c.cost_within(years) for a, c in candidates.items()}
     support, voters = support_of(ballots)
     sel = Selection([], {}, cost, support, voters)
@@ -228,8 +228,9 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
             open_ = [c for c in part if c.id not in sel.stage]
             funded = run_rule(rule, open_, cost, ballots, money - spent_here, params=params, order=order,
                               used=sel.rule_used)
-            for group_, equal in find_ties(rule, open_, cost, ballots, money - spent_here, params, order, funded,
-                                           support):
+            found = find_ties(rule, open_, cost, ballots, money - spent_here, params, order, funded,
+                              support) if ties else []
+            for group_, equal in found:
                 won = set(funded)
                 sel.ties.append({"acties": group_, "gekozen": [a for a in group_ if a in won],
                                  "niet_gekozen": [a for a in group_ if a not in won], "evenveel_steun": equal,
