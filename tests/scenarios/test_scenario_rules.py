@@ -147,3 +147,36 @@ def test_no_tie_no_words(catalogue):
     out = outcome(TIE, catalogue, rule="support_per_euro")
     assert funded(out) == ["a", "c"]
     assert out.ties == [] and "Gelijke stand" not in report.acties(out)
+
+
+@pytest.mark.parametrize("rule", ["support", "support_per_euro", "max_welfare"])
+def test_additive_rules_on_one_summed_ballot_equal_pabutools_on_every_ballot(rule):
+    import random
+
+    from pabutools.election import Additive_Cardinal_Sat, CardinalBallot, CardinalProfile, Instance, Project
+    from pabutools.rules import max_additive_utilitarian_welfare
+
+    from werkboek.scenarios.inputs import Candidate, VoterBallot
+    from werkboek.scenarios.rules import Support_Cost_Sat, tie_breaking_rule
+    from werkboek.scenarios.selection import run_rule
+
+    rng = random.Random(4)
+    costs = {f"p{i:02d}": rng.randrange(10, 60) for i in range(12)}
+    ballots = []
+    for i in range(80):
+        scores = {p: float(rng.randint(1, 3)) for p in rng.sample(sorted(costs), rng.randint(1, 5))}
+        ballots.append(VoterBallot(str(i), "punten", {p: int(s) for p, s in scores.items()}, scores))
+    candidates = [Candidate(p, p, "", c, 1, "structureel") for p, c in costs.items()]
+    order = sorted(costs, key=lambda p: (costs[p], p))
+    ours = run_rule(rule, candidates, costs, ballots, 150, order=order)
+    projects = {p: Project(p, c) for p, c in costs.items()}
+    instance = Instance(projects.values(), budget_limit=150)
+    profile = CardinalProfile([CardinalBallot({projects[p]: int(s) for p, s in b.scores.items()}) for b in ballots],
+                              instance=instance)
+    if rule == "max_welfare":
+        theirs = max_additive_utilitarian_welfare(instance, profile, sat_class=Additive_Cardinal_Sat)
+        assert sorted(ours) == sorted(p.name for p in theirs)
+    else:
+        sat = Support_Cost_Sat if rule == "support" else Additive_Cardinal_Sat
+        theirs = greedy_utilitarian_welfare(instance, profile, sat_class=sat, tie_breaking=tie_breaking_rule(order))
+        assert ours == [p.name for p in theirs]

@@ -90,6 +90,10 @@ class Rule:
     params: tuple[RuleParam, ...] = ()
     profile: str = "cardinal"  # "cardinal" | "approval": the pabutools profile it needs
     breaks_ties: bool = True  # whether pabutools takes a tie_breaking for it
+    # The rule depends only on each actie's total (additive) satisfaction, so the profile may
+    # be one ballot holding the summed scores: the same pabutools call and the same outcome,
+    # without pabutools hashing every ballot once per actie (5,000 ballots: 0.5 s -> ms).
+    additive: bool = False
 
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.params}
@@ -203,8 +207,8 @@ COMPLETIONS = {
     "greedy": "de rest naar meeste steun (greedy)",
 }
 
-register_rule(Rule("support", "Meeste steun eerst (greedy)", _support))
-register_rule(Rule("support_per_euro", "Meeste steun per euro eerst (greedy)", _support_per_euro))
+register_rule(Rule("support", "Meeste steun eerst (greedy)", _support, additive=True))
+register_rule(Rule("support_per_euro", "Meeste steun per euro eerst (greedy)", _support_per_euro, additive=True))
 register_rule(Rule(
     "equal_shares", "Method of Equal Shares", _equal_shares,
     params=(
@@ -216,4 +220,5 @@ register_rule(Rule(
     ),
 ))
 register_rule(Rule("phragmen", "Sequentiële Phragmén (alleen bij aankruisen)", _phragmen, profile="approval"))
-register_rule(Rule("max_welfare", "Maximale totale steun (optimaal)", _max_welfare, breaks_ties=False))
+register_rule(Rule("max_welfare", "Maximale totale steun (optimaal)", _max_welfare, breaks_ties=False,
+                   additive=True))

@@ -108,8 +108,19 @@ def multiplicities(ballots: list[VoterBallot]) -> tuple[list[int], int]:
     return [max(0, round(b.weight * WEIGHT_SCALE)) for b in ballots], WEIGHT_SCALE
 
 
-def _profile(kind: str, instance, projects, ballots: list[VoterBallot]):
+def _profile(kind: str, instance, projects, ballots: list[VoterBallot], additive: bool = False):
     counts, scale = multiplicities(ballots)
+    if additive and kind == "cardinal":
+        # one ballot with every actie's summed score: the same totals, so the same outcome
+        totals: dict[str, object] = {}
+        for b, n in zip(ballots, counts):
+            for a, s in b.scores.items():
+                if n and a in projects and s > 0:
+                    totals[a] = totals.get(a, 0) + n * exact(s)
+        profile = CardinalMultiProfile(instance=instance)
+        if totals:
+            profile[CardinalBallot({projects[a]: t for a, t in totals.items()}).frozen()] = 1
+        return profile, scale
     if kind == "approval":
         profile = ApprovalMultiProfile(instance=instance)
         for b, n in zip(ballots, counts):
@@ -143,7 +154,7 @@ def run_rule(rule: str, candidates: list[Candidate], cost: dict, ballots: list[V
     if not ballots:
         ballots = [VoterBallot("neutraal", APPROVAL, {c.id: 1 for c in candidates},
                                {c.id: 1.0 for c in candidates})]
-    profile, scale = _profile(spec.profile, instance, projects, ballots)
+    profile, scale = _profile(spec.profile, instance, projects, ballots, spec.additive)
     call = RuleCall(tie_breaking_rule(order if order is not None else sorted(projects)),
                     {**spec.defaults(), **(params or {})}, people_scale=scale)
     allocation = spec.run(instance, profile, call)
