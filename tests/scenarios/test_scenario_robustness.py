@@ -69,3 +69,19 @@ def test_bootstrap_parameter_is_checked():
 
     with pytest.raises(ScenarioError, match="parameter 'bootstrap': '-1' moet een geheel getal van 0 tot en met"):
         scenario_from_dict({"name": "x", "budget_total": 10, "bootstrap": -1})
+
+
+def test_the_comparison_shows_how_sure(catalogue):
+    from werkboek.scenarios.compare import chosen_matrix, summary
+
+    candidates = {"x": cand("x", 90), "y": cand("y", 100)}
+    data = ScenarioInput(candidates, [approval(1, "x"), approval(2, "x"), approval(3, "y")], ("goedkeuren",), "test")
+    base = {"budget_total": 100, "start_year": 2025, "end_year": 2025}
+    sure = run_scenario(scenario_from_dict({"name": "zeker", "bootstrap": 100, **base}), catalogue, data=data)
+    plain = run_scenario(scenario_from_dict({"name": "gewoon", **base}), catalogue, data=data)
+    matrix = chosen_matrix({"a": sure, "b": plain})
+    share = sure.chosen[0]["zeker"]
+    assert matrix.loc["x", "gewoon"] == "2025"
+    assert matrix.loc["x", "zeker"].startswith("2025 (") and matrix.loc["x", "zeker"] != "2025"
+    assert 0 < share < 1
+    assert summary({"a": sure})["zeker"]["gelijke stand beslist"] == 0
