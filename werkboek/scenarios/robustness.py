@@ -19,16 +19,33 @@ from werkboek.scenarios.inputs import VoterBallot
 
 
 def _merge(ballots: list[VoterBallot], counts) -> list[VoterBallot]:
-    merged: dict[tuple, VoterBallot] = {}
-    for b, n in zip(ballots, counts):
-        if not n:
-            continue
-        key = (b.method, tuple(sorted(b.scores.items())))
-        if key in merged:
-            merged[key] = replace(merged[key], weight=merged[key].weight + b.weight * int(n))
-        else:
-            merged[key] = replace(b, weight=b.weight * int(n))
-    return list(merged.values())
+    """The drawn ballots (``counts`` per ballot) with identical ones merged into one weighted ballot."""
+    return _Merger(ballots).merge(counts)
+
+
+class _Merger:
+    """Groups identical ballots once, then merges each draw with one numpy ``bincount``."""
+
+    def __init__(self, ballots: list[VoterBallot]):
+        import numpy as np
+
+        index: dict[tuple, int] = {}
+        self.first: list[VoterBallot] = []
+        groups = []
+        for b in ballots:
+            key = (b.method, tuple(sorted(b.scores.items())))
+            if key not in index:
+                index[key] = len(self.first)
+                self.first.append(b)
+            groups.append(index[key])
+        self.groups = np.array(groups)
+        self.weights = np.array([b.weight for b in ballots], dtype=float)
+
+    def merge(self, counts) -> list[VoterBallot]:
+        import numpy as np
+
+        totals = np.bincount(self.groups, weights=self.weights * counts, minlength=len(self.first))
+        return [replace(b, weight=float(w)) for b, w in zip(self.first, totals) if w > 0]
 
 
 def bootstrap(candidates, ballots: list[VoterBallot], *, resamples: int, draw_seed: int = 0, **select_kwargs) -> dict:
@@ -47,9 +64,10 @@ def bootstrap(candidates, ballots: list[VoterBallot], *, resamples: int, draw_se
     rng = np.random.default_rng(draw_seed)
     funded = dict.fromkeys(candidates, 0)
     n = len(ballots)
+    merger = _Merger(ballots)
     for _ in range(resamples):
         counts = rng.multinomial(n, [1 / n] * n)
-        sel = select(candidates, _merge(ballots, counts), ties=False, **select_kwargs)
+        sel = select(candidates, merger.merge(counts), ties=False, **select_kwargs)
         for a in sel.chosen:
             funded[a] += 1
     return {"resamples": resamples, "seed": draw_seed, "share": {a: round(k / resamples, 4) for a, k in funded.items()}}
