@@ -94,6 +94,7 @@ class Rule:
     # be one ballot holding the summed scores: the same pabutools call and the same outcome,
     # without pabutools hashing every ballot once per actie (5,000 ballots: 0.5 s -> ms).
     additive: bool = False
+    asks_only_on_ties: bool = False  # pabutools consults the tie-break only for tied projects (RecordingTieBreak)
 
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.params}
@@ -149,9 +150,26 @@ def tie_order(tie_break: str, costs: dict[str, object], seed: int = 0) -> list[s
     raise ValueError(f"unknown tie-break {tie_break!r}")
 
 
-def tie_breaking_rule(order: list[str]) -> TieBreakingRule:
-    rank = {a: i for i, a in enumerate(order)}
-    return TieBreakingRule(lambda instance, profile, project: rank.get(project.name, len(rank)))
+class RecordingTieBreak(TieBreakingRule):
+    """pabutools' tie-breaking by a fixed order, noting whether it was ever asked to order tied projects.
+
+    Equal Shares and Phragmén ask only when projects are tied (greedy orders all projects up
+    front), so for them ``seen`` False means there was no tie to report.
+    """
+
+    def __init__(self, rank: dict[str, int]):
+        super().__init__(lambda instance, profile, project: rank.get(project.name, len(rank)))
+        self.seen = False
+
+    def order(self, instance, profile, projects, key=None):
+        projects = list(projects)
+        if len(projects) > 1:
+            self.seen = True
+        return super().order(instance, profile, projects, key)
+
+
+def tie_breaking_rule(order: list[str]) -> RecordingTieBreak:
+    return RecordingTieBreak({a: i for i, a in enumerate(order)})
 
 
 def tie_break_label(tie_break: str, seed: int = 0) -> str:
@@ -218,7 +236,9 @@ register_rule(Rule(
                   "Stap van add1 in euro per persoon; standaard 1, of 0,1% van het deel per persoon als dat "
                   "meer is (rekentijd). 1 = precies zoals de steden."),
     ),
+    asks_only_on_ties=True,
 ))
-register_rule(Rule("phragmen", "Sequentiële Phragmén (alleen bij aankruisen)", _phragmen, profile="approval"))
+register_rule(Rule("phragmen", "Sequentiële Phragmén (alleen bij aankruisen)", _phragmen, profile="approval",
+                   asks_only_on_ties=True))
 register_rule(Rule("max_welfare", "Maximale totale steun (optimaal)", _max_welfare, breaks_ties=False,
                    additive=True))

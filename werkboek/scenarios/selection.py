@@ -21,7 +21,8 @@ running longer than the horizon costs only its years inside it).
 Ties are broken by the scenario's ``tie_break`` (``kosten``: cheaper first, the default;
 ``id``; ``loting`` with a ``seed``), the same order in every stage. Each run is repeated
 with the order reversed: acties funded in one run and not the other were tied, and the
-outcome says so (:func:`find_ties`).
+outcome says so (:func:`find_ties`). Equal Shares and Phragmén are repeated only when
+pabutools actually had to break a tie (:class:`.rules.RecordingTieBreak`).
 
 Ballots become a pabutools cardinal multiprofile: per ballot the method's score per actie
 (points, 1 for approval, a Borda score for a ranking), and its weight as multiplicity.
@@ -160,6 +161,7 @@ def run_rule(rule: str, candidates: list[Candidate], cost: dict, ballots: list[V
     allocation = spec.run(instance, profile, call)
     if used is not None:
         used.update(call.used)
+        used["tie_seen"] = call.tie_breaking.seen
     return [p.name for p in allocation]
 
 
@@ -237,10 +239,16 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
         spent_here = 0
         for part in passes:
             open_ = [c for c in part if c.id not in sel.stage]
-            funded = run_rule(rule, open_, cost, ballots, money - spent_here, params=params, order=order,
-                              used=sel.rule_used)
+            info: dict = {}
+            funded = run_rule(rule, open_, cost, ballots, money - spent_here, params=params, order=order, used=info)
+            tie_seen = info.pop("tie_seen", True)
+            sel.rule_used.update(info)
+            if RULES[rule].asks_only_on_ties and not tie_seen:
+                ties_here = False  # pabutools never had to break a tie: nothing to look for
+            else:
+                ties_here = ties
             found = find_ties(rule, open_, cost, ballots, money - spent_here, params, order, funded,
-                              support) if ties else []
+                              support) if ties_here else []
             for group_, equal in found:
                 won = set(funded)
                 sel.ties.append({"acties": group_, "gekozen": [a for a in group_ if a in won],
