@@ -11,11 +11,11 @@ import pytest
 import segno
 
 from support.browser_print import launch, pdf_page_count, render
-from werkboek import network
 from werkboek.model.records import Code
 from werkboek.model.workshop import Workshop
 from werkboek.outputs import codesheet
 from werkboek.outputs.codesheet import code_sheet_html, code_url, qr_svg, terminal_qr
+from werkboek import network
 
 BASE = "http://192.168.1.20:8866/"
 

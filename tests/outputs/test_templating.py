@@ -15,7 +15,6 @@ from conftest import ROOT
 from markupsafe import escape  # how the templates escape text
 
 from werkboek.model.ballot import BallotSubmission
-from werkboek.model.records import Code
 from werkboek.model.workshop import Workshop
 from werkboek.outputs import templating
 from werkboek.outputs.codesheet import code_sheet_html
@@ -23,6 +22,7 @@ from werkboek.outputs.report import results_report_html
 from werkboek.outputs.templating import environment, render
 from werkboek.scenarios import report as scenario_report
 from werkboek.scenarios import run_scenario, scenario_from_dict
+from werkboek.model.records import Code
 
 TEMPLATES = Path(templating.__file__).parent / templating.TEMPLATES
 # Text that is HTML, and text that is Jinja: both must reach the reader as the letters typed.
