@@ -15,6 +15,7 @@ from pabutools.election import (
 from werkboek.demo.scenarios import seed_demo_workshop
 from werkboek.errors import ScenarioError
 from werkboek.formats.pabulib import export_workshop
+from werkboek.model.methods import METHODS
 from werkboek.scenarios import run_scenario, scenario_from_dict
 from werkboek.scenarios.inputs import input_from_pb as read_pb
 from werkboek.store import Store
@@ -95,7 +96,7 @@ def test_scenario_on_a_pb_file(tmp_path, catalogue):
     greedy = run_scenario(scenario_from_dict({"name": "pb", "pb_file": str(path), "rule": "support",
                                               "start_year": 2025, "end_year": 2025}), catalogue)
     mes = run_scenario(scenario_from_dict({"name": "pb", "pb_file": str(path), "rule": "equal_shares",
-                                           "start_year": 2025, "end_year": 2025}), catalogue)
+                                           "completion": "greedy", "start_year": 2025, "end_year": 2025}), catalogue)
     assert [r["id"] for r in greedy.chosen] == ["a"]
     assert [r["id"] for r in mes.chosen] == ["c", "b"]
     assert mes.per_leefgebied["leren"] == 100 and greedy.per_leefgebied[""] == 100
@@ -160,3 +161,45 @@ def test_the_pb_export_hides_arrival_order_and_small_buurten_unless_exact(sqlite
     assert written == Counter((b.buurt or "None") if (b.buurt or "") in named else "overig" for b in stored)
     assert any(n < k for n in per_buurt.values()) and "overig" in written  # the case this test is about
     assert Counter(v[-1] for v in voters(exact)) == per_buurt
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_every_method_round_trips_through_pb(method, sqlite_url, catalogue, tmp_path):
+    """Export a workshop, read it back as a scenario's input: the same choices and support per actie."""
+    store = Store(sqlite_url, catalogue=catalogue)
+    try:
+        wid = seed_demo_workshop(store, catalogue, ballots=40, method=method, groups=3, seed=11)
+        path = export_workshop(store, wid, tmp_path / "w.pb", catalogue, budget=10_000_000, exact=True)
+        stored = store.ballots([wid])
+        voting = store.workshop(wid).voting_method()
+    finally:
+        store.close()
+    data = read_pb(path, catalogue)
+    expected_support = Counter()
+    expected_values = Counter()
+    for b in stored:
+        for a, v in b.choices.items():
+            expected_support[a] += voting.score(v) * b.group_size
+        expected_values[frozenset(b.choices.items())] += b.group_size
+    got_support = Counter()
+    for b in data.ballots:
+        for a, s in b.scores.items():
+            got_support[a] += s
+    assert dict(got_support) == pytest.approx(dict(expected_support))
+    assert Counter(frozenset(b.values.items()) for b in data.ballots) == expected_values
+    assert data.methods == (method,)
+
+
+def test_per_leefgebied_limits_are_checked(tmp_path):
+    from werkboek.errors import DataError
+    from werkboek.formats.pabulib import read_election
+
+    path = tmp_path / "top.pb"
+    path.write_text("META\nkey;value\nbudget;100\nvote_type;ordinal\nmax_length;4\nmax_length_per_category;2\n"
+                    "PROJECTS\nproject_id;cost;category\nl1;10;leren\nl2;10;leren\nl3;10;leren\nw1;10;wonen\n"
+                    "VOTES\nvoter_id;vote\n1;l1,w1,l2\n2;l1,l2,l3\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_election(path)
+    assert [str(p).split(", ", 1)[1] for p in info.value.problems] == [
+        "rij 16, veld 'vote': 3 projecten in categorie 'leren', maar max_length_per_category in META is 2 "
+        "(hoogstens)"]

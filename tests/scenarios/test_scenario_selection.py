@@ -44,8 +44,11 @@ def test_greedy_and_equal_shares_differ_as_by_hand():
     # Greedy by support: a has 3 votes and takes the whole budget.
     assert run("support", candidates, ballots, budget).chosen == ["a"]
     # Equal shares: everyone has 20. a's 3 supporters have 60 < 100, b's 2 have 40 < 60; c (40) is
-    # paid by voters 4 and 5. Then the completion spends the 60 left greedily: a does not fit, b does.
-    assert run("equal_shares", candidates, ballots, budget).chosen == ["c", "b"]
+    # paid by voters 4 and 5. The greedy completion spends the 60 left greedily: a does not fit, b does.
+    assert run("equal_shares", candidates, ballots, budget, rule_params={"completion": "greedy"}).chosen == ["c", "b"]
+    # add1 (the default): at 34 each, a's supporters can pay 102 >= 100 and a comes first, then c: 140 is
+    # over the budget, so the outcome at 33 each stands: {c} (b and c tie there; the cheaper c first).
+    assert run("equal_shares", candidates, ballots, budget).chosen == ["c"]
     # Support per euro: c 2/40, b 2/60, a 3/100.
     assert run("support_per_euro", candidates, ballots, budget).chosen == ["c", "b"]
 
@@ -57,7 +60,8 @@ def test_rules_agree_with_pabutools():
     mes = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
     assert [p.name for p in mes] == ["c"]
     completed = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat, initial_budget_allocation=mes)
-    assert run("equal_shares", candidates, ballots, budget).chosen == [p.name for p in completed]
+    assert run("equal_shares", candidates, ballots, budget,
+               rule_params={"completion": "greedy"}).chosen == [p.name for p in completed]
     greedy = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
     assert run("support", candidates, ballots, budget).chosen == [p.name for p in greedy]
 

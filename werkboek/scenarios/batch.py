@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from werkboek import settings as config
-from werkboek.errors import ScenarioError
+from werkboek.errors import DataError, ScenarioError
 from werkboek.scenarios.params import slugify
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "scenario.ipynb"
@@ -114,6 +114,10 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
     try:
         scenario = load_scenario(source, catalogue())  # fail fast, before starting a kernel
         result.name = scenario.name
+        if scenario.pb_file:  # a broken .pb file: every problem now, not a traceback in the notebook
+            from werkboek.formats.pabulib import read_election
+
+            read_election(scenario.pb_file)
         executed = out_dir / "scenario.ipynb"
         papermill.execute_notebook(
             str(notebook), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
@@ -123,7 +127,7 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
         notebook_to_html(executed, out_dir / "report.html", title=f"Scenario {scenario.name}")
         result.timings = _timings(executed, time.perf_counter() - executed_at)
         result.status = DONE
-    except ScenarioError as exc:
+    except (ScenarioError, DataError) as exc:
         result.message = str(exc)
     except papermill.PapermillExecutionError as exc:
         result.message = exc.evalue if exc.ename == "ScenarioError" else f"{exc.ename}: {exc.evalue}"

@@ -43,7 +43,8 @@ def summary(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     rows = {}
     for o in outcomes.values():
         rows[o.name] = {
-            "regel": RULES.get(o.scenario.get("rule"), o.scenario.get("rule")),
+            "regel": o.rule_label or RULES.get(o.scenario.get("rule"), o.scenario.get("rule")),
+            "gelijke stand beslist": len(o.ties),
             "weging": WEIGHTINGS.get(o.scenario.get("weighting"), o.scenario.get("weighting")),
             "periode": f"{o.years[0]}–{o.years[-1]}",
             "budget": euros(o.budget), "uitgegeven": euros(o.spent), "acties": len(o.chosen),
@@ -79,13 +80,15 @@ def partner_balance(outcomes: dict[str, Outcome]) -> pd.DataFrame:
 
 
 def chosen_matrix(outcomes: dict[str, Outcome]) -> pd.DataFrame:
-    """Which acties each scenario funds (start year), one row per actie funded anywhere."""
+    """Which acties each scenario funds (start year, and "hoe zeker?" when bootstrapped), one row per actie."""
     titles = {}
     cells: dict[str, dict[str, str]] = {}
     for o in outcomes.values():
         for row in o.chosen:
             titles[row["id"]] = row["titel"]
-            cells.setdefault(o.name, {})[row["id"]] = str(row["start"])
+            sure = row.get("zeker")
+            cells.setdefault(o.name, {})[row["id"]] = str(row["start"]) + (f" ({percent(sure)})" if sure is not None
+                                                                           else "")
     frame = pd.DataFrame(cells).reindex(sorted(titles)).fillna("")
     frame.insert(0, "titel", [titles[a] for a in frame.index])
     return frame

@@ -14,6 +14,7 @@ Ballots are kept as plain values here (the method's value per actie, the weight,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from werkboek.model.methods import make_method
@@ -27,7 +28,7 @@ class Candidate:
     id: str
     titel: str
     leefgebied: str  # "" when unknown (a pabulib project without a matching category)
-    kosten: int  # euros over the whole duration
+    kosten: int | Fraction  # euros over the whole duration (a pabulib file's decimal costs kept exactly)
     looptijd: int  # years
     horizon: str  # "versnelling" | "structureel"
     buurten: tuple[str, ...] = ()  # the buurten it reaches (empty: unknown)
@@ -39,8 +40,10 @@ class Candidate:
         return self.kosten / self.looptijd
 
     def cost_within(self, years: int) -> int:
-        """What the actie costs inside a horizon of ``years`` years, starting at once."""
-        return round(self.kosten_per_jaar * min(self.looptijd, years))
+        """What the actie costs inside a horizon of ``years`` years, starting at once (whole euros when cut)."""
+        if self.looptijd <= years:
+            return self.kosten
+        return round(self.kosten_per_jaar * years)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
 
     Projects become candidates of one year (pabulib has no duration), in their category's
     leefgebied when it is one of ours; votes become ballots with the scores our methods give
-    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top``).
+    (cumulative: points, approval: 1, ordinal: Borda with the ballot's length as ``top`` — or,
+    in our own exports, ranks and Borda per category with ``max_length_per_category`` as ``top``).
     """
     from pabutools.election import AbstractApprovalProfile, AbstractCardinalProfile, AbstractOrdinalProfile
 
@@ -152,12 +156,27 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
     for p in sorted(instance, key=lambda p: p.name):
         meta = instance.project_meta.get(p, {})
         lg = next((c for c in sorted(p.categories or ()) if c in LEEFGEBIEDEN), "")
-        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, int(p.cost), 1, "versnelling")
+        # exactly as written (pabutools reads "12.50" as a gmpy2 fraction; ours is the standard one)
+        cost = Fraction(int(p.cost.numerator), int(p.cost.denominator)) if hasattr(p.cost, "denominator") \
+            else Fraction(p.cost)
+        cost = int(cost) if cost.denominator == 1 else cost
+        candidates[p.name] = Candidate(p.name, str(meta.get("name", p.name)), lg, cost, 1, "versnelling")
+    raw_top = str(instance.meta.get("max_length_per_category", "")).strip()
+    top_per_category = int(raw_top) if raw_top.isdigit() and all(p.categories for p in instance) else None
     ballots = []
     for i, ballot in enumerate(profile):
         voter = str(ballot.meta.get("voter_id", i))
         buurt = str(ballot.meta.get("neighborhood", ""))
-        if isinstance(profile, AbstractOrdinalProfile):
+        if isinstance(profile, AbstractOrdinalProfile) and top_per_category:
+            # a top N per category (leefgebied), written as one ranking: ranks count per category
+            values, seen = {}, {}
+            for p in ballot:
+                category = sorted(p.categories or {""})[0]
+                seen[category] = seen.get(category, 0) + 1
+                values[p.name] = seen[category]
+            scores = {a: float(top_per_category - r + 1) for a, r in values.items()}
+            method = for_vote_type("ordinal").key
+        elif isinstance(profile, AbstractOrdinalProfile):
             ranked = [p.name for p in ballot]
             values = {a: r for r, a in enumerate(ranked, start=1)}
             scores = {a: float(len(ranked) - r + 1) for a, r in values.items()}

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from werkboek.errors import DataError, ScenarioError
 from werkboek.scenarios.inputs import ScenarioInput, load_input
-from werkboek.scenarios.params import RULES, WEIGHTINGS, Scenario
+from werkboek.scenarios.params import WEIGHTINGS, Scenario
 from werkboek.scenarios.phasing import phase
+from werkboek.scenarios.rules import DEFAULT_TIE_BREAK, RULES, tie_break_label
 from werkboek.scenarios.selection import select
 from werkboek.scenarios.weighting import apply_weighting, population_table
 
@@ -50,6 +51,9 @@ class Outcome:
     example_data: bool
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ties: list[dict] = field(default_factory=list)  # ties the tie-break decided: acties, gekozen, tekst, ...
+    rule_label: str = ""  # the rule as it ran, in Dutch: completion, add1 step, tie-break
+    robustness: dict = field(default_factory=dict)  # bootstrap: resamples, seed, share {actie: funded share}
     computed_at: str = ""
     format: int = FORMAT
 
@@ -106,10 +110,18 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     years = scenario.years
     budget = scenario.budget
     candidates = data.candidates
-    sel = select(candidates, ballots, rule=scenario.rule, budget=budget, years=len(years),
-                 min_share=scenario.min_share_per_leefgebied, versnelling_first=scenario.versnelling_first,
-                 forced_in=[a for a in scenario.forced_in if a in candidates],
-                 forced_out=[a for a in scenario.forced_out if a in candidates])
+    selection_kwargs = dict(
+        rule=scenario.rule, budget=budget, years=len(years), min_share=scenario.min_share_per_leefgebied,
+        versnelling_first=scenario.versnelling_first, forced_in=[a for a in scenario.forced_in if a in candidates],
+        forced_out=[a for a in scenario.forced_out if a in candidates], rule_params=scenario.rule_params,
+        tie_break=scenario.tie_break, seed=scenario.seed)
+    sel = select(candidates, ballots, **selection_kwargs)
+    robustness = {}
+    if scenario.bootstrap and ballots:
+        from werkboek.scenarios.robustness import bootstrap
+
+        robustness = bootstrap(candidates, ballots, resamples=scenario.bootstrap, draw_seed=scenario.bootstrap_seed,
+                               **selection_kwargs)
     phasing = phase(sel.chosen, candidates, years, scenario.yearly_budget, scenario.versnelling_first)
     warnings = list(sel.warnings)
     if phasing.overspent_years:
@@ -121,8 +133,9 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     def row(a: str) -> dict:
         c = candidates[a]
         return {"id": a, "titel": c.titel, "leefgebied": c.leefgebied, "horizon": c.horizon,
-                "kosten": sel.cost[a], "kosten_totaal": c.kosten, "looptijd": c.looptijd,
-                "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3)}
+                "kosten": _plain(sel.cost[a]), "kosten_totaal": _plain(c.kosten), "looptijd": c.looptijd,
+                "steun": round(sel.support.get(a, 0.0), 3), "stemmers": round(sel.voters.get(a, 0.0), 3),
+                "zeker": robustness.get("share", {}).get(a)}
 
     chosen = [dict(row(a), start=phasing.start[a], eind=phasing.end[a], reden=sel.stage[a]) for a in sel.chosen]
     rest = sorted((a for a in candidates if a not in sel.stage), key=lambda a: (-sel.support.get(a, 0.0), a))
@@ -146,8 +159,16 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
         spent=round(spent, 2), chosen=chosen, not_chosen=not_chosen, per_leefgebied=per_lg, per_year=per_year,
         per_buurt=per_buurt, partners=partners, support=support, source_label=data.source_label,
         data_labels=labels, example_data=example, warnings=warnings, notes=notes + data.notes,
+        ties=sel.ties, rule_label=rule_label(scenario.to_dict(), sel.rule_used), robustness=robustness,
         computed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     )
+
+
+def _plain(amount):
+    """An amount for JSON: a whole number stays one, an exact fraction (a .pb cost of 12.50) becomes a float."""
+    if isinstance(amount, (int, float)):
+        return amount
+    return int(amount) if amount == int(amount) else float(amount)
 
 
 def _acties_first_line() -> str:
@@ -241,18 +262,33 @@ def _support(ballots, funded: set[str], support: dict[str, float]) -> dict:
     }
 
 
-def describe(scenario: dict) -> list[tuple[str, str]]:
+def rule_label(scenario: dict, used: dict | None = None) -> str:
+    """The rule with its parameters in Dutch: "Method of Equal Shares; aanvulling: add1 …; stap per persoon …"."""
+    rule = RULES.get(scenario.get("rule"))
+    if rule is None:
+        return str(scenario.get("rule", ""))
+    params = dict(scenario.get("rule_params") or {})
+    if used and used.get("mes_step") is not None and params.get("mes_step") is None:
+        params["mes_step"] = f"{float(used['mes_step']):,.0f}".replace(",", ".")
+    if params.get("completion") == "greedy":
+        params.pop("mes_step", None)  # no steps without add1
+    return rule.describe(params)
+
+
+def describe(scenario: dict, rule_text: str = "") -> list[tuple[str, str]]:
     """The scenario's choices as (label, value) rows in Dutch, for reports."""
     shares = scenario.get("min_share_per_leefgebied") or {}
     return [
         ("Naam", scenario["name"]),
         ("Budget", f"€ {scenario['budget_total']:,.0f} totaal".replace(",", ".") if scenario.get("budget_total") else "—"),
         ("Budget per jaar", f"€ {scenario['budget_per_year']:,.0f}".replace(",", ".") if scenario.get("budget_per_year") else "—"),
-        ("Periode", f"{scenario['start_year']} tot en met {scenario['end_year']}"),
+        ("Periode", f"eenmalig budget ({scenario['start_year']})" if scenario.get("pb_file")
+         and scenario["start_year"] == scenario["end_year"] else f"{scenario['start_year']} tot en met {scenario['end_year']}"),
         ("Stemmen", ", ".join(f"workshop {w}" for w in scenario.get("workshops") or []) or (
             f"pabulib-bestand {Path(scenario['pb_file']).name}" if scenario.get("pb_file") else "geen (alleen catalogus)")),
         ("Weging", WEIGHTINGS.get(scenario.get("weighting"), "")),
-        ("Regel", RULES.get(scenario.get("rule"), "")),
+        ("Regel", rule_text or rule_label(scenario)),
+        ("Bij gelijke stand", tie_break_label(scenario.get("tie_break") or DEFAULT_TIE_BREAK, scenario.get("seed") or 0)),
         ("Minimum per leefgebied", ", ".join(f"{lg} {s:.0%}" for lg, s in shares.items()) or "geen"),
         ("Versnellingsacties eerst", "ja" if scenario.get("versnelling_first") else "nee"),
         ("Altijd mee", ", ".join(scenario.get("forced_in") or []) or "—"),

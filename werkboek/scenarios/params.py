@@ -10,10 +10,17 @@ A scenario file (keys in English, like the notebook's parameters)::
     start_year: 2025               # the programme runs 2022-2047
     end_year: 2034
     workshops: [1, 2]              # ballots of these workshops; [] = catalogue only
-    pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue
+    pb_file: elders.pb             # or: a pabulib file instead of workshops and catalogue (without
+                                   # end_year: a one-off budget, one year from start_year)
     weighting: person              # ballot | person | buurt
     example_indicators: false      # buurt weighting may use invented example figures
-    rule: equal_shares             # see RULES
+    rule: equal_shares             # see werkboek.scenarios.rules.RULES
+    completion: add1               # equal_shares only: add1 (default) | add1+greedy | greedy
+    mes_step: 1                    # equal_shares only: add1 step in euros per person (default: see rules)
+    tie_break: kosten              # kosten (cheaper first, default) | id | loting
+    seed: 0                        # the lottery's seed (tie_break: loting)
+    bootstrap: 200                 # "hoe zeker?": draws of the ballots (0 = none, the default)
+    bootstrap_seed: 0              # the draws' seed
     min_share_per_leefgebied: 0.1  # a fraction of the budget, or {leren: 0.2, ...}
     versnelling_first: true
     forced_in: [wonen-01]
@@ -30,16 +37,12 @@ import yaml
 
 from werkboek.errors import ScenarioError, _display
 from werkboek.model.catalogue import LEEFGEBIEDEN
+from werkboek.scenarios.rules import DEFAULT_TIE_BREAK, TIE_BREAKS, rule_params
+from werkboek.scenarios.rules import RULES as _RULES
 
 PROGRAMME_START, PROGRAMME_END = 2022, 2047
 
-RULES = {
-    "support": "Meeste steun eerst (greedy)",
-    "support_per_euro": "Meeste steun per euro eerst (greedy)",
-    "equal_shares": "Method of Equal Shares",
-    "phragmen": "Sequentiële Phragmén (alleen bij aankruisen)",
-    "max_welfare": "Maximale totale steun (optimaal)",
-}
+RULES = {key: rule.label for key, rule in _RULES.items()}  # key -> Dutch label (the registry: .rules)
 WEIGHTINGS = {
     "ballot": "Elk stembiljet telt even zwaar",
     "person": "Elke persoon telt even zwaar (een tafel telt voor het aantal mensen)",
@@ -48,7 +51,8 @@ WEIGHTINGS = {
 
 _FIELDS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
            "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
-           "forced_in", "forced_out", "database_url")
+           "forced_in", "forced_out", "tie_break", "seed", "bootstrap", "bootstrap_seed",
+           "database_url", *rule_params())
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class Scenario:
     versnelling_first: bool = False
     forced_in: tuple[str, ...] = ()
     forced_out: tuple[str, ...] = ()
+    rule_params: dict = field(default_factory=dict)  # the rule's own parameters (completion, ...), defaults filled in
+    tie_break: str = DEFAULT_TIE_BREAK  # kosten | id | loting (see rules.TIE_BREAKS)
+    seed: int = 0  # for tie_break: loting
+    bootstrap: int = 0  # resamples of the ballots for "hoe zeker?" (0: none)
+    bootstrap_seed: int = 0
     database_url: str | None = None  # None: the default store (WERKBOEK_DATABASE_URL or var/)
     source: str = ""  # the file it was read from, for messages
 
@@ -158,7 +167,12 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         bad("budget_total", "geef budget_total en/of budget_per_year")
 
     years = {}
+    # A pabulib file's budget is for one round: without an end_year its horizon is one year
+    # (no phasing over ten years, no "yearly budget exceeded"), unless the scenario sets one.
+    one_off = v.get("pb_file") is not None and "end_year" not in v
     for key, default in (("start_year", 2025), ("end_year", 2034)):
+        if key == "end_year" and one_off and isinstance(years.get("start_year"), int):
+            default = years["start_year"]
         value = v.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not PROGRAMME_START <= value <= PROGRAMME_END:
             bad(key, f"'{value}' is geen jaar van het programma ({PROGRAMME_START} tot en met {PROGRAMME_END})")
@@ -186,8 +200,29 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
     if weighting not in WEIGHTINGS:
         bad("weighting", f"'{weighting}' is onbekend (kies uit {', '.join(WEIGHTINGS)})")
     rule = v.get("rule", "support")
-    if rule not in RULES:
-        bad("rule", f"'{rule}' is onbekend (kies uit {', '.join(RULES)})")
+    if rule not in _RULES:
+        bad("rule", f"'{rule}' is onbekend (kies uit {', '.join(_RULES)})")
+    own: dict = dict(_RULES[rule].defaults()) if rule in _RULES else {}
+    for key, (owner, param) in rule_params().items():
+        if key not in v:
+            continue
+        value = v[key]
+        if owner.key != rule:
+            bad(key, f"hoort bij regel '{owner.key}', niet bij '{rule}'")
+        elif param.choices is not None and value not in param.choices:
+            bad(key, f"'{value}' is onbekend (kies uit {', '.join(param.choices)})")
+        elif param.choices is None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+            bad(key, f"'{value}' is geen getal groter dan 0")
+        else:
+            own[key] = value
+    tie_break = v.get("tie_break", DEFAULT_TIE_BREAK)
+    if tie_break not in TIE_BREAKS:
+        bad("tie_break", f"'{tie_break}' is onbekend (kies uit {', '.join(TIE_BREAKS)})")
+    seed = v.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        bad("seed", f"'{seed}' is geen geheel getal")
+    elif "seed" in v and tie_break != "loting":
+        bad("seed", "een startgetal hoort bij tie_break: loting")
     flags = {}
     for key in ("example_indicators", "versnelling_first"):
         value = v.get(key, False)
@@ -228,6 +263,13 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
     both = set(lists["forced_in"]) & set(lists["forced_out"])
     if both:
         bad("forced_out", f"{', '.join(sorted(both))} staat ook bij forced_in")
+    draws = {}
+    for key, high in (("bootstrap", 10_000), ("bootstrap_seed", 2**32 - 1)):
+        value = v.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            bad(key, f"'{value}' moet een geheel getal van 0 tot en met {high} zijn")
+        else:
+            draws[key] = value
     url = v.get("database_url")
     if url is not None and not isinstance(url, str):
         bad("database_url", "verwacht een SQLAlchemy-adres als tekst")
@@ -241,5 +283,6 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         pb_file=str(pb_file) if pb_file is not None else None, weighting=weighting,
         example_indicators=flags["example_indicators"], rule=rule, min_share_per_leefgebied=shares,
         versnelling_first=flags["versnelling_first"], forced_in=lists["forced_in"], forced_out=lists["forced_out"],
-        database_url=url, source=source if source != "parameters" else "",
+        rule_params=own, tie_break=tie_break, seed=seed, bootstrap=draws.get("bootstrap", 0),
+        bootstrap_seed=draws.get("bootstrap_seed", 0), database_url=url, source=source if source != "parameters" else "",
     )

@@ -26,7 +26,7 @@ def _table(frame: pd.DataFrame, **kwargs) -> str:
 
 
 def header(outcome: Outcome) -> str:
-    rows = pd.DataFrame(describe(outcome.scenario), columns=["Keuze", "Waarde"])
+    rows = pd.DataFrame(describe(outcome.scenario, outcome.rule_label), columns=["Keuze", "Waarde"])
     return render("scenario/header.html", outcome=outcome, choices_html=_table(rows, index=False))
 
 
@@ -91,7 +91,23 @@ def acties(outcome: Outcome) -> str:
     chosen["kosten"] = chosen["kosten"].map(euros)
     rest = pd.DataFrame(outcome.not_chosen, columns=["id", "titel", "leefgebied", "kosten", "steun"])
     rest["kosten"] = rest["kosten"].map(euros)
-    return render("scenario/acties.html", chosen_html=_table(chosen, index=False), rest_html=_table(rest, index=False))
+    return render("scenario/acties.html", chosen_html=_table(chosen, index=False), rest_html=_table(rest, index=False),
+                  ties=[t["tekst"] for t in outcome.ties], robustness_html=robustness(outcome),
+                  resamples=(outcome.robustness or {}).get("resamples", 0))
+
+
+def robustness(outcome: Outcome, limit: int = 30) -> str:
+    """"Hoe zeker?": per actie the share of bootstrap draws that fund it (funded acties dark, others light)."""
+    share = (outcome.robustness or {}).get("share") or {}
+    if not share:
+        return ""
+    funded = {r["id"] for r in outcome.chosen}
+    titles = {r["id"]: r["titel"] for r in (*outcome.chosen, *outcome.not_chosen)}
+    shown = sorted((a for a, s in share.items() if s > 0 or a in funded),
+                   key=lambda a: (a not in funded, -share[a], a))[:limit]
+    rows = [(titles.get(a, a), share[a], "#1d4ed8" if a in funded else "#93c5fd") for a in shown]
+    return bar_chart(rows, title=f"Hoe zeker? Deel van {outcome.robustness['resamples']} trekkingen waarin de "
+                                 "actie geld krijgt (donker: gekozen)", unit=percent)
 
 
 def notebook_to_html(notebook: str | Path, html: str | Path, title: str = "") -> Path:
