@@ -99,3 +99,29 @@ def test_batch_runs_in_parallel_one_fails_and_compare(setting, tmp_path, capsys)
 def test_compare_without_results_says_so(tmp_path, capsys):
     assert main(["scenarios", "compare", str(tmp_path)]) == 2
     assert "geen uitgerekende scenario's" in capsys.readouterr().err
+
+
+def test_a_warm_kernel_serves_many_scenarios_with_the_outcomes_of_fresh_kernels(setting, tmp_path):
+    """The warm engine (werkboek.scenarios.engine): one kernel for both scenarios, cleared in between,
+    and the same outcomes as papermill's default of a kernel per notebook."""
+    from werkboek.scenarios.batch import DONE, run_one
+    from werkboek.scenarios.engine import WarmKernelEngine
+
+    home, url, wid = setting
+    write_scenarios(tmp_path / "s", url, wid)
+    names = ("versnelling", "buurt")
+    before = WarmKernelEngine.kernels_started
+    try:
+        warm = {n: run_one(tmp_path / "s" / f"{n}.yaml", tmp_path / "warm" / n, warm=True) for n in names}
+        assert WarmKernelEngine.kernels_started == before + 1  # started once, for both
+        cold = {n: run_one(tmp_path / "s" / f"{n}.yaml", tmp_path / "cold" / n, warm=False) for n in names}
+    finally:
+        WarmKernelEngine.shutdown()
+    for n in names:
+        assert warm[n].status == cold[n].status == DONE, (warm[n].message, cold[n].message)
+        a, b = (json.loads((tmp_path / kind / n / "outcome.json").read_text(encoding="utf-8")) for kind in ("warm", "cold"))
+        for key in ("scenario", "spent", "chosen", "not_chosen", "per_leefgebied", "per_year", "support"):
+            assert a[key] == b[key], (n, key)
+    # the second scenario did not see the first one's variables: its notebook ran from a clean namespace
+    first = json.loads((tmp_path / "warm" / names[1] / "scenario.ipynb").read_text(encoding="utf-8"))
+    assert not [o for c in first["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]

@@ -15,6 +15,8 @@ def add_parser(sub) -> None:
     run_p.add_argument("--force", action="store_true", help="ook scenario's die al klaar zijn opnieuw doen")
     run_p.add_argument("--results", type=Path, help="map voor de resultaten (standaard $WERKBOEK_HOME/results)")
     run_p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+    run_p.add_argument("--cold", action="store_true",
+                       help="elk scenario in een eigen, nieuwe kernel (trager; standaard houdt elke worker één kernel warm)")
     run_p.set_defaults(run=run_batch)
 
     cmp_p = actions.add_parser("compare", help="scenario's naast elkaar zetten (HTML-rapport)")
@@ -42,7 +44,8 @@ def run_batch(args) -> int:
 
     if args.workers < 1:
         raise ScenarioError("--workers moet 1 of meer zijn")
-    results = batch(args.paths, args.results, workers=args.workers, force=args.force, progress=not args.quiet)
+    results = batch(args.paths, args.results, workers=args.workers, force=args.force, progress=not args.quiet,
+                    warm=not args.cold)
     for r in results:
         line = f"{r.status:12} {r.name}  →  {r.out_dir}"
         if r.status == DONE:

@@ -92,12 +92,17 @@ def is_done(source: Path, out_dir: Path) -> bool:
     return doc.get("status") == DONE and doc.get("sha256") == _sha256(source)
 
 
-def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTEBOOK, force: bool = False
-            ) -> JobResult:
-    """Run one scenario file through the notebook (in this process); never raises for a bad scenario."""
+def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTEBOOK, force: bool = False,
+            warm: bool = True) -> JobResult:
+    """Run one scenario file through the notebook (in this process); never raises for a bad scenario.
+
+    ``warm``: in this process's warm kernel (:mod:`.engine`: started once, cleared between
+    scenarios); else in a kernel of its own, papermill's default.
+    """
     import papermill
 
     from werkboek.model.catalogue import catalogue
+    from werkboek.scenarios.engine import ENGINE
     from werkboek.scenarios.params import load_scenario
     from werkboek.scenarios.report import notebook_to_html
 
@@ -122,6 +127,7 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
         papermill.execute_notebook(
             str(notebook), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
             parameters={"scenario_file": str(source), "output_dir": str(out_dir)}, cwd=str(config.PROJECT_ROOT),
+            engine_name=ENGINE if warm else None,
         )
         executed_at = time.perf_counter()
         notebook_to_html(executed, out_dir / "report.html", title=f"Scenario {scenario.name}")
@@ -158,8 +164,11 @@ def _timings(executed: Path, export_seconds: float) -> dict[str, float]:
 
 
 def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, force: bool = False,
-              notebook: str | Path = NOTEBOOK, progress: bool = True) -> list[JobResult]:
-    """Run every scenario named by ``paths`` (files or folders); results in input order."""
+              notebook: str | Path = NOTEBOOK, progress: bool = True, warm: bool = True) -> list[JobResult]:
+    """Run every scenario named by ``paths`` (files or folders); results in input order.
+
+    ``warm`` (default): each worker keeps one kernel for all its scenarios (:mod:`.engine`).
+    """
     from tqdm import tqdm
 
     results = Path(results) if results is not None else results_dir()
@@ -178,7 +187,8 @@ def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, for
     bar = tqdm(total=len(todo), desc="Scenario's", unit="scenario", disable=not progress)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
-        futures = {pool.submit(run_one, str(pairs[i][0]), str(pairs[i][1]), str(notebook), True): i for i in todo}
+        futures = {pool.submit(run_one, str(pairs[i][0]), str(pairs[i][1]), str(notebook), True, warm): i
+                   for i in todo}
         for future in as_completed(futures):
             i = futures[future]
             try:
