@@ -49,7 +49,9 @@ WEIGHTINGS = {
     "buurt": "Gewogen naar het aantal inwoners per buurt",
 }
 
-_FIELDS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
+# Every parameter a scenario file or the notebook's parameter cell may set, in one list; the
+# notebook's cell is kept in step with it by tests/scenarios/test_scenario_notebook_parameters.py.
+PARAMETERS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
            "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
            "forced_in", "forced_out", "tie_break", "seed", "bootstrap", "bootstrap_seed",
            "database_url", *rule_params())
@@ -145,9 +147,9 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         problems.append(f"{shown}, parameter '{key}': {message}")
 
     for key in values:
-        if key not in _FIELDS:
-            bad(key, f"onbekende parameter (kies uit {', '.join(_FIELDS)})")
-    v = {k: values[k] for k in _FIELDS if k in values and values[k] is not None}
+        if key not in PARAMETERS:
+            bad(key, f"onbekende parameter (kies uit {', '.join(PARAMETERS)})")
+    v = {k: values[k] for k in PARAMETERS if k in values and values[k] is not None}
 
     name = str(v.get("name", "")).strip()
     if not name:
