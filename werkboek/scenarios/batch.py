@@ -128,6 +128,7 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
             str(notebook), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
             parameters={"scenario_file": str(source), "output_dir": str(out_dir)}, cwd=str(config.PROJECT_ROOT),
             engine_name=ENGINE if warm else None,
+            request_save_on_cell_execute=False,  # the notebook is written once, at the end (not after every cell)
         )
         executed_at = time.perf_counter()
         notebook_to_html(executed, out_dir / "report.html", title=f"Scenario {scenario.name}")
