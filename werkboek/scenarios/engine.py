@@ -66,11 +66,13 @@ class WarmKernelEngine(NBClientEngine):
                 cls.kernels_started += 1
                 atexit.register(cls.shutdown)
             else:
+                # the shell reply is enough (no iopub wait: that handshake alone costs ~0.2 s)
                 client = km.client()
-                client.start_channels()
+                client.start_channels(iopub=False, stdin=False, hb=False, control=False)
                 try:
-                    client.wait_for_ready(timeout=60)
-                    client.execute_interactive(RESET, timeout=60, output_hook=lambda _msg: None)
+                    msg_id = client.execute(RESET, silent=True, store_history=False)
+                    while client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
+                        pass
                 finally:
                     km.close_clients()
             return km
