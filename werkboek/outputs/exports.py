@@ -231,9 +231,10 @@ def _number(value: float, decimal: str) -> str:
 
 # -- CSV ----------------------------------------------------------------------------------
 
-# kanaal: telefoon | papier (a paper ballot typed in in the console; it counts the same)
-BALLOT_FIELDS = ["stembiljet", "bijeenkomst_id", "bijeenkomst", "methode", "soort", "kanaal", "aantal_personen", "buurt",
-                 "buurtnaam", "leeftijd", "ingediend"]
+# kanaal (added last, so columns read by position stay where they were): telefoon | papier
+# (a paper ballot typed in in the console; it counts the same)
+BALLOT_FIELDS = ["stembiljet", "bijeenkomst_id", "bijeenkomst", "methode", "soort", "aantal_personen", "buurt",
+                 "buurtnaam", "leeftijd", "ingediend", "kanaal"]
 LONG_FIELDS = BALLOT_FIELDS + ["leefgebied", "actie", "actie_titel", "waarde", "score", "opmerking"]
 
 
@@ -371,12 +372,12 @@ def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: boo
     rows = []
     for b in ballots:
         f = _ballot_fields(b, by_id, catalogue, view)
-        rows.append([f["stembiljet"], f["bijeenkomst"], f["soort"], f["kanaal"], b.group_size, f["buurt"], f["buurtnaam"],
+        rows.append([f["stembiljet"], f["bijeenkomst"], f["soort"], b.group_size, f["buurt"], f["buurtnaam"],
                      view.age_label(b), view.submitted(b)]
-                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins)])
+                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins), f["kanaal"]])
     _table(wb.create_sheet("Stembiljetten"),
-           ["Stembiljet", "Bijeenkomst", "Soort", "Kanaal", "Personen", "Buurt", "Buurtnaam", "Leeftijd", "Ingediend"]
-           + actie_ids + ["Opmerking", "Plekken"], rows, formats={9: "yyyy-mm-dd hh:mm"})
+           ["Stembiljet", "Bijeenkomst", "Soort", "Personen", "Buurt", "Buurtnaam", "Leeftijd", "Ingediend"]
+           + actie_ids + ["Opmerking", "Plekken", "Kanaal"], rows, formats={8: "yyyy-mm-dd hh:mm"})
 
     rows = [[view.ballot_id(b), by_id[b.workshop_id].title, view.buurt_naam(b, catalogue), view.submitted(b), b.remark]
             for b in ballots if b.remark]
