@@ -175,3 +175,24 @@ def test_keystrokes_count_the_code_the_tabs_the_boxes_and_enter(console, store, 
     order = list(panel.fields)
     # code (6) + Tab + 2 Tabs to the third box + "3" and "2" + Enter
     assert panel.keystrokes("K7P4QX", {order[0]: "3", order[2]: "2"}) == 6 + 1 + 2 + 2 + 1
+
+
+def test_the_live_results_say_how_many_ballots_came_on_paper(console, store, catalogue):
+    ws, codes = _open(store, catalogue, n_codes=7)
+    a = ws.acties[0]
+    for code in codes[:4]:
+        store.submit(BallotSubmission(code=code.code, choices={a: 1}))
+    panel = _panel(console, ws)
+    for code in codes[4:]:
+        _enter(panel, code.code, {a: "2"})
+    console.tabs.selected_index = 3
+    dash = console.dashboard
+    assert dash.paper_received == 3
+    assert "<span class='wb-big' data-testid='ballots'>7</span>" in dash.header.value
+    assert "waarvan <span data-testid='paper'>3</span> op papier" in dash.header.value
+    assert dash.ballots_shown == 5  # the projector's batch of k = 5, phone and paper alike
+    dash.stop()
+    from werkboek.model.results import tally
+
+    result = tally(store.ballots(ws.id), [ws], catalogue)
+    assert result.ballots == 7 and result.by_actie[a].score == 4 * 1 + 3 * 2  # paper counts the same

@@ -56,8 +56,8 @@ from werkboek.errors import DataError
 from werkboek.formats import atomic
 from werkboek.model.ballot import AGE_GROUPS
 from werkboek.model.methods import METHODS
-from werkboek.model.records import PAPER
 from werkboek.model.privacy import OTHER, floor_quarter, privacy_k, round_coordinate, shown_groups
+from werkboek.model.records import PAPER
 from werkboek.model.results import Results, tally
 
 _FORMULA_START = frozenset("=+-@\t\r\n")

@@ -32,7 +32,17 @@ from werkboek.errors import BallotRejected, DataError, ModerationError, NotFound
 from werkboek.model import codes as codegen
 from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
 from werkboek.model.methods import DEFAULT_METHOD
-from werkboek.model.records import CHANNELS, PAPER, PHONE, REMARK_STATUSES, Code, CodeState, Receipt, Remark, StoredBallot
+from werkboek.model.records import (
+    CHANNELS,
+    PAPER,
+    PHONE,
+    REMARK_STATUSES,
+    Code,
+    CodeState,
+    Receipt,
+    Remark,
+    StoredBallot,
+)
 from werkboek.model.throttle import CodeThrottle
 from werkboek.model.workshop import (
     DEFAULT_PRIVACY_K,
