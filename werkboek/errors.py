@@ -78,8 +78,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "closed_late": ("Het stemmen is gesloten. Uw stem kwam te laat binnen en telt niet mee. "
                     "Bedankt voor uw komst!",
                     "Voting is closed. Your vote arrived too late and does not count. Thank you for coming!"),
-    "code_used": ("Met deze code is al gestemd. Een briefje telt maar één keer. Dit stembiljet is niet opgeslagen.",
-                  "This code has already voted. A slip counts only once. This ballot was not stored."),
+    "code_used": ("Met deze code is al gestemd. Een briefje telt maar één keer.",
+                  "This code has already voted. A slip counts only once."),
     "code_used_on_paper": ("Met deze code is al op papier gestemd. Een briefje telt maar één keer. "
                            "Vraag de begeleider om hulp.",
                            "This code has already voted on paper. A slip counts only once. "

@@ -105,7 +105,10 @@ def test_papers_are_typed_in_with_tab_and_enter(evening):
     page.keyboard.press("Tab")
     page.keyboard.type("1")
     page.keyboard.press("Enter")
-    page.get_by_text("Met deze code is al gestemd").wait_for(timeout=TIMEOUT)
+    refusal = page.get_by_text("Met deze code is al gestemd")
+    refusal.wait_for(timeout=TIMEOUT)
+    box, field = refusal.bounding_box(), code.bounding_box()
+    assert box["y"] < field["y"] and box["y"] > 0  # above the code field, on the screen
     screenshot(page, "paper-entry", full_page=False)
 
     stored = {b.code: (b.channel, b.choices) for b in store.ballots(ws.id, include_superseded=True)}

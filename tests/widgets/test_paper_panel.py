@@ -119,6 +119,18 @@ def test_a_paper_that_breaks_the_rules_is_refused_like_a_phone_ballot(console, s
     assert [x.choices for x in store.ballots(ws.id)] == [{a: 4, b: 1}]
 
 
+def test_a_refused_paper_is_put_aside_with_leegmaken(console, store, catalogue):
+    ws, (code,) = _open(store, catalogue, n_codes=1)
+    a = ws.acties[0]
+    store.submit(BallotSubmission(code=code.code, choices={a: 1}))
+    panel = _panel(console, ws)
+    _enter(panel, code.code, {a: "2"})
+    assert panel.message.value.count("opgeslagen") == 1  # one "niets opgeslagen", not two
+    panel.clear_button.click()
+    assert panel.code.value == "" and panel.fields[a].value == "" and "niets opgeslagen" in panel.message.value
+    assert [b.choices for b in store.ballots(ws.id, include_superseded=True)] == [{a: 1}]
+
+
 @pytest.mark.parametrize("method,params,boxes,stored", [
     ("goedkeuren", {"max_approvals": 2}, ["x", "X"], [1, 1]),
     ("top3", {"top": 3}, ["2", "1"], [2, 1]),

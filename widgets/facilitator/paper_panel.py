@@ -72,6 +72,10 @@ class PaperPanel(w.VBox):
         self.save_button = w.Button(description="Opslaan (Enter)", button_style="primary", icon="check",
                                     layout=w.Layout(width="220px", height="48px"))
         self.save_button.on_click(self.save)
+        self.clear_button = w.Button(description="Leegmaken", icon="eraser",
+                                     tooltip="Alles leegmaken voor het volgende papier (niets opslaan)",
+                                     layout=w.Layout(width="180px", height="48px"))
+        self.clear_button.on_click(self._start_over)
         self.message = w.HTML()
         self.counter = w.HTML()
         for field in (self.code, self.group_size):
@@ -85,7 +89,9 @@ class PaperPanel(w.VBox):
             w.HTML("<h3>Invoeren</h3><p>Typ de code van het papier. Typ dan bij elke actie wat er in het vak "
                    "staat. Met Tab gaat u naar het volgende vak. Met Enter slaat u het papier op. "
                    "Voer de papieren in voordat u het stemmen sluit.</p>"),
-            self.counter, self.code, self.group_size, self.form, self.save_button, self.message,
+            # the answer to the last paper stands above the code field, where the eyes and the focus go
+            self.counter, self.message, self.code, self.group_size, self.form,
+            w.HBox([self.save_button, self.clear_button]),
         ], **kwargs)
         self.add_class("wb-paper-panel")
 
@@ -232,6 +238,12 @@ class PaperPanel(w.VBox):
         self.message.value = _alert(text)
         (focus or self.code).focus()
         return False
+
+    def _start_over(self, _button=None) -> None:
+        """A refused paper is put aside: empty the form for the next one, store nothing."""
+        self._clear()
+        self.message.value = "<p class='wb-note'>Leeg gemaakt. Er is niets opgeslagen. Typ de code van het " \
+                             "volgende papier.</p>"
 
     def _clear(self) -> None:
         for field in self.fields.values():
