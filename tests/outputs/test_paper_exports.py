@@ -57,3 +57,12 @@ def test_excel_has_a_channel_column_and_counts_paper_in_the_overview(store, open
     head = next(r for r in overview if r[0] == "Bijeenkomst")
     total = next(r for r in overview if r[0] == "Totaal")
     assert total[head.index("Op papier")] == 4 and total[head.index("Stembiljetten")] == 7
+
+
+def test_the_report_says_how_many_ballots_came_on_paper(store, open_workshop, catalogue):
+    from werkboek.outputs.report import results_report_html
+
+    assert "op papier" not in results_report_html([open_workshop], store, catalogue)
+    _vote(store, open_workshop, phones=2, papers=3)
+    html = results_report_html([open_workshop], store, catalogue)
+    assert '<p data-paper="3">3 stembiljetten kwamen op papier.' in html
