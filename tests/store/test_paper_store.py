@@ -52,6 +52,17 @@ def test_a_paper_ballot_cannot_be_replaced_on_a_phone_or_on_paper(store, open_wo
     assert ballot.channel == PAPER and ballot.choices == _choice(open_workshop, 2)
 
 
+def test_a_code_used_on_paper_does_not_open_a_phone_ballot(store, open_workshop):
+    paper, phone = (c.code for c in store.create_codes(open_workshop.id, 2))
+    store.submit(BallotSubmission(code=paper, choices=_choice(open_workshop)), channel=PAPER)
+    store.submit(BallotSubmission(code=phone, choices=_choice(open_workshop)))
+    with pytest.raises(BallotRejected) as refused:
+        store.check_code(paper, clients=["test-client"])
+    assert refused.value.reason == "code_not_usable"  # the one answer for every code that cannot vote now
+    code, ws = store.check_code(phone)  # a phone ballot may still be changed on the phone
+    assert code.code == phone and ws.id == open_workshop.id
+
+
 def test_paper_gets_the_same_validation_as_a_phone(store, open_workshop):
     good, void = (c.code for c in store.create_codes(open_workshop.id, 2))
     store.void_code(void)

@@ -394,6 +394,8 @@ class Store:
     def check_code(self, typed: str, *, clients: Sequence[str] = ()) -> tuple[Code, Workshop]:
         """The code and its workshop, if a resident may vote with it now; else BallotRejected.
 
+        A code whose ballot came on paper cannot be used on a phone either.
+
         ``clients``: who is asking (the resident kernel passes its client's address and its
         page): wrong codes are throttled per key (:mod:`werkboek.model.throttle`), and every code
         that cannot be used now gets the same answer (``code_not_usable``).
@@ -403,11 +405,18 @@ class Store:
             raise BallotRejected("too_many_tries")
         code = self.lookup_code(typed)
         workshop = self.workshop(code.workshop_id) if code is not None else None
-        if workshop is None or not workshop.is_open or self._is_void(code.code):
+        if workshop is None or not workshop.is_open or self._is_void(code.code) or self._on_paper(code.code):
             self.code_throttle.failed(keys)
             time.sleep(self.code_throttle.delay(keys))
             raise BallotRejected("code_not_usable")  # the same answer for every code that cannot vote now
         return code, workshop
+
+    def _on_paper(self, code: str) -> bool:
+        """Whether this code's current ballot came on paper (a phone cannot replace it: :meth:`submit`)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(ballots.c.id).where(and_(
+                ballots.c.code == code, ballots.c.superseded_at.is_(None), ballots.c.channel == PAPER))
+            ).first() is not None
 
     def _is_void(self, code: str) -> bool:
         with self.engine.connect() as conn:
