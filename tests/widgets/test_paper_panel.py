@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from html import escape
 
 import pytest
 
@@ -69,6 +70,8 @@ def test_twenty_papers_typed_in_are_stored_exactly_as_paper(console, store, cata
         typed = code.code.replace("-", "").lower() if i % 2 else code.code  # as it comes: with or without dash
         _enter(panel, typed, {a: str(v) for a, v in choices.items()})
         assert "Opgeslagen" in panel.message.value, panel.message.value
+        for a, v in choices.items():  # what was stored, for the volunteer to check against the paper
+            assert f"{escape(catalogue.acties[a].titel)}: {v} {'stip' if v == 1 else 'stippen'}" in panel.message.value
         expected[code.code] = choices
         # the form is empty again for the next paper
         assert panel.code.value == "" and all(f.value == "" for f in panel.fields.values())

@@ -195,7 +195,7 @@ class PaperPanel(w.VBox):
             return False
         typed = self.code.value.strip()
         if not typed:
-            return self._refuse("Vul eerst de code van het papier in.")
+            return self._refuse("Vul eerst de code van het papier in.")  # (nothing typed yet)
         value = codegen.normalise(typed)
         found = self.store.lookup_code(value) if value else None
         if found is None:
@@ -230,11 +230,18 @@ class PaperPanel(w.VBox):
             return self._refuse(f"{exc} Er is niets opgeslagen.")
         self._clear()
         self._count()
+        # what was stored, to check against the paper at a glance (a lost keystroke shows here)
+        stored = ", ".join(f"{self.catalogue.acties[a].titel}: {self._method.value_label(v)}"
+                           for a, v in choices.items())
         self.message.value = (f"<p class='wb-ok' data-testid='paper-saved'>Opgeslagen: code {receipt.code}. "
-                              "Typ nu de code van het volgende papier.</p>")
+                              "Typ nu de code van het volgende papier.</p>"
+                              f"<p class='wb-note' data-testid='paper-stored'>Opgeslagen keuzes: "
+                              f"{escape(stored) or 'geen'}.</p>")
         return True
 
     def _refuse(self, text: str, focus=None) -> bool:
+        if "niets opgeslagen" not in text:
+            text += " Er is niets opgeslagen."
         self.message.value = _alert(text)
         (focus or self.code).focus()
         return False
