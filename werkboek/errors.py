@@ -78,6 +78,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "closed_late": ("Het stemmen is gesloten. Uw stem kwam te laat binnen en telt niet mee. "
                     "Bedankt voor uw komst!",
                     "Voting is closed. Your vote arrived too late and does not count. Thank you for coming!"),
+    "code_used": ("Met deze code is al gestemd. Een briefje telt maar één keer.",
+                  "This code has already voted. A slip counts only once."),
+    "code_used_on_paper": ("Met deze code is al op papier gestemd. Een briefje telt maar één keer. "
+                           "Vraag de begeleider om hulp.",
+                           "This code has already voted on paper. A slip counts only once. "
+                           "Please ask the facilitator for help."),
     # sending
     "busy": ("Uw stem werd net tegelijk twee keer verstuurd. Probeer het nog eens.",
              "Your vote was sent twice at the same time. Please try again."),

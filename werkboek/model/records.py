@@ -69,9 +69,13 @@ class StoredBallot:
     # the ballot's number in exports that are not exact: a keyed hash of ``id``, so that it
     # does not give away the order in which ballots arrived (see werkboek.outputs.exports)
     pseudonym: str = ""
+    channel: str = "telefoon"  # telefoon | papier (see CHANNELS)
 
 
 REMARK_STATUSES = ("pending", "approved", "hidden")
+# how a ballot reached the store: a resident's phone, or a paper ballot typed in by a volunteer
+PHONE, PAPER = "telefoon", "papier"
+CHANNELS = (PHONE, PAPER)
 @dataclass(frozen=True)
 class Remark:
     """A resident's free text for moderation: the remark and the texts of their pins."""

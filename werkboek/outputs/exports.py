@@ -26,7 +26,8 @@ Privacy of the rows per ballot (long and wide CSV, pins CSV, the sheets "Stembil
 "Opmerkingen" and "Plekken"), unless the analyst asks for ``exact=True``:
 
 * the time of submission is rounded down to the quarter hour, pins to 4 decimals (~10 m);
-* a buurt or age group with fewer than k people in the export shows as ``overig``
+* a buurt, age group or channel (``kanaal``: telefoon or papier) with fewer than k people
+  in the export shows as ``overig``
   (k: the largest ``privacy_k`` of the exported workshops, see :mod:`werkboek.model.privacy`);
 * ``stembiljet`` is not the store's ballot number, which counts up in the order ballots
   arrived and would undo the rounding of the times, but a keyed hash of it
@@ -56,6 +57,7 @@ from werkboek.formats import atomic
 from werkboek.model.ballot import AGE_GROUPS
 from werkboek.model.methods import METHODS
 from werkboek.model.privacy import OTHER, floor_quarter, privacy_k, round_coordinate, shown_groups
+from werkboek.model.records import PAPER
 from werkboek.model.results import Results, tally
 
 _FORMULA_START = frozenset("=+-@\t\r\n")
@@ -98,15 +100,18 @@ class _View:
     k: int
     buurten: frozenset  # buurt codes shown by name ("" = not said)
     ages: frozenset
+    channels: frozenset = frozenset()  # telefoon / papier: a channel of fewer than k people is "overig" too
 
     @classmethod
     def of(cls, ballots, workshops, exact: bool) -> "_View":
         k = privacy_k(workshops)
-        buurten, ages = Counter(), Counter()
+        buurten, ages, channels = Counter(), Counter(), Counter()
         for b in ballots:
             buurten[b.buurt or ""] += b.group_size
             ages[b.age_group or ""] += b.group_size
-        return cls(exact, k, frozenset(shown_groups(buurten, k)), frozenset(shown_groups(ages, k)))
+            channels[b.channel] += b.group_size
+        return cls(exact, k, frozenset(shown_groups(buurten, k)), frozenset(shown_groups(ages, k)),
+                   frozenset(shown_groups(channels, k)))
 
     def ballot_id(self, ballot):
         return ballot.id if self.exact else ballot.pseudonym
@@ -130,6 +135,9 @@ class _View:
     def age_label(self, ballot) -> str:
         age = self.age(ballot)
         return OTHER if age == OTHER else AGE_GROUPS.get(age, "")
+
+    def channel(self, ballot) -> str:
+        return ballot.channel if self.exact or ballot.channel in self.channels else OTHER
 
     def submitted(self, ballot):
         moment = local_time(ballot.submitted_at)
@@ -189,6 +197,7 @@ def _ballot_fields(ballot, workshops_by_id, catalogue, view: _View) -> dict:
         "bijeenkomst": ws.title,
         "methode": ws.method,
         "soort": CODE_KINDS.get(ballot.code_kind, ballot.code_kind),
+        "kanaal": view.channel(ballot),
         "aantal_personen": ballot.group_size,
         "buurt": view.buurt(ballot),
         "buurtnaam": view.buurt_naam(ballot, catalogue),
@@ -222,8 +231,10 @@ def _number(value: float, decimal: str) -> str:
 
 # -- CSV ----------------------------------------------------------------------------------
 
+# kanaal (added last, so columns read by position stay where they were): telefoon | papier
+# (a paper ballot typed in in the console; it counts the same)
 BALLOT_FIELDS = ["stembiljet", "bijeenkomst_id", "bijeenkomst", "methode", "soort", "aantal_personen", "buurt",
-                 "buurtnaam", "leeftijd", "ingediend"]
+                 "buurtnaam", "leeftijd", "ingediend", "kanaal"]
 LONG_FIELDS = BALLOT_FIELDS + ["leefgebied", "actie", "actie_titel", "waarde", "score", "opmerking"]
 
 
@@ -363,10 +374,10 @@ def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: boo
         f = _ballot_fields(b, by_id, catalogue, view)
         rows.append([f["stembiljet"], f["bijeenkomst"], f["soort"], b.group_size, f["buurt"], f["buurtnaam"],
                      view.age_label(b), view.submitted(b)]
-                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins)])
+                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins), f["kanaal"]])
     _table(wb.create_sheet("Stembiljetten"),
            ["Stembiljet", "Bijeenkomst", "Soort", "Personen", "Buurt", "Buurtnaam", "Leeftijd", "Ingediend"]
-           + actie_ids + ["Opmerking", "Plekken"], rows, formats={8: "yyyy-mm-dd hh:mm"})
+           + actie_ids + ["Opmerking", "Plekken", "Kanaal"], rows, formats={8: "yyyy-mm-dd hh:mm"})
 
     rows = [[view.ballot_id(b), by_id[b.workshop_id].title, view.buurt_naam(b, catalogue), view.submitted(b), b.remark]
             for b in ballots if b.remark]
@@ -396,7 +407,7 @@ def _summary_sheet(ws, workshops, ballots, res: Results, catalogue, view: _View)
     ws.append([safe_cell("Resultaten Werkboek Heerlen-Noord")])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
-    header = ["Bijeenkomst", "Datum", "Plaats", "Soort", "Stemmethode", "Stembiljetten", "Personen"]
+    header = ["Bijeenkomst", "Datum", "Plaats", "Soort", "Stemmethode", "Stembiljetten", "Personen", "Op papier"]
     ws.append(header)
     for cell in ws[3]:
         cell.font = Font(bold=True)
@@ -405,15 +416,16 @@ def _summary_sheet(ws, workshops, ballots, res: Results, catalogue, view: _View)
         ws.append([safe_cell(x) for x in (w.title, date_nl(w.date, weekday=False), w.location,
                                            "bewonersconferentie" if w.kind == "conference" else "workshop",
                                            method_label(w))]
-                  + [len(mine), sum(b.group_size for b in mine)])
-    ws.append(["Totaal", "", "", "", "", res.ballots, res.people])
+                  + [len(mine), sum(b.group_size for b in mine), sum(b.channel == PAPER for b in mine)])
+    ws.append(["Totaal", "", "", "", "", res.ballots, res.people, sum(b.channel == PAPER for b in ballots)])
     ws.cell(ws.max_row, 1).font = Font(bold=True)
     ws.append([])
     ws.append(["Een tafel telt voor het aantal mensen aan die tafel."])
+    ws.append(["Op papier: stembiljetten die op papier zijn ingevuld en daarna ingevoerd. Ze tellen net zo mee."])
     ws.append([safe_cell(privacy_note(workshops, view.exact))])
     ws.append(["De acties, kosten en partners zijn voorbeeldgegevens."])
     ws.append([safe_cell(catalogue.attribution)])
-    for col, width in zip("ABCDEFG", (40, 18, 24, 20, 20, 14, 10)):
+    for col, width in zip("ABCDEFGH", (40, 18, 24, 20, 20, 14, 10, 12)):
         ws.column_dimensions[col].width = width
 
 

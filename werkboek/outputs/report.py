@@ -27,6 +27,7 @@ from werkboek.model.privacy import (
     shown_groups,
     suppress_small,
 )
+from werkboek.model.records import PAPER
 from werkboek.model.results import Results, tally
 from werkboek.outputs.templating import render
 
@@ -74,6 +75,7 @@ def _meetings(workshops, ballots, res: Results) -> dict:
     total = {"ballots": res.ballots, "groups": sum(1 for b in ballots if b.code_kind == "group"),
              "people": res.people} if len(workshops) > 1 else None
     return {"ballots": res.ballots, "people": res.people, "rows": rows, "total": total,
+            "paper": sum(1 for b in ballots if b.channel == PAPER),
             "mixed_methods": len({w.method for w in workshops}) > 1}
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData(
     naming_convention={
@@ -94,6 +94,8 @@ ballots = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     # set when a later submission with the same code replaced this one; kept for audit
     Column("superseded_at", DateTime(timezone=True)),
+    # paper (0005): telefoon | papier (typed in from a paper ballot in the console)
+    Column("channel", String(10), nullable=False, server_default="telefoon"),
     Index("ix_ballots_workshop_current", "workshop_id", "superseded_at"),
     # One current ballot per code: a *partial* unique index (WHERE superseded_at IS NULL),
     # created by migration 0001 for SQLite and PostgreSQL alike. It is declared here without

@@ -32,7 +32,17 @@ from werkboek.errors import BallotRejected, DataError, ModerationError, NotFound
 from werkboek.model import codes as codegen
 from werkboek.model.ballot import Ballot, BallotSubmission, Pin, validate_ballot
 from werkboek.model.methods import DEFAULT_METHOD
-from werkboek.model.records import REMARK_STATUSES, Code, CodeState, Receipt, Remark, StoredBallot
+from werkboek.model.records import (
+    CHANNELS,
+    PAPER,
+    PHONE,
+    REMARK_STATUSES,
+    Code,
+    CodeState,
+    Receipt,
+    Remark,
+    StoredBallot,
+)
 from werkboek.model.throttle import CodeThrottle
 from werkboek.model.workshop import (
     DEFAULT_PRIVACY_K,
@@ -384,6 +394,8 @@ class Store:
     def check_code(self, typed: str, *, clients: Sequence[str] = ()) -> tuple[Code, Workshop]:
         """The code and its workshop, if a resident may vote with it now; else BallotRejected.
 
+        A code whose ballot came on paper cannot be used on a phone either.
+
         ``clients``: who is asking (the resident kernel passes its client's address and its
         page): wrong codes are throttled per key (:mod:`werkboek.model.throttle`), and every code
         that cannot be used now gets the same answer (``code_not_usable``).
@@ -393,11 +405,18 @@ class Store:
             raise BallotRejected("too_many_tries")
         code = self.lookup_code(typed)
         workshop = self.workshop(code.workshop_id) if code is not None else None
-        if workshop is None or not workshop.is_open or self._is_void(code.code):
+        if workshop is None or not workshop.is_open or self._is_void(code.code) or self._on_paper(code.code):
             self.code_throttle.failed(keys)
             time.sleep(self.code_throttle.delay(keys))
             raise BallotRejected("code_not_usable")  # the same answer for every code that cannot vote now
         return code, workshop
+
+    def _on_paper(self, code: str) -> bool:
+        """Whether this code's current ballot came on paper (a phone cannot replace it: :meth:`submit`)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(ballots.c.id).where(and_(
+                ballots.c.code == code, ballots.c.superseded_at.is_(None), ballots.c.channel == PAPER))
+            ).first() is not None
 
     def _is_void(self, code: str) -> bool:
         with self.engine.connect() as conn:
@@ -444,8 +463,17 @@ class Store:
 
     # -- ballots --------------------------------------------------------------------------
 
-    def submit(self, submission: BallotSubmission) -> Receipt:
-        """Validate and store a ballot in one transaction; returns after commit."""
+    def submit(self, submission: BallotSubmission, *, channel: str = PHONE) -> Receipt:
+        """Validate and store a ballot in one transaction; returns after commit.
+
+        ``channel``: ``telefoon`` (a resident's phone; what the store service always passes)
+        or ``papier`` (a paper ballot typed in in the console). A paper counts once: a code
+        that already has a ballot is refused on paper (``code_used``), and a phone cannot
+        replace a paper ballot (``code_used_on_paper``). A phone may still replace its own
+        ballot while voting is open.
+        """
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
         code_value = codegen.normalise(submission.code)
         if code_value is None:
             raise BallotRejected("code_unknown")
@@ -471,12 +499,18 @@ class Store:
                 raise BallotRejected("closed_late")  # after the grace period: closed, though nobody settled it
             _require_open(workshop)
             ballot = validate_ballot(submission, workshop, kind, self.catalogue)
+            previous = conn.execute(select(ballots.c.channel).where(
+                and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))).scalar()
+            if previous is not None and channel == PAPER:
+                raise BallotRejected("code_used")
+            if previous == PAPER:
+                raise BallotRejected("code_used_on_paper")
             status = self._inherited_status(conn, code_value, ballot)
             replaced = conn.execute(
                 update(ballots).where(and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))
                 .values(superseded_at=now)
             ).rowcount > 0
-            ballot_id = self._insert_ballot(conn, ballot, now, status)
+            ballot_id = self._insert_ballot(conn, ballot, now, status, channel)
             conn.execute(delete(drafts).where(drafts.c.code == code_value))  # the draft is done
         return Receipt(ballot_id, code_value, replaced, now)
 
@@ -494,12 +528,13 @@ class Store:
         return previous.remark_status if same else "pending"
 
     @staticmethod
-    def _insert_ballot(conn, ballot: Ballot, now: dt.datetime, remark_status: str = "pending") -> int:
+    def _insert_ballot(conn, ballot: Ballot, now: dt.datetime, remark_status: str = "pending",
+                       channel: str = PHONE) -> int:
         try:
             ballot_id = conn.execute(insert(ballots).values(
                 workshop_id=ballot.workshop_id, code=ballot.code, group_size=ballot.group_size, buurt=ballot.buurt,
                 age_group=ballot.age_group, remark=ballot.remark, submitted_at=now,
-                remark_status=remark_status, remark_original=ballot.remark_original,
+                remark_status=remark_status, remark_original=ballot.remark_original, channel=channel,
             )).inserted_primary_key[0]
         except IntegrityError:  # a concurrent submission with the same code won the race
             raise BallotRejected("busy") from None
@@ -560,7 +595,7 @@ class Store:
                 submitted_at=_aware(r["submitted_at"]), superseded_at=_aware(r["superseded_at"]),
                 choices=choices.get(r["id"], {}), pins=tuple(pin_map.get(r["id"], ())),
                 remark_status=r["remark_status"], remark_original=r["remark_original"],
-                pseudonym=_pseudonym(r["pseudonym_key"], r["id"]),
+                pseudonym=_pseudonym(r["pseudonym_key"], r["id"]), channel=r["channel"],
             )
             for r in rows
         ]
@@ -655,6 +690,19 @@ class Store:
             return conn.execute(select(func.count()).select_from(ballots).join(codes, codes.c.code == ballots.c.code)
                                 .where(and_(ballots.c.workshop_id == workshop_id, ballots.c.superseded_at.is_(None),
                                             codes.c.excluded_at.is_(None)))).scalar_one()
+
+    def count_by_channel(self, workshop_ids) -> dict[str, int]:
+        """Current ballots that count, per channel: ``{"telefoon": n, "papier": m}`` (both always there)."""
+        ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(ballots.c.channel, func.count()).select_from(ballots)
+                                .join(codes, codes.c.code == ballots.c.code)
+                                .where(and_(ballots.c.workshop_id.in_(ids), ballots.c.superseded_at.is_(None),
+                                            codes.c.excluded_at.is_(None)))
+                                .group_by(ballots.c.channel)).all()
+        counts = dict.fromkeys(CHANNELS, 0)
+        counts.update({channel: int(n) for channel, n in rows})
+        return counts
 
     @staticmethod
     def _count_ballots(conn, workshop_id: int, include_superseded: bool = False) -> int:

@@ -14,13 +14,14 @@ from werkboek_widgets.facilitator.compare import CompareWorkshops
 from werkboek_widgets.facilitator.editor import WorkshopEditor
 from werkboek_widgets.facilitator.exports_panel import ExportsPanel
 from werkboek_widgets.facilitator.health import HealthPanel
+from werkboek_widgets.facilitator.paper_panel import PaperPanel
 from werkboek_widgets.facilitator.preview import BallotPreview
 from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
 from werkboek_widgets.facilitator.voting import VotingControl
 
 NEW = -1
 TITLES = ["1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag", "5. Opmerkingen", "6. Samen bekijken",
-          "7. Exporteren", "Stand van zaken"]
+          "7. Exporteren", "Stand van zaken", "Papieren stembiljetten"]
 NEXT_STEP = [
     "Vul de bijeenkomst in en klik op Opslaan. Daarna: 2. Codes, om de stemcodes te maken en te printen.",
     "Maak de codes en print ze. Daarna: 3. Stemmen, om het stemmen te openen als iedereen een briefje heeft.",
@@ -30,8 +31,11 @@ NEXT_STEP = [
     "Vergelijk bijeenkomsten met elkaar. Daarna: 7. Exporteren.",
     "Download de bestanden voor het programmabureau. Dan bent u klaar.",
     "Hier ziet u of alles goed draait. Ga terug naar de stap waar u was.",
+    "Print papieren stembiljetten voor wie niet op de telefoon stemt. Voer de ingevulde papieren hier in, "
+    "voordat u het stemmen sluit bij 3. Stemmen.",
 ]
-NEXT_INDEX = [1, 2, 3, 4, 6, 6, None, None]
+NEXT_INDEX = [1, 2, 3, 4, 6, 6, None, None, 2]
+PAPER_TAB = 8
 
 
 class ConsoleApp(w.VBox):
@@ -53,6 +57,7 @@ class ConsoleApp(w.VBox):
         self.compare = CompareWorkshops(store, catalogue)
         self.exports = ExportsPanel(store, catalogue)
         self.health = HealthPanel(store)
+        self.paper = PaperPanel(store, catalogue)
         self.beamer_link = w.HTML()
         self.reveal = w.Button(description="Nu onthullen", icon="eye", button_style="primary",
                                layout=w.Layout(width="220px", height="48px", display="none"))
@@ -66,7 +71,7 @@ class ConsoleApp(w.VBox):
         self.tabs = w.Tab(children=[
             self.editor, self.codes, w.VBox([self.voting, self.preview]),
             self._live_box(), self.remarks,
-            self.compare, self.exports, self.health,
+            self.compare, self.exports, self.health, self.paper,
         ])
         for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)
@@ -109,6 +114,7 @@ class ConsoleApp(w.VBox):
         self.voting.workshop_id = wid
         self.preview.workshop_id = wid
         self.remarks.workshop_id = wid
+        self.paper.workshop_id = wid
         if self._dashboard is not None:
             self._dashboard.workshop_ids = [wid] if wid is not None else []
         if wid is not None:
@@ -177,6 +183,8 @@ class ConsoleApp(w.VBox):
         if change["new"] in (5, 6):
             self.compare.reload()
             self.exports.reload(selected=[self.workshop_id] if self.workshop_id is not None else None)
+        if change["new"] == PAPER_TAB:
+            self.paper.show()
         if change["new"] == 7:
             self.health.show()
             self.health.start()

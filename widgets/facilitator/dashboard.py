@@ -36,6 +36,7 @@ from werkboek.model.privacy import (
     suppress_small,
     turnout_in_steps,
 )
+from werkboek.model.records import PAPER
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.charts import CountBars, RankedBars, TurnoutLine
@@ -46,6 +47,8 @@ class Dashboard(AutoRefresh, w.VBox):
     workshop_ids = t.List(t.Int(), help="the workshops whose current ballots are shown (combined)")
     interval = t.Float(3.0, help="seconds between refreshes")
     ballots_shown = t.Int(0, help="number of ballots in the results shown (the last complete batch)").tag(sync=False)
+    paper_received = t.Int(0, help="current ballots that came on paper (live, like the number received)").tag(
+        sync=False)
 
     def __init__(self, store, catalogue, workshop_ids=(), **kwargs):
         self.store = store
@@ -104,7 +107,10 @@ class Dashboard(AutoRefresh, w.VBox):
             return False
         self._fingerprint = state
         k = privacy_k(workshops)
-        batch = projector_batch(self.store.ballots(self.workshop_ids, include_superseded=True), k)
+        history = self.store.ballots(self.workshop_ids, include_superseded=True)
+        # like the number received, live: that a paper came in says nothing of what is on it
+        self.paper_received = sum(b.channel == PAPER for b in history if b.superseded_at is None)
+        batch = projector_batch(history, k)
         if not all(ws.results_visible for ws in workshops):  # "uitslag verbergen tot sluiten": nothing of the votes
             batch = dataclasses.replace(batch, ballots=(), waiting=0)
         shown_key = (tuple(b.id for b in batch.ballots), settings)
@@ -162,7 +168,7 @@ class Dashboard(AutoRefresh, w.VBox):
                 f"<div class='wb-dash-head'><h1 class='wb-dash-title'>{titles}</h1>"
                 f"<div class='wb-dash-status'>{escape(status)}</div>"
                 f"<div class='wb-dash-count'><span class='wb-big' data-testid='ballots'>{batch.received}</span> "
-                f"stemmen ontvangen</div>"
+                f"stemmen ontvangen{_on_paper(self.paper_received)}</div>"
                 f"<div class='wb-dash-count'>Uitslag van <span data-testid='shown'>{len(batch.ballots)}</span> "
                 f"stemmen &middot; <span data-testid='people'>{people}</span> mensen</div>"
             )
@@ -209,6 +215,12 @@ class Dashboard(AutoRefresh, w.VBox):
 
     def refresh_failed(self, exc: Exception) -> None:  # a hiccup of the database must not stop the screen
         self.header.value = f"{self._head}<div class='wb-dash-time'>Niet bijgewerkt: {escape(str(exc))}</div></div>"
+
+def _on_paper(n: int) -> str:
+    if not n:
+        return ""
+    return f", waarvan <span data-testid='paper'>{n}</span> op papier"
+
 
 def _notice(batch, closed: bool) -> str:
     return f"<p class='wb-dash-notice' data-testid='notice'>{escape(notice_text(batch, closed))}</p>"

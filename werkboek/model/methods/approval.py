@@ -58,6 +58,25 @@ class Approval(Method):
             return f"Choose at most {self.max_approvals} actions per topic that you find important."
         return f"Kies per leefgebied hoogstens {self.max_approvals} acties die u belangrijk vindt."
 
+    paper_box: ClassVar[str] = "tick"
+
+    def paper_instructions(self) -> list[str]:
+        return ["Zet een kruisje in het vak bij de acties die u belangrijk vindt.",
+                f"Per leefgebied hoogstens {self.max_approvals} kruisjes.",
+                "Laat de andere vakken leeg."]
+
+    def paper_hint(self) -> str:
+        return f"Hoogstens {self.max_approvals} kruisjes."
+
+    def read_paper(self, typed: str) -> int | None:
+        """A cross: ``x``, ``v`` or ``1`` (what a volunteer types for a ticked box)."""
+        text = (typed or "").strip().lower()
+        if not text:
+            return None
+        if text in ("x", "v", "1", "+", "✓"):
+            return 1
+        raise ValueError("Typ x als het vak is aangekruist, of laat het vak leeg.")
+
     def value_label(self, value: int, lang: str = "nl") -> str:
         return "✓"
 

@@ -94,6 +94,34 @@ class Method:
         """A choice on the review screen: "2 stippen", "nr. 1", "✓"."""
         raise NotImplementedError
 
+    # -- paper ----------------------------------------------------------------------------
+
+    # what a resident writes in an actie's box on a paper ballot: "number" (stippen),
+    # "tick" (a cross), "rank" (1, 2, 3); werkboek.outputs.paperballot draws the box
+    paper_box: ClassVar[str] = "number"
+
+    def paper_instructions(self) -> list[str]:
+        """The lines at the top of a paper ballot (Dutch, B1): how to fill in the boxes."""
+        raise NotImplementedError
+
+    def paper_hint(self) -> str:
+        """Under the leefgebied's heading on paper: what goes in the boxes here."""
+        return ""
+
+    def read_paper(self, typed: str) -> int | None:
+        """The value a volunteer typed from a paper's box: None when empty; ValueError when unreadable.
+
+        Only reading: whether the whole ballot is allowed is :meth:`validate_ballot`'s job
+        (through the store, the same as for a phone).
+        """
+        text = (typed or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 3:
+            raise ValueError("Vul een getal in, of laat het vak leeg.")
+        value = int(text)
+        return value or None
+
     # -- elsewhere ------------------------------------------------------------------------
 
     def pabulib_meta(self, leefgebieden: int) -> dict:

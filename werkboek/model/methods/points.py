@@ -74,6 +74,17 @@ class Points(Method):
             return f"Spread {self.points} dots per topic over the actions you find important."
         return f"Verdeel {self.points} stippen per leefgebied over de acties die u belangrijk vindt."
 
+    def paper_instructions(self) -> list[str]:
+        limit = (f" Op één actie mogen hoogstens {self.max_per_actie} stippen."
+                 if self.max_per_actie is not None else "")
+        return [f"U heeft {self.points} stippen voor elk leefgebied.",
+                "Schrijf in het vak bij een actie hoeveel stippen u die actie geeft." + limit,
+                f"Samen niet meer dan {self.points} per leefgebied. Laat het vak leeg als u een actie "
+                "geen stip geeft."]
+
+    def paper_hint(self) -> str:
+        return f"Verdeel hier {self.points} stippen."
+
     def value_label(self, value: int, lang: str = "nl") -> str:
         if lang == "en":
             return "1 dot" if value == 1 else f"{value} dots"

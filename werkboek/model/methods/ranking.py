@@ -65,6 +65,19 @@ class Ranking(Method):
             return f"Choose your top {self.top} per topic: what matters most?"
         return f"Kies per leefgebied uw top {self.top}: wat vindt u het belangrijkst?"
 
+    paper_box: ClassVar[str] = "rank"
+
+    def paper_instructions(self) -> list[str]:
+        places = ", ".join(str(i) for i in range(1, self.top + 1))
+        return [f"Kies per leefgebied uw top {self.top}.",
+                f"Schrijf {places} in de vakken: 1 bij de actie die u het belangrijkst vindt, dan 2, dan 3."
+                if self.top == 3 else
+                f"Schrijf {places} in de vakken: 1 bij de actie die u het belangrijkst vindt, dan 2, enzovoort.",
+                "Elk getal één keer. Laat de andere vakken leeg."]
+
+    def paper_hint(self) -> str:
+        return f"Schrijf 1 tot en met {self.top}." if self.top > 1 else "Schrijf 1 bij één actie."
+
     def value_label(self, value: int, lang: str = "nl") -> str:
         return f"nr. {value}"
 
