@@ -8,19 +8,12 @@ paper. Screenshot ``paper-entry.png`` goes to $WERKBOEK_ARTIFACTS.
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
-
 import pytest
-from conftest import ROOT, need
+from conftest import need
 
 from support.browser import chromium_available, chromium_browser, screenshot
+from support.workshop_command import running_workshop_command
 from werkboek.model.catalogue import catalogue as load_catalogue
-from werkboek.serving.process import free_port
 from werkboek.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.voila, pytest.mark.slow]
@@ -37,36 +30,14 @@ FOCUS_ON_CODE = "() => document.activeElement && document.activeElement.closest(
 def evening(tmp_path_factory):
     need(chromium_available(), "chromium (/usr/bin/chromium) and playwright are needed for browser tests")
     home = tmp_path_factory.mktemp("paper-e2e")
-    env = dict(os.environ, WERKBOEK_HOME=str(home))
-    env.pop("WERKBOEK_DATABASE_URL", None)
-    port, console_port = free_port(), free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "werkboek", "workshop", "--ip", "127.0.0.1", "--port", str(port),
-         "--console-port", str(console_port), "--pool-size", "1", "--no-qr"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        lines.append(line)
-        if line.strip() == "READY":
-            break
-    output = "".join(lines)
-    assert "READY" in output, output
-    urls = dict(re.findall(r"^\s+(Bewoners|Begeleider|Beamer)[^:]*:\s+(\S+)", output, re.M))
-    cat = load_catalogue()
-    store = Store(f"sqlite:///{home / 'werkboek.sqlite'}", catalogue=cat)
-    try:
-        with chromium_browser() as browser:
-            yield {"urls": urls, "store": store, "browser": browser, "catalogue": cat}
-    finally:
-        store.close()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(30)
+    with running_workshop_command(home) as running:
+        cat = load_catalogue()
+        store = Store(f"sqlite:///{home / 'werkboek.sqlite'}", catalogue=cat)
+        try:
+            with chromium_browser() as browser:
+                yield {"urls": running.urls, "store": store, "browser": browser, "catalogue": cat}
+        finally:
+            store.close()
 
 
 def test_papers_are_typed_in_with_tab_and_enter(evening):
