@@ -147,7 +147,7 @@ def test_a_0003_database_is_upgraded_to_0004_keeping_codes_and_ballots(db_url, c
                                                     submitted_at=now))
     new = Store(db_url, catalogue=catalogue)
     try:
-        assert migrate.current_revision(engine) == SCHEMA_REVISION == "0005"
+        assert migrate.current_revision(engine) == SCHEMA_REVISION
         ws = new.workshop(1)
         assert (ws.closes_at, ws.wifi_name, ws.hide_results) == (None, "", False)
         assert [(c.code, c.status, c.printed) for c in new.code_states(1)] == [

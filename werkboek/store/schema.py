@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0007"
 
 metadata = MetaData(
     naming_convention={
@@ -126,4 +126,40 @@ drafts = Table(
     Column("code", String(12), ForeignKey("codes.code", ondelete="CASCADE"), primary_key=True),
     Column("payload", JSON, nullable=False),  # see werkboek.store.store.Store.save_draft
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# -- the programme (0007): decisions per actie and progress per chosen actie ---------------------
+# Both append-only (see werkboek.model.programme): a change is a new row, never an UPDATE.
+
+decisions = Table(
+    "decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actie_id", String(40), nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, … per actie; the latest is the current decision
+    Column("besluit", String(10), nullable=False),  # gekozen | niet_nu | afgewezen
+    Column("reden", Text, nullable=False),
+    Column("budget", Integer),  # euros over the whole duration
+    Column("jaar", Integer),
+    Column("partners", JSON, nullable=False),  # partner ids
+    Column("workshops", JSON, nullable=False),  # workshop ids its votes came from
+    Column("scenario", String(120), nullable=False, server_default=""),
+    Column("changed_by", String(60), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("uq_decisions_actie_version", "actie_id", "version", unique=True),
+)
+
+progress_updates = Table(
+    "progress_updates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actie_id", String(40), nullable=False, index=True),
+    Column("datum", Date, nullable=False),
+    Column("status", String(10), nullable=False),  # gepland | bezig | klaar | gestopt
+    Column("percentage", Integer, nullable=False),
+    Column("uitgegeven", Integer, nullable=False),  # euros spent so far (a running total)
+    Column("tekst", Text, nullable=False, server_default=""),
+    Column("foto", String(200), nullable=False, server_default=""),
+    Column("entered_by", String(60), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(200), nullable=False, server_default=""),  # "" by hand, else the imported file
 )
