@@ -10,6 +10,8 @@ Environment variables (all optional; :data:`VARIABLES` is the table the code rea
 ``WERKBOEK_DB_POOL``           ``none``: hold no idle database connections (behind PgBouncer)
 ``WERKBOEK_STORE_SERVICE``     set by the residents' server: the store service's socket (kernels)
 ``WERKBOEK_RESIDENT_URL``      set by ``werkboek workshop``: the address on the slips (console)
+``WERKBOEK_PUBLIC_URL``        where the public results site is (``werkboek publish``): on the slips
+                               and the ballot's last screen; unset: they say nothing about it
 ``WERKBOEK_DASHBOARD_URL``     set by the console server: the beamer's address (console)
 ``WERKBOEK_KERNEL_MEMORY_MB``  set by the residents' server: each resident kernel's memory limit
 ``HTTP_X_WERKBOEK_CLIENT``     set by the residents' page handler: the resident's address (kernel)
@@ -43,6 +45,7 @@ VARIABLES = {v.name: v for v in (
     Variable("WERKBOEK_RESIDENT_URL", "the residents' address printed on the code slips"),
     Variable("WERKBOEK_RESIDENT_NAME_URL", "the residents' address by name (mDNS, e.g. http://stemmen.local:8866/)"),
     Variable("WERKBOEK_DASHBOARD_URL", "the beamer's address, for the console's link"),
+    Variable("WERKBOEK_PUBLIC_URL", "the public results site's address (http or https), for slips and the ballot"),
     Variable("WERKBOEK_KERNEL_MEMORY_MB", "memory limit of each resident kernel (0: none)"),
     Variable("HTTP_X_WERKBOEK_CLIENT", "the resident's address, handed to a kernel with its page request"),
 )}
@@ -74,6 +77,21 @@ def home_dir() -> Path:
 
 def database_url() -> str:
     return get("WERKBOEK_DATABASE_URL") or f"sqlite:///{home_dir() / 'werkboek.sqlite'}"
+
+
+def public_url() -> str | None:
+    """The public results site's address, or None when unset or not a plain http(s) address.
+
+    It is printed on slips and shown on a resident's phone, so only a plain address passes
+    (no spaces, quotes or angle brackets); anything else counts as unset rather than
+    stopping an evening.
+    """
+    value = (get("WERKBOEK_PUBLIC_URL") or "").strip()
+    if not value.startswith(("https://", "http://")) or len(value) > 200:
+        return None
+    if any(c.isspace() or c in "\"'<>`" for c in value):
+        return None
+    return value
 
 
 def no_db_pool() -> bool:

@@ -21,6 +21,7 @@ COMMANDS = {
     "indicators": "indicators",
     "scenarios": "scenarios",
     "cluster": "cluster",
+    "publish": "publish",
 }
 
 
