@@ -150,3 +150,40 @@ def test_the_pages_pass_axe_on_a_phone_and_a_laptop(site, viewport):
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             screenshot(page, f"public-{path.stem}-{viewport['width']}")
         context.close()
+
+
+def test_the_slips_and_the_bedankt_screen_say_where_the_results_will_be(sqlite_url, catalogue, monkeypatch):
+    from werkboek.outputs.codesheet import code_sheet_html
+
+    store = Store(sqlite_url, catalogue=catalogue)
+    ws = store.create_workshop("Buurtavond", method="goedkeuren", acties=list(catalogue.acties)[:3])
+    codes = store.create_codes(ws.id, 2)
+    monkeypatch.delenv("WERKBOEK_PUBLIC_URL", raising=False)
+    assert "Wat er met de stemmen gebeurt" not in code_sheet_html(ws, codes, "http://10.0.0.2:8866/")
+    monkeypatch.setenv("WERKBOEK_PUBLIC_URL", "https://www.heerlen.nl/uitslag/")
+    sheet = code_sheet_html(ws, codes, "http://10.0.0.2:8866/")
+    assert sheet.count("Wat er met de stemmen gebeurt: <b>www.heerlen.nl/uitslag</b>") == 2
+    monkeypatch.setenv("WERKBOEK_PUBLIC_URL", "javascript:alert(1)")  # not an http(s) address: ignored
+    assert "Wat er met de stemmen gebeurt" not in code_sheet_html(ws, codes, "http://10.0.0.2:8866/")
+
+    from werkboek_widgets.ballot.steps.bedankt import BedanktStep
+    from werkboek_widgets.ballot.texts import t
+
+    class _App:  # just what the step reads
+        receipt = None
+
+        def __init__(self, lang):
+            self.lang = lang
+
+        def on_this_screen(self, fn):
+            return fn
+
+    def _texts(lang):
+        step = BedanktStep(_App(lang), None)
+        return " ".join(getattr(c, "value", "") for c in step.widget.children)
+
+    monkeypatch.setenv("WERKBOEK_PUBLIC_URL", "https://www.heerlen.nl/uitslag/")
+    assert "kunt u later lezen op https://www.heerlen.nl/uitslag/" in _texts("nl")
+    assert "Later you can read what happens with the votes at https://www.heerlen.nl/uitslag/" in _texts("en")
+    monkeypatch.delenv("WERKBOEK_PUBLIC_URL")
+    assert "later lezen" not in _texts("nl") and t("thanks_change", "nl") in _texts("nl")

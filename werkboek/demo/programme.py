@@ -12,7 +12,7 @@ import datetime as dt
 import random
 
 from werkboek.model.ballot import BallotSubmission
-from werkboek.model.programme import AFGEWEZEN, DECISIONS, GEKOZEN, PROGRESS_STATUSES, new_decision, new_progress
+from werkboek.model.programme import AFGEWEZEN, DECISIONS, GEKOZEN, new_decision, new_progress
 
 BY = "Voorbeeld (verzonnen)"
 TITLE = "Voorbeeld-bijeenkomst {n} (verzonnen stemmen)"
@@ -64,12 +64,13 @@ def seed_demo_programme(store, programme, *, workshops: int = 2, ballots: int = 
     for d in batch:
         if d.besluit != GEKOZEN:
             continue
-        steps = rng.randint(0, 3)
+        steps = rng.randint(0, 3)  # 0: only decided; else gepland, then bezig, then bezig or klaar
         spent = 0
         for i in range(steps):
-            status = PROGRESS_STATUSES[min(i, 2)] if i < steps - 1 else rng.choice(PROGRESS_STATUSES[:3])
-            pct = 100 if status == "klaar" else min(95, 10 + 30 * i)
-            spent = min(d.budget or 0, spent + rng.randint(0, max(1, (d.budget or 0) // 4)))
+            status = "gepland" if i == 0 else "bezig" if i < steps - 1 else rng.choice(("bezig", "klaar"))
+            pct = {"gepland": 0, "klaar": 100}.get(status, min(90, 20 * i + rng.randint(0, 20)))
+            if status != "gepland":
+                spent = min(d.budget or 0, spent + rng.randint(1, max(1, (d.budget or 0) // 3)))
             updates.append(new_progress(d.actie_id, today - dt.timedelta(days=20 * (steps - i)), status, pct, spent,
                                         tekst=f"Voorbeeld: stap {i + 1} van dit plan.", by=BY))
     if updates:

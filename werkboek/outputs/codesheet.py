@@ -39,20 +39,26 @@ def terminal_qr(url: str) -> str:
     return out.getvalue()
 
 
-def code_sheet_html(workshop, codes, base_url: str, *, english: bool = False, name_url: str | None = None) -> str:
+def code_sheet_html(workshop, codes, base_url: str, *, english: bool = False, name_url: str | None = None,
+                    results_url: str | None = None) -> str:
     """An A4 print-ready HTML page with one slip per code (``werkboek.store.Code``).
 
     ``base_url`` is the resident app's address on this laptop (see :mod:`werkboek.network`);
     keep it short, people may have to type it. ``english`` adds one line in English per slip.
     ``name_url``: the same app by name (``http://stemmen.local:8866/``, werkboek.serving.mdns): the
     address to type, with the IP address as the fallback; the QR code keeps the IP address,
-    which every phone reaches.
+    which every phone reaches. ``results_url``: where the public results site will be
+    (default ``WERKBOEK_PUBLIC_URL``, see ``werkboek publish``); one short line when set.
     """
+    from werkboek import settings
+
     codes = list(codes)
+    results_url = results_url or settings.public_url()
+    results_url = short_address(results_url) if results_url else ""
     slips = [{"code": c.code, "group": c.kind == "group", "label": c.label, "qr_svg": qr_svg(code_url(base_url, c.code))}
              for c in codes]
     pages = [slips[i:i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)] or [[]]
     return render("codesheet.html", workshop=workshop, pages=pages, english=english,
                   when=" · ".join(x for x in (date_nl(workshop.date), workshop.location) if x),
                   address=short_address(name_url or base_url),
-                  fallback=short_address(base_url) if name_url else "")
+                  fallback=short_address(base_url) if name_url else "", results_url=results_url)

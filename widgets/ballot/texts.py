@@ -94,6 +94,7 @@ NL = {
     "thanks_heading": "Bedankt, uw stem is ontvangen",
     "thanks_replaced": "Uw vorige stem is vervangen door deze.",
     "thanks_change": "Zolang het stemmen open is, kunt u uw stem nog aanpassen.",
+    "thanks_results": "Wat er met de stemmen gebeurt, kunt u later lezen op {url}",
     "change": "Stem aanpassen",
     "error_generic": "Er ging iets mis. Probeer het nog eens of vraag de begeleider.",
 }
@@ -186,6 +187,7 @@ EN = {
     "thanks_heading": "Thank you, your vote has been received",
     "thanks_replaced": "Your earlier vote has been replaced by this one.",
     "thanks_change": "While voting is open, you can still change your vote.",
+    "thanks_results": "Later you can read what happens with the votes at {url}",
     "change": "Change my vote",
     "error_generic": "Something went wrong. Please try again or ask the facilitator.",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from werkboek import settings
 from werkboek_widgets import ui
 from werkboek_widgets.ballot.steps import Step
 from werkboek_widgets.ballot.texts import t
@@ -20,6 +21,9 @@ class BedanktStep(Step):
         if app.receipt is not None and app.receipt.replaced:
             children.append(ui.para(t("thanks_replaced", lang)))
         children += [ui.para(t("thanks_change", lang)), self.change]
+        results = settings.public_url()  # a plain http(s) address or None (werkboek.settings)
+        if results:
+            children.append(ui.para(t("thanks_results", lang, url=results), "wb-results-url"))
         self.widget = ui.column(children, "wb-step")
 
 
