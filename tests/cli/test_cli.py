@@ -16,6 +16,7 @@ BAD_INPUT = [
     (["indicators", "import", "{tmp}/kwb-2024.csv"], None),
     (["data", "check", "--data-dir", "{tmp}/geen-data"], None),
     (["db", "status", "--database-url", "mysql://x@y/z"], "wordt niet ondersteund"),
+    (["publish", "--out", "{tmp}/site", "--database-url", "mysql://x@y/z"], "wordt niet ondersteund"),
     (["db", "status", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/none"], "database"),
 ]
 

@@ -187,3 +187,23 @@ def test_the_slips_and_the_bedankt_screen_say_where_the_results_will_be(sqlite_u
     assert "Later you can read what happens with the votes at https://www.heerlen.nl/uitslag/" in _texts("en")
     monkeypatch.delenv("WERKBOEK_PUBLIC_URL")
     assert "later lezen" not in _texts("nl") and t("thanks_change", "nl") in _texts("nl")
+
+
+def test_werkboek_publish_writes_the_site_and_demo_only_into_an_empty_database(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = dict(os.environ, WERKBOEK_HOME=str(tmp_path / "home"))
+    url = f"sqlite:///{tmp_path / 'db' / 'werkboek.sqlite'}"
+    args = [sys.executable, "-m", "werkboek", "publish", "--out", str(tmp_path / "site"), "--database-url", url]
+    done = subprocess.run([*args, "--demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "4 pagina's geschreven" in done.stdout
+    assert (tmp_path / "site" / "index.html").exists() and (tmp_path / "site" / workshop_page_name(3)).exists()
+    again = subprocess.run([*args, "--demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "alleen in een lege database" in again.stderr
+    plain = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0 and "Voorbeeld." in (tmp_path / "site" / "index.html").read_text()
