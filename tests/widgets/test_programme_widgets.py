@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from werkboek.model.programme import GEKOZEN, NIET_NU
@@ -65,3 +67,43 @@ def test_bad_input_shows_the_dutch_message_and_stores_nothing(office, catalogue)
     office.datum.value, office.percentage.value, office.uitgegeven.value = "morgen", "10", "0"
     office.save_progress.click()
     assert "geen datum" in office.progress_message.value and office.programme.timeline() == []
+
+
+def test_adopt_a_scenario_from_the_list_and_import_a_progress_sheet(store, catalogue, tmp_path):
+    from werkboek.scenarios.outcome import run_scenario
+    from werkboek.scenarios.params import scenario_from_dict
+    from werkboek_widgets.programme import ProgrammeApp
+
+    out = run_scenario(scenario_from_dict({"name": "Basis", "budget_per_year": 3_000_000}), catalogue)
+    (tmp_path / "results" / "basis").mkdir(parents=True)
+    out.save(tmp_path / "results" / "basis" / "outcome.json")
+    (tmp_path / "results" / "kapot").mkdir()
+    (tmp_path / "results" / "kapot" / "outcome.json").write_text("{niet af", encoding="utf-8")
+    office = ProgrammeApp(Programme(store), catalogue, results_dir=tmp_path / "results")
+    assert [label for label, _ in office.scenario.options] == ["basis", "kapot"]
+    office.by.value = "Anna"
+    office.scenario.value = str(tmp_path / "results" / "kapot" / "outcome.json")
+    office.adopt.click()
+    assert "geen uitkomst" in office.adopt_message.value and office.programme.history() == []
+    office.scenario.value = str(tmp_path / "results" / "basis" / "outcome.json")
+    office.adopt.click()
+    n = len(out.chosen) + len(out.not_chosen)
+    assert f"{n} nieuwe besluiten" in office.adopt_message.value
+    office.adopt.click()
+    assert "0 nieuwe besluiten" in office.adopt_message.value and len(office.programme.history()) == n
+
+    chosen = out.chosen[0]["id"]
+    office.upload.value = ({"name": "stand.csv", "type": "text/csv", "size": 0, "last_modified": dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc),
+                            "content": memoryview(f"actie;datum;status;percentage;uitgegeven\n"
+                                                  f"{chosen};1-6-2026;bezig;80;1.000\n"
+                                                  f"{chosen};1-6-2026;half;x;\n".encode())},)
+    office.do_import.click()
+    message = office.import_message.value
+    assert "stand.csv, rij 3, veld &#x27;status&#x27;" in message and "rij 3, veld &#x27;uitgegeven&#x27;" in message
+    assert "/tmp" not in message and office.programme.timeline() == []
+    office.upload.value = ({"name": "stand.csv", "type": "text/csv", "size": 0, "last_modified": dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc),
+                            "content": memoryview(f"actie;datum;status;percentage;uitgegeven\n"
+                                                  f"{chosen};1-6-2026;bezig;80;1.000\n".encode())},)
+    office.do_import.click()
+    assert "1 regels voortgang ingelezen" in office.import_message.value
+    assert [(u.percentage, u.uitgegeven) for u in office.programme.timeline(chosen)] == [(80, 1000)]

@@ -7,7 +7,11 @@ readers a spreadsheet import uses, and shows the Dutch message of any problem.
 
 from __future__ import annotations
 
+import json
+import tempfile
 from html import escape
+from pathlib import Path
+from types import SimpleNamespace
 
 import ipywidgets as w
 
@@ -24,15 +28,19 @@ from werkboek.model.programme import (
 )
 
 _LAYOUT = w.Layout(width="32em")
+MAX_UPLOAD_BYTES = 5_000_000  # a progress sheet of a few hundred rows is ~50 kB
 
 
 class ProgrammeApp(w.VBox):
     """Choose an actie at the top; below, its decision, a progress update and its timeline."""
 
-    def __init__(self, programme, catalogue, **kwargs):
+    def __init__(self, programme, catalogue, *, results_dir: Path | str | None = None, **kwargs):
+        from werkboek import settings
+
         super().__init__(**kwargs)
         self.programme = programme
         self.catalogue = catalogue
+        self.results_dir = Path(results_dir) if results_dir else settings.home_dir() / "results"
         self.add_class("wb-console")
         self.add_class("wb-programme")
         self.by = w.Text(description="Uw naam", layout=_LAYOUT)
@@ -61,6 +69,16 @@ class ProgrammeApp(w.VBox):
         self.save_progress = w.Button(description="Voortgang toevoegen", button_style="primary")
         self.progress_message = w.HTML()
         self.timeline = w.HTML()
+        # a scenario's outcome (only the ones `werkboek scenarios run` wrote: chosen from a list, no path typed)
+        self.scenario = w.Dropdown(description="Scenario", layout=w.Layout(width="48em"))
+        self.adopt = w.Button(description="Neem dit scenario over", button_style="primary",
+                              layout=w.Layout(width="auto"))
+        self.adopt_message = w.HTML()
+        self.upload = w.FileUpload(accept=".csv,.xlsx", multiple=False, description="Kies bestand")
+        self.do_import = w.Button(description="Voortgang inlezen", button_style="primary")
+        self.import_message = w.HTML()
+        self.adopt.on_click(lambda _b: self._adopt())
+        self.do_import.on_click(lambda _b: self._import())
         self.save_decision.on_click(lambda _b: self._save_decision())
         self.save_progress.on_click(lambda _b: self._save_progress())
         self.actie.observe(lambda _c: self.show(), names="value")
@@ -71,7 +89,14 @@ class ProgrammeApp(w.VBox):
             w.HTML("<h2>Voortgang</h2>"), self.datum, self.status, self.percentage, self.uitgegeven, self.tekst,
             self.foto, self.save_progress, self.progress_message,
             w.HTML("<h2>Tijdlijn</h2>"), self.timeline,
+            w.HTML("<h2>Een scenario overnemen</h2><p>Elke actie van het scenario krijgt een besluit: gekozen of "
+                   "niet nu. Daarna kunt u elk besluit hierboven aanpassen.</p>"), self.scenario, self.adopt,
+            self.adopt_message,
+            w.HTML("<h2>Voortgang uit een spreadsheet</h2><p>Kolommen: actie, datum, status, percentage, "
+                   "uitgegeven, en eventueel tekst en foto. Alles of niets: bij een fout wordt niets ingelezen."
+                   "</p>"), self.upload, self.do_import, self.import_message,
         ]
+        self._fill_scenarios()
         self._fill_acties()
         self.show()
 
@@ -161,6 +186,71 @@ class ProgrammeApp(w.VBox):
         self.show()
         self.progress_message.value = (f"<p class='wb-ok' role='status'>Toegevoegd: {escape(u.status)}, "
                                        f"{u.percentage}% op {escape(date_nl(u.datum, weekday=False))}.</p>")
+
+    def _fill_scenarios(self) -> None:
+        found = []
+        for path in sorted(self.results_dir.glob("*/outcome.json")) if self.results_dir.is_dir() else []:
+            found.append((path.parent.name, str(path)))
+        self.scenario.options = found
+        self.adopt.disabled = not found
+        if not found:
+            self.adopt_message.value = ("<p class='wb-note'>Nog geen scenario's doorgerekend "
+                                        "(werkboek scenarios run).</p>")
+
+    def _adopt(self) -> None:
+        allowed = {value for _label, value in self.scenario.options}
+        if self.scenario.value not in allowed:  # only a file from the list, whatever the browser sent
+            self.adopt_message.value = "<p class='wb-error' role='alert'>Kies een scenario uit de lijst.</p>"
+            return
+        try:
+            doc = json.loads(Path(self.scenario.value).read_text(encoding="utf-8"))
+            outcome = SimpleNamespace(scenario=dict(doc["scenario"]), chosen=list(doc["chosen"]),
+                                      not_chosen=list(doc["not_chosen"]))
+            if not all(isinstance(r, dict) and "id" in r for r in outcome.chosen + outcome.not_chosen):
+                raise ValueError
+        except (OSError, ValueError, KeyError, TypeError):
+            self.adopt_message.value = ("<p class='wb-error' role='alert'>Dit is geen uitkomst van een scenario "
+                                        "die gelezen kan worden. Reken het scenario opnieuw door.</p>")
+            return
+        before = len(self.programme.history())
+        try:
+            stored = self.programme.adopt_scenario(outcome, by=self.by.value)
+        except WerkboekError as exc:
+            self.adopt_message.value = f"<p class='wb-error' role='alert'>{escape(str(exc))}</p>"
+            return
+        added = len(self.programme.history()) - before
+        self._fill_acties()
+        self.show()
+        self.adopt_message.value = (f"<p class='wb-ok' role='status'>Scenario overgenomen: {len(stored)} acties, "
+                                    f"{added} nieuwe besluiten ({len(stored) - added} waren al zo).</p>")
+
+    def _import(self) -> None:
+        files = list(self.upload.value)
+        if not files:
+            self.import_message.value = "<p class='wb-error' role='alert'>Kies eerst een bestand.</p>"
+            return
+        item = files[0]
+        name = Path(str(item.get("name") or "")).name
+        content = bytes(item.get("content") or b"")
+        if Path(name).suffix.lower() not in (".csv", ".xlsx"):
+            self.import_message.value = "<p class='wb-error' role='alert'>Alleen een .csv- of .xlsx-bestand.</p>"
+            return
+        if len(content) > MAX_UPLOAD_BYTES:
+            self.import_message.value = "<p class='wb-error' role='alert'>Dit bestand is te groot (meer dan 5 MB).</p>"
+            return
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / name
+                path.write_bytes(content)
+                stored = self.programme.import_progress(path, by=self.by.value)
+        except WerkboekError as exc:
+            text = str(exc).replace(str(Path(tmp)) + "/", "")
+            self.import_message.value = (f"<p class='wb-error' role='alert' style='white-space:pre-wrap'>"
+                                         f"{escape(text)}</p>")
+            return
+        self.upload.value = ()
+        self.show()
+        self.import_message.value = f"<p class='wb-ok' role='status'>{len(stored)} regels voortgang ingelezen.</p>"
 
     @staticmethod
     def _int(text: str, field: str) -> int | None:
