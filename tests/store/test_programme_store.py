@@ -218,3 +218,34 @@ def test_migration_0007_goes_down_again(db_url):
         assert not sa.inspect(engine).has_table("progress_updates")
     finally:
         engine.dispose()
+
+
+def test_two_offices_changing_one_actie_at_once_get_two_versions(db_url, catalogue):
+    import threading
+
+    a = _acties(catalogue, 1)[0]
+    stores = [Store(db_url, catalogue=catalogue) for _ in range(4)]
+    results, errors = [], []
+    start = threading.Barrier(len(stores))
+
+    def write(i, store):
+        try:
+            start.wait()
+            for n in range(5):
+                results.append(Programme(store).decide(new_decision(a, NIET_NU, f"Schrijver {i}, keer {n}.",
+                                                                    by=f"P{i}")).version)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i, s)) for i, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert sorted(results) == list(range(1, 21))  # every write its own version, none lost or repeated
+        assert [d.version for d in Programme(stores[0]).history(a)] == list(range(1, 21))
+    finally:
+        for s in stores:
+            s.close()
