@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def test_a_warm_kernel_serves_many_scenarios_with_the_outcomes_of_fresh_kernels(
     and the same outcomes as papermill's default of a kernel per notebook."""
     from werkboek.scenarios.batch import DONE, run_one
     from werkboek.scenarios.engine import WarmKernelEngine
+    from werkboek.scenarios.report import _exporter, notebook_to_html
 
     home, url, wid = setting
     write_scenarios(tmp_path / "s", url, wid)
@@ -122,6 +124,20 @@ def test_a_warm_kernel_serves_many_scenarios_with_the_outcomes_of_fresh_kernels(
         a, b = (json.loads((tmp_path / kind / n / "outcome.json").read_text(encoding="utf-8")) for kind in ("warm", "cold"))
         for key in ("scenario", "spent", "chosen", "not_chosen", "per_leefgebied", "per_year", "support"):
             assert a[key] == b[key], (n, key)
+        # the report (exported by one exporter per process on the warm path) and the notebook's outputs
+        # (papermill gives the injected parameters cell a new random id on every run, cold or warm)
+        html = {kind: re.sub(r'cell-id=[0-9a-f-]+', "cell-id=?", (tmp_path / kind / n / "report.html").read_text(
+            encoding="utf-8")) for kind in ("warm", "cold")}
+        assert f"Scenario {warm[n].name}" in html["warm"]
+        assert html["warm"] == html["cold"], n
+        outputs = {kind: [c.get("outputs", []) for c in json.loads(
+            (tmp_path / kind / n / "scenario.ipynb").read_text(encoding="utf-8"))["cells"]] for kind in ("warm", "cold")}
+        assert outputs["warm"] == outputs["cold"], n
+        # a fresh exporter on the notebook as saved gives the same report as the reused one
+        _exporter.cache_clear()
+        fresh = notebook_to_html(tmp_path / "warm" / n / "scenario.ipynb", tmp_path / f"fresh-{n}.html",
+                                 title=f"Scenario {warm[n].name}")
+        assert fresh.read_text(encoding="utf-8") == (tmp_path / "warm" / n / "report.html").read_text(encoding="utf-8")
     # the second scenario did not see the first one's variables: its notebook ran from a clean namespace
     first = json.loads((tmp_path / "warm" / names[1] / "scenario.ipynb").read_text(encoding="utf-8"))
     assert not [o for c in first["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
