@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +109,7 @@ def test_a_warm_kernel_serves_many_scenarios_with_the_outcomes_of_fresh_kernels(
     and the same outcomes as papermill's default of a kernel per notebook."""
     from werkboek.scenarios.batch import DONE, run_one
     from werkboek.scenarios.engine import WarmKernelEngine
+    from werkboek.scenarios.report import _exporter, notebook_to_html
 
     home, url, wid = setting
     write_scenarios(tmp_path / "s", url, wid)
@@ -122,6 +126,49 @@ def test_a_warm_kernel_serves_many_scenarios_with_the_outcomes_of_fresh_kernels(
         a, b = (json.loads((tmp_path / kind / n / "outcome.json").read_text(encoding="utf-8")) for kind in ("warm", "cold"))
         for key in ("scenario", "spent", "chosen", "not_chosen", "per_leefgebied", "per_year", "support"):
             assert a[key] == b[key], (n, key)
+        # the report (exported by one exporter per process on the warm path) and the notebook's outputs
+        # (papermill gives the injected parameters cell a new random id on every run, cold or warm)
+        html = {kind: re.sub(r'cell-id=[0-9a-f-]+', "cell-id=?", (tmp_path / kind / n / "report.html").read_text(
+            encoding="utf-8")) for kind in ("warm", "cold")}
+        assert f"Scenario {warm[n].name}" in html["warm"]
+        assert html["warm"] == html["cold"], n
+        outputs = {kind: [c.get("outputs", []) for c in json.loads(
+            (tmp_path / kind / n / "scenario.ipynb").read_text(encoding="utf-8"))["cells"]] for kind in ("warm", "cold")}
+        assert outputs["warm"] == outputs["cold"], n
+        # a fresh exporter on the notebook as saved gives the same report as the reused one
+        _exporter.cache_clear()
+        fresh = notebook_to_html(tmp_path / "warm" / n / "scenario.ipynb", tmp_path / f"fresh-{n}.html",
+                                 title=f"Scenario {warm[n].name}")
+        assert fresh.read_text(encoding="utf-8") == (tmp_path / "warm" / n / "report.html").read_text(encoding="utf-8")
     # the second scenario did not see the first one's variables: its notebook ran from a clean namespace
     first = json.loads((tmp_path / "warm" / names[1] / "scenario.ipynb").read_text(encoding="utf-8"))
     assert not [o for c in first["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_a_warm_kernel_that_died_is_started_again_with_a_new_client(setting, tmp_path):
+    """The kept client belongs to its kernel: after the kernel died, the next scenario gets a new
+    kernel and a new client (not the old one's closed channels), and runs."""
+    from werkboek.scenarios.batch import DONE, run_one
+    from werkboek.scenarios.engine import WarmKernelEngine
+
+    home, url, wid = setting
+    write_scenarios(tmp_path / "s", url, wid)
+    before = WarmKernelEngine.kernels_started
+    try:
+        first = run_one(tmp_path / "s" / "versnelling.yaml", tmp_path / "a", warm=True)
+        km = WarmKernelEngine._km
+        old_client = km.client()
+        km.signal_kernel(signal.SIGKILL)
+        for _ in range(100):  # until the process is gone (at most 10 s)
+            if not km.is_alive():
+                break
+            time.sleep(0.1)
+        assert not km.is_alive()
+        second = run_one(tmp_path / "s" / "buurt.yaml", tmp_path / "b", warm=True)
+        assert WarmKernelEngine._km is not km
+        assert WarmKernelEngine._km.client() is not old_client
+    finally:
+        WarmKernelEngine.shutdown()
+    assert first.status == second.status == DONE, (first.message, second.message)
+    assert WarmKernelEngine.kernels_started == before + 2
+    assert json.loads((tmp_path / "b" / "outcome.json").read_text(encoding="utf-8"))["chosen"]

@@ -180,3 +180,46 @@ def test_additive_rules_on_one_summed_ballot_equal_pabutools_on_every_ballot(rul
         sat = Support_Cost_Sat if rule == "support" else Additive_Cardinal_Sat
         theirs = greedy_utilitarian_welfare(instance, profile, sat_class=sat, tie_breaking=tie_breaking_rule(order))
         assert ours == [p.name for p in theirs]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_equal_shares_add1_with_the_name_memo_equals_pabutools_own_satisfaction(seed):
+    """Support_Cost_Sat remembers its values per project name (speed); Equal Shares with add1 (and
+    greedy completion) must fund exactly what pabutools funds with its own, unmemoised satisfaction
+    of the same function, and on approval ballots with pabutools' Cost_Sat."""
+    import random
+
+    from pabutools.election import (
+        AdditiveSatisfaction,
+        ApprovalBallot,
+        ApprovalProfile,
+        CardinalBallot,
+        CardinalProfile,
+        Instance,
+        Project,
+    )
+
+    from werkboek.scenarios.rules import Support_Cost_Sat, _support_cost, tie_breaking_rule
+
+    class Plain(AdditiveSatisfaction):
+        def __init__(self, instance, profile, ballot):
+            super().__init__(instance, profile, ballot, _support_cost)
+
+    rng = random.Random(seed)
+    projects = {f"p{i:02d}": Project(f"p{i:02d}", rng.randrange(10, 80)) for i in range(10)}
+    instance = Instance(projects.values(), budget_limit=rng.randrange(120, 260))
+    order = tie_breaking_rule(sorted(projects, key=lambda p: (projects[p].cost, p)))
+    cardinal = CardinalProfile([CardinalBallot({projects[p]: rng.randint(1, 3) for p in rng.sample(
+        sorted(projects), rng.randint(1, 5))}) for _ in range(30)], instance=instance)
+    approvals = [rng.sample(sorted(projects), rng.randint(1, 4)) for _ in range(30)]
+    as_scores = CardinalProfile([CardinalBallot({projects[p]: 1 for p in a}) for a in approvals], instance=instance)
+    approval = ApprovalProfile([ApprovalBallot({projects[p] for p in a}) for a in approvals], instance=instance)
+    for (profile, reference, their_profile) in ((cardinal, Plain, cardinal), (as_scores, Plain, as_scores),
+                                                (as_scores, Cost_Sat, approval)):
+        for increment in (1, 3):
+            ours = method_of_equal_shares(instance, profile, sat_class=Support_Cost_Sat, tie_breaking=order,
+                                          voter_budget_increment=increment)
+            theirs = method_of_equal_shares(instance, their_profile, sat_class=reference, tie_breaking=order,
+                                            voter_budget_increment=increment)
+            assert [p.name for p in ours] == [p.name for p in theirs], (seed, reference.__name__, increment)
+            assert ours  # something is funded: the comparison is not between two empty lists

@@ -124,15 +124,16 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
 
             read_election(scenario.pb_file)
         executed = out_dir / "scenario.ipynb"
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(notebook), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
             parameters={"scenario_file": str(source), "output_dir": str(out_dir)}, cwd=str(config.PROJECT_ROOT),
             engine_name=ENGINE if warm else None,
             request_save_on_cell_execute=False,  # the notebook is written once, at the end (not after every cell)
         )
         executed_at = time.perf_counter()
-        notebook_to_html(executed, out_dir / "report.html", title=f"Scenario {scenario.name}")
-        result.timings = _timings(executed, time.perf_counter() - executed_at)
+        # from the notebook papermill returns (it is what it wrote): not read back from disk
+        notebook_to_html(nb, out_dir / "report.html", title=f"Scenario {scenario.name}")
+        result.timings = _timings(nb, time.perf_counter() - executed_at)
         result.status = DONE
     except (ScenarioError, DataError) as exc:
         result.message = str(exc)
@@ -145,9 +146,8 @@ def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTE
     return result
 
 
-def _timings(executed: Path, export_seconds: float) -> dict[str, float]:
+def _timings(nb, export_seconds: float) -> dict[str, float]:
     """Where a scenario's time went, from papermill's per-cell durations in the executed notebook."""
-    nb = json.loads(executed.read_text(encoding="utf-8"))
     total = nb["metadata"].get("papermill", {}).get("duration") or 0.0
     cells = {"setup": 0.0, "compute": 0.0, "report": 0.0, "other": 0.0}
     for cell in nb["cells"]:

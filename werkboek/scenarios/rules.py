@@ -59,6 +59,22 @@ class Support_Cost_Sat(AdditiveSatisfaction):
 
     def __init__(self, instance, profile, ballot):
         super().__init__(instance, profile, ballot, _support_cost)
+        self._by_name: dict[str, object] = {}
+
+    def sat_project(self, project):
+        """The same value as pabutools' own (``get_project_sat``), remembered per project *name*.
+
+        pabutools' Equal Shares asks this ~5,600 times per add1 round (it sorts the supporters
+        of every actie by budget / satisfaction), and its own cache is a dict keyed by
+        ``Project``, whose ``__hash__``/``__eq__`` are Python code: on the demo workshop (120
+        ballots) that lookup was 2.2 of 5.7 s of a run. A ``str`` key hashes in C. A pure
+        memo of the same function, so the outcome is the same (tested against the plain
+        satisfaction on random instances)."""
+        try:
+            return self._by_name[project.name]
+        except KeyError:
+            score = self._by_name[project.name] = self.get_project_sat(project)
+            return score
 
 
 @dataclass(frozen=True)
