@@ -24,6 +24,7 @@ command line options of ``werkboek workshop`` and ``werkboek cluster`` start fro
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,10 +161,16 @@ PRIVATE_UMASK = 0o077
 
 
 def private_directory(path: Path | str) -> Path:
-    """Make ``path`` (and missing parents) and restrict it to this user (0700); returns it."""
+    """Make ``path`` (and missing parents) and restrict it to this user (0700); returns it.
+
+    A shared folder (sticky bit, like ``/tmp``) is left as it is: a database given as
+    ``sqlite:////tmp/x.sqlite`` once made ``/tmp`` 0700 and broke every other user's programs
+    on the machine. There the files themselves are private (:func:`private_file`, umask).
+    """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
+    mode = path.stat().st_mode
+    if mode & 0o077 and not mode & stat.S_ISVTX:
         path.chmod(0o700)
     return path
 

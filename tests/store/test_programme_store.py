@@ -1,4 +1,4 @@
-"""Decisions and progress in the store (migration 0007): versions kept, batches all-or-nothing, imports strict."""
+"""Decisions and progress in the store (migration 0006): versions kept, batches all-or-nothing, imports strict."""
 
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ def test_a_0005_database_with_ballots_is_brought_up_to_date(db_url, catalogue):
     assert not sa.inspect(engine).has_table("decisions")
     new = Store(db_url, catalogue=catalogue)
     try:
-        assert migrate.current_revision(engine) == SCHEMA_REVISION == "0007"
+        assert migrate.current_revision(engine) == SCHEMA_REVISION == "0006"
         assert sorted(b.code for b in new.ballots(ws.id)) == sorted(codes)
         programme = Programme(new)
         d = programme.decide(new_decision(acties[0], GEKOZEN, "Veel steun.", budget=1, workshops=[ws.id], by="A"))
@@ -198,7 +198,7 @@ def test_a_0005_database_with_ballots_is_brought_up_to_date(db_url, catalogue):
         engine.dispose()
 
 
-def test_migration_0007_goes_down_again(db_url):
+def test_migration_0006_goes_down_again(db_url):
     import sqlalchemy as sa
     from alembic import command
     from alembic.config import Config

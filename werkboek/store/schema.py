@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0006"
 
 metadata = MetaData(
     naming_convention={
@@ -129,7 +129,7 @@ drafts = Table(
 )
 
 
-# -- the programme (0007): decisions per actie and progress per chosen actie ---------------------
+# -- the programme (0006): decisions per actie and progress per chosen actie ---------------------
 # Both append-only (see werkboek.model.programme): a change is a new row, never an UPDATE.
 
 decisions = Table(

@@ -8,15 +8,15 @@
 Only new tables: no existing table is copied or touched, so workshops, codes, ballots,
 choices, pins and drafts stay exactly as they were (``tests/store/test_programme_store.py``).
 
-Revision 0007 follows 0005: 0006 is written in parallel (issue 14) and is chained in at merge.
+Revision 0006 follows 0005 (paper ballots).
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
