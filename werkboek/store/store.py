@@ -478,12 +478,16 @@ class Store:
         if code_value is None:
             raise BallotRejected("code_unknown")
         submission.code = code_value
-        now = _now()
         with self._writer.begin() as conn:
             lock = select(codes.c.workshop_id, codes.c.kind, codes.c.voided_at).where(codes.c.code == code_value)
             if conn.dialect.name == "postgresql":
                 lock = lock.with_for_update()
             row = conn.execute(lock).first()
+            # The time is read once the code is locked (SQLite: the write lock of BEGIN
+            # IMMEDIATE; PostgreSQL: the code's row). Read before, a submission that waited for
+            # the lock could carry an earlier time than the ballot it replaces, and the order
+            # by time would then name the wrong one current (seen once in 900 test runs).
+            now = _now()
             if row is None:
                 raise BallotRejected("code_unknown")
             workshop_id, kind, voided_at = row
