@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from werkboek.errors import DataError
-from werkboek.model.ballot import BallotSubmission
 from werkboek.model.programme import AFGEWEZEN, GEKOZEN, NIET_NU, new_decision, new_progress
 from werkboek.store import Store, migrate
 from werkboek.store.programme import Programme

@@ -170,3 +170,25 @@ def test_a_group_seen_in_two_rounds_is_not_counted_twice_for_privacy(store, cata
     # two rounds together hold 3 ballots from this buurt, but no round has 3 people from it
     rows = _rows(exports.ballots_csv(store, [store.workshop(ws.id)], catalogue))
     assert buurt not in {r["buurt"] for r in rows}
+
+
+def test_integraal_the_top_acties_name_the_other_leefgebieden_they_touch(store, catalogue):
+    from werkboek.model.results import TOP_INTEGRAAL
+
+    lg = "wonen"
+    acties = catalogue.acties_in(lg)
+    touching = [a for a in acties if a.leefgebieden_secundair]
+    assert touching, "the example catalogue has wonen acties that touch other leefgebieden"
+    top, rest = touching[0], [a for a in acties if a.id != touching[0].id]
+    ws = store.create_workshop("Integraal", method="punten", method_params={"points": 5},
+                               acties=[a.id for a in acties], privacy_k=1)
+    store.open_voting(ws.id)
+    code = store.create_codes(ws.id, 1)[0].code
+    store.submit(BallotSubmission(code=code, choices={top.id: 5}))
+    names = [catalogue.leefgebieden[x].naam for x in top.leefgebieden_secundair]
+    screen = ProjectorScreen(store, catalogue, workshop_ids=[ws.id], base_url=BASE)
+    also = re.findall(r"data-testid='proj-also'>([^<]+)<", screen.screen.value)
+    assert also == [f"ook: {', '.join(names)}"]  # only the actie with a score; the zeros below say nothing
+    html = results_report_html([store.workshop(ws.id)], store, catalogue)
+    assert f'data-ook="{"|".join(names)}"' in html and html.count("Raakt ook:") == 1
+    assert TOP_INTEGRAAL == 3 and rest  # nothing else was chosen, so nothing else is named

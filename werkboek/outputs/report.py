@@ -28,7 +28,7 @@ from werkboek.model.privacy import (
     suppress_small,
 )
 from werkboek.model.records import PAPER
-from werkboek.model.results import Results, tally
+from werkboek.model.results import TOP_INTEGRAAL, Results, also_touches, tally
 from werkboek.outputs.templating import render
 
 BAR_ROOM = 75  # the longest bar, in % of its cell: room for the score after it
@@ -56,6 +56,7 @@ def results_report_html(workshops, ballots, catalogue, *, title: str = "Resultat
         k=k,
         meetings=_meetings(workshops, ballots, res),
         ranking=_ranking(res, catalogue),
+        top_integraal=TOP_INTEGRAAL,
         comparison=_comparison(workshops, ballots, res, catalogue, k),
         rounds=rounds_for_report(workshops, source, catalogue, k),
         people=_people(res, catalogue, k),
@@ -95,6 +96,7 @@ def _ranking(res: Results, catalogue) -> list[dict]:
         for rank, r in enumerate(ranked, start=1):
             a = catalogue.acties[r.actie_id]
             rows.append({"rank": rank, "titel": a.titel, "kosten": a.kosten, "looptijd": a.looptijd,
+                         "ook": also_touches(a, catalogue, rank) if r.score > 0 else [],
                          "width": BAR_ROOM * r.score / top, "score": r.score, "voters": r.voters, "share": r.share})
         blocks.append({"naam": lg.naam, "kleur": lg.kleur, "rows": rows})
     return blocks

@@ -9,6 +9,10 @@
   number of ballots shows, until the facilitator clicks "Nu onthullen" or closes voting.
 * Privacy as on the dashboard (:mod:`werkboek.model.privacy`): results only from complete
   batches of k ballots (:func:`~werkboek.model.privacy.projector_batch`).
+* Integraal: the first actie of each leefgebied (with a score) says which other leefgebieden
+  it also touches ("ook: Werken, Gezondheid"; :func:`werkboek.model.results.also_touches`);
+  the report does so for the top 3. Only when they fit: the five leefgebieden side by side
+  come first, so these lines are left out when they would make the screen turn in parts.
 * In a second round (``Store.open_next_round``) each actie's score carries what moved since
   the previous round ("▲2", "▼1", "="), from the previous round's closed result (only when
   at least k people voted in it) and this round's batch.
@@ -20,6 +24,7 @@ can be checked in a browser without a kernel.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from html import escape
@@ -29,7 +34,7 @@ import traitlets as t
 
 from werkboek.dutch import count
 from werkboek.model.privacy import privacy_k, projector_batch
-from werkboek.model.results import tally
+from werkboek.model.results import also_touches, tally
 from werkboek.model.rounds import moved_arrow, places
 from werkboek.network import short_address
 from werkboek.outputs.codesheet import qr_svg
@@ -43,6 +48,7 @@ SCREEN_WIDTH = 1872  # inside the screen's padding
 COLUMN_GAP = 12
 TITLE_EXTRA = 30 + 8 + 64  # rank, gaps, score
 MOVED_EXTRA = 40  # " ▲2" after the score in a later round
+PROJECTOR_INTEGRAAL = 1  # the first actie of each leefgebied names the others it touches
 CHAR_PX = 10.5  # a character of 24 px Arial, on average (Dutch text; measured in chromium)
 LINE_PX = 26  # 24 px × 1.08
 ITEM_PX = 7  # bar and padding of one actie
@@ -74,6 +80,7 @@ CSS = """
 .wb-proj-rank { font-weight: 700; }
 .wb-proj-title { overflow-wrap: anywhere; }
 .wb-proj-score { font-weight: 700; font-variant-numeric: tabular-nums; text-align: right; }
+.wb-proj-also { grid-column: 2 / 4; font-style: italic; overflow-wrap: anywhere; }
 .wb-proj-bar { grid-column: 2 / 4; height: 4px; margin-top: 1px; background: var(--lg); }
 .wb-proj-wait { font-size: 40px; line-height: 1.3; margin: 120px auto; max-width: 1200px; text-align: center;
   color: #000; }
@@ -85,7 +92,7 @@ CSS = """
 class Column:
     naam: str
     kleur: str
-    rows: list  # (rank, titel, score text, bar fraction 0..1)
+    rows: list  # (rank, titel, score text, bar fraction 0..1, "ook: Werken, Wonen" or "")
     moved: bool = False  # the score texts carry what moved since the previous round (wider)
 
 
@@ -136,7 +143,8 @@ def _lines(text: str, chars: int) -> int:
 def column_height(col: Column, per_part: int) -> float:
     width = (SCREEN_WIDTH - (per_part - 1) * COLUMN_GAP) / per_part - TITLE_EXTRA - (MOVED_EXTRA if col.moved else 0)
     chars = max(8, int(width / CHAR_PX))
-    return HEADING_PX + sum(_lines(titel, chars) * LINE_PX + ITEM_PX for _, titel, _, _ in col.rows)
+    return HEADING_PX + sum((_lines(titel, chars) + (_lines(also, chars) if also else 0)) * LINE_PX + ITEM_PX
+                            for _, titel, _, _, also in col.rows)
 
 
 def plan_parts(columns: list[Column]) -> list[list[Column]]:
@@ -172,9 +180,10 @@ def projector_html(*, title: str, status: str, notice: str, received: int, colum
             items = "".join(
                 f"<li class='wb-proj-item' data-rank='{rank}'><span class='wb-proj-rank'>{rank}.</span>"
                 f"<span class='wb-proj-title'>{escape(titel)}</span><span class='wb-proj-score'>{escape(score)}</span>"
-                f"<span class='wb-proj-bar' style='width:{max(0.0, min(1.0, share)) * 100:.1f}%'"
+                + (f"<span class='wb-proj-also' data-testid='proj-also'>{escape(also)}</span>" if also else "")
+                + f"<span class='wb-proj-bar' style='width:{max(0.0, min(1.0, share)) * 100:.1f}%'"
                 f" aria-hidden='true'></span></li>"
-                for rank, titel, score, share in col.rows)
+                for rank, titel, score, share, also in col.rows)
             cols.append(f"<section class='wb-proj-col' style='--lg:{escape(col.kleur)}'><h2>{escape(col.naam)}</h2>"
                         f"<ol>{items}</ol></section>")
         n = per_part or max(1, len(columns))
@@ -276,7 +285,11 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         elif batch.empty:
             hidden_text = notice
         else:
-            parts = plan_parts(self.columns(batch, workshops))
+            columns = self.columns(batch, workshops)
+            parts = plan_parts(columns)
+            plain = [dataclasses.replace(c, rows=[(*r[:4], "") for r in c.rows]) for c in columns]
+            if len(parts) > len(plan_parts(plain)):  # the "ook: …" lines would make the screen turn: leave them
+                parts = plan_parts(plain)
             self.parts = len(parts)
             which = self._shown = self._turn()
             columns, part, per_part = parts[which], (which + 1, len(parts)), len(parts[0])
@@ -321,8 +334,13 @@ class ProjectorScreen(AutoRefresh, w.VBox):
                 if before is None or actie_id not in before:
                     return count(score)
                 return f"{count(score)} {moved_arrow(before[actie_id] - rank)}"
+            def also(actie_id: str, score: float, rank: int) -> str:
+                names = (also_touches(self.catalogue.acties[actie_id], self.catalogue, rank, top=PROJECTOR_INTEGRAAL)
+                         if score > 0 else [])
+                return f"ook: {', '.join(names)}" if names else ""
             columns.append(Column(lg.naam, lg.kleur, [
-                (rank, self.catalogue.acties[a].titel, score_text(a, s, rank), s / top if top > 0 else 0.0)
+                (rank, self.catalogue.acties[a].titel, score_text(a, s, rank), s / top if top > 0 else 0.0,
+                 also(a, s, rank))
                 for rank, (a, s) in zip(ranks, rows)], moved=before is not None))
         return columns
 
