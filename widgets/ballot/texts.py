@@ -69,8 +69,7 @@ NL = {
     "budget_choose": "Kiezen",
     "budget_chosen": "Gekozen ✓ · weghalen",
     "budget_no_fit": "Past niet meer",
-    "budget_no_fit_note": "Deze actie kost meer dan u nog heeft ({bedrag}). Wilt u hem toch? Haal dan eerst "
-                          "een andere actie weg.",
+    "budget_no_fit_note": "Deze actie kost meer dan u nog heeft ({bedrag}). Haal eerst iets anders weg.",
     "pin_heading": "Waar in de buurt? (mag u overslaan)",
     "pin_open": "Plek op de kaart zetten",
     "pin_hint": "Tik op de kaart waar het om gaat.",
@@ -173,8 +172,7 @@ EN = {
     "budget_choose": "Choose",
     "budget_chosen": "Chosen ✓ · remove",
     "budget_no_fit": "Does not fit",
-    "budget_no_fit_note": "This action costs more than you have left ({bedrag}). Do you want it anyway? "
-                          "Then remove another action first.",
+    "budget_no_fit_note": "This action costs more than you have left ({bedrag}). Remove something else first.",
     "pin_heading": "Where in the neighbourhood? (optional)",
     "pin_open": "Put a place on the map",
     "pin_hint": "Tap the map where it matters.",

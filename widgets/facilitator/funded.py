@@ -16,7 +16,6 @@ import yaml
 
 from werkboek.dutch import amount_in_words, count, euros_in_words
 
-
 FUNDED_ROW = " class='wb-funded'"
 
 
