@@ -201,3 +201,23 @@ def test_no_budget_table_for_methods_without_a_budget(store, catalogue, method, 
     ws = store.open_voting(store.create_workshop("Avond", method=method, method_params=params, acties=ACTIES).id)
     dash = Dashboard(store, catalogue, [ws.id])
     assert dash.funded.table.value == "" and dash.funded.scenario_button.layout.display == "none"
+
+
+def test_the_demo_workshop_can_use_begroten(store, catalogue):
+    import argparse
+
+    from werkboek.cli import workshop as cli_workshop
+    from werkboek.demo.workshop import seed_demo
+
+    wid = seed_demo(store, ballots=6, method="begroten")
+    ws = store.workshop(wid)
+    assert ws.method == "begroten" and "begroten" in ws.title
+    stored = store.ballots([wid])
+    assert len(stored) == 8  # 6 and 2 tafels, every one accepted by the store's check
+    method = ws.voting_method(catalogue)
+    assert all(method.spent(b.choices) <= method.budget for b in stored)
+    assert seed_demo(store, ballots=6) != wid  # the stippen demo is a workshop of its own
+    parser = argparse.ArgumentParser()
+    cli_workshop.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["workshop", "--demo", "--demo-methode", "begroten"])
+    assert cli_workshop.options_from(args).demo_method == "begroten"
