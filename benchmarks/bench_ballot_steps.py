@@ -37,6 +37,7 @@ from werkboek.serving.residents import running_resident_server  # noqa: E402
 from werkboek.store import Store  # noqa: E402
 
 METHODS = (("punten", {"points": 5}, "add", "remove"), ("begroten", {"budget": 10_000_000}, "toggle", "toggle"))
+METHODS_BY_KEY = {m[0]: m for m in METHODS}
 LABELS = {"punten": "stippen", "begroten": "begroten"}
 
 
@@ -70,7 +71,7 @@ def in_kernel(store, cat, workshops: dict, rounds: int) -> dict:
     return out
 
 
-def in_browser(server, store, workshops: dict, runs: int) -> dict:
+def in_browser(server, store, cat, workshops: dict, runs: int) -> dict:
     out = {}
     with chromium_browser() as browser:
         for key, ws in workshops.items():
@@ -82,7 +83,7 @@ def in_browser(server, store, workshops: dict, runs: int) -> dict:
                 wait_for_widgets(page)
                 page.get_by_role("button", name="Beginnen").click()
                 page.get_by_text("Stap 2 van 5").wait_for()
-                cards = len(ws.acties_per_leefgebied(server_catalogue)["leren"])
+                cards = len(ws.acties_per_leefgebied(cat)["leren"])
                 start = time.perf_counter()
                 page.get_by_role("button", name="Verder").click()
                 page.wait_for_function(
@@ -110,9 +111,6 @@ def in_browser(server, store, workshops: dict, runs: int) -> dict:
     return out
 
 
-METHODS_BY_KEY = {m[0]: m for m in METHODS}
-server_catalogue = None
-
 
 def report(title: str, figures: dict) -> None:
     print(title)
@@ -123,12 +121,11 @@ def report(title: str, figures: dict) -> None:
 
 
 def main() -> int:
-    global server_catalogue
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="browser runs per method")
     parser.add_argument("--rounds", type=int, default=40, help="kernel rounds per method")
     args = parser.parse_args()
-    cat = server_catalogue = catalogue()
+    cat = catalogue()
     home = Path(tempfile.mkdtemp(prefix="bench-steps-"))
     url = f"sqlite:///{home / 'werkboek.sqlite'}"
     store = Store(url, catalogue=cat)
@@ -146,7 +143,7 @@ def main() -> int:
         return 0
     with running_resident_server(pool_size=2, database_url=url, home=home) as server:
         report(f"in chromium at 360x640, resident server (median of {args.runs} screens, {args.runs * 3} taps):",
-               in_browser(server, store, workshops, args.runs))
+               in_browser(server, store, cat, workshops, args.runs))
     print(f"load average after: {psutil.getloadavg()[0]:.1f} (figures are only meaningful on an otherwise idle machine)")
     store.close()
     return 0
