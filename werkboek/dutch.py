@@ -114,6 +114,10 @@ def amount_in_words(amount: int, lang: str = "nl") -> str:
     '€ 10 million'
     """
     amount = int(round(amount))
+    if abs(amount) >= 1_000_000_000:
+        for decimals in range(3):  # 1 miljard, 1,5 miljard, 1,25 miljard
+            if amount % 10 ** (9 - decimals) == 0:
+                return f"€ {number(amount / 1_000_000_000, decimals, lang)} {'miljard' if lang == 'nl' else 'billion'}"
     if abs(amount) >= 1_000_000:
         for decimals in range(4):  # 3 miljoen, 3,2 miljoen, 3,25 miljoen, 3,248 miljoen
             if amount % 10 ** (6 - decimals) == 0:

@@ -147,7 +147,9 @@ def test_words_on_screen_and_paper(catalogue):
 def test_amounts_in_words_are_exact():
     assert amount_in_words(3_200_000) == "€ 3,2 miljoen"
     assert amount_in_words(6_350_000) == "€ 6,35 miljoen"
-    assert amount_in_words(1_000_000_000) == "€ 1.000 miljoen"
+    assert amount_in_words(1_000_000_000) == "€ 1 miljard"
+    assert amount_in_words(1_250_000_000, "en") == "€ 1.25 billion"
+    assert amount_in_words(1_000_500_000) == "€ 1.000,5 miljoen"
     assert amount_in_words(250_000) == "€ 250.000"
     assert amount_in_words(3_248_517) == "€ 3.248.517"
     assert amount_in_words(0) == "€ 0"
