@@ -221,3 +221,19 @@ def test_the_demo_workshop_can_use_begroten(store, catalogue):
     cli_workshop.add_parser(parser.add_subparsers())
     args = parser.parse_args(["workshop", "--demo", "--demo-methode", "begroten"])
     assert cli_workshop.options_from(args).demo_method == "begroten"
+
+
+def test_begroten_is_one_method_class_and_one_control_class():
+    """Issue 11's promise: every method has its control, and no other module names begroten's key."""
+    import re
+    from pathlib import Path
+
+    from werkboek.model.methods import METHODS
+    from werkboek_widgets.ballot.controls import CONTROLS
+
+    assert set(CONTROLS) == set(METHODS)
+    root = Path(__file__).resolve().parents[2]
+    own = {root / "werkboek/model/methods/budget.py", root / "widgets/ballot/controls/budget.py"}
+    naming = [str(p.relative_to(root)) for folder in ("werkboek", "widgets") for p in (root / folder).rglob("*.py")
+              if p not in own and re.search(r"[\"']begroten[\"']", p.read_text(encoding="utf-8"))]
+    assert naming == []
