@@ -26,7 +26,6 @@ CSS = """
 .wb-table { border-collapse: collapse; font-size: 18px; margin: 4px 0 12px; width: 100%; }
 .wb-table th, .wb-table td { border-bottom: 1px solid #bbb; padding: 4px 8px; text-align: left; }
 .wb-table .num { text-align: right; font-variant-numeric: tabular-nums; }
-.wb-table tr.wb-funded td { font-weight: 700; background: #e8f3e8; }
 .wb-remarks { font-size: 24px; line-height: 1.5; list-style: none; padding: 0; }
 .wb-remarks li { border-bottom: 1px solid #ddd; padding: 8px 0; white-space: pre-wrap; }
 .wb-dash-notice { font-size: 22px; color: #1a1a1a; margin: 4px 0 8px; }
@@ -52,6 +51,7 @@ CSS = """
 .wb-field-error { margin: 2px 0 8px 228px; }
 .wb-codes-panel .wb-field-error { margin-left: 0; }
 .wb-codes td.wb-code { font-family: monospace; font-size: 20px; }
+.wb-table tr.wb-funded td { font-weight: 700; background: #e8f3e8; }  /* what a budget pays for (funded.py) */
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
 
 </style>
