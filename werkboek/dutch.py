@@ -99,6 +99,33 @@ def euros_in_words(amount: float, lang: str = "nl") -> str:
     return f"{about} € {number(rough, 0, lang)}"
 
 
+def amount_in_words(amount: int, lang: str = "nl") -> str:
+    """An exact amount as a resident says it, without rounding (a budget, what is left of it).
+
+    >>> amount_in_words(3_200_000)
+    '€ 3,2 miljoen'
+    >>> amount_in_words(6_350_000)
+    '€ 6,35 miljoen'
+    >>> amount_in_words(450_000)
+    '€ 450.000'
+    >>> amount_in_words(3_248_517)
+    '€ 3.248.517'
+    >>> amount_in_words(10_000_000, "en")
+    '€ 10 million'
+    """
+    amount = int(round(amount))
+    if abs(amount) >= 1_000_000_000:
+        for decimals in range(3):  # 1 miljard, 1,5 miljard, 1,25 miljard
+            if amount % 10 ** (9 - decimals) == 0:
+                return f"€ {number(amount / 1_000_000_000, decimals, lang)} {'miljard' if lang == 'nl' else 'billion'}"
+    if abs(amount) >= 1_000_000:
+        for decimals in range(4):  # 3 miljoen, 3,2 miljoen, 3,25 miljoen, 3,248 miljoen
+            if amount % 10 ** (6 - decimals) == 0:
+                millions = number(amount / 1_000_000, decimals, lang)
+                return f"€ {millions} {'miljoen' if lang == 'nl' else 'million'}"
+    return euros(amount, lang)
+
+
 def counted(n: int, one: str, more: str) -> str:
     """``1 opmerking``, ``3 opmerkingen``: a number with the word in singular or plural."""
     return f"{number(n)} {one if n == 1 else more}"

@@ -111,6 +111,21 @@ REFUSALS: dict[str, tuple[str, str]] = {
                         "For {leefgebied} you can choose at most {limit} actions."),
     "invalid_ranking": ("Bij {leefgebied} moet de volgorde 1, 2, 3 zijn, zonder gaten.",
                         "For {leefgebied} the order must be 1, 2, 3, without gaps."),
+    "invalid_budget_choice": ("Een actie is gekozen of niet. Andere waarden kunnen niet.",
+                              "An action is either chosen or not; nothing else is possible."),
+    "over_budget": ("Uw keuzes kosten {spent}. Dat is meer dan uw budget van {budget}. Haal een actie weg.",
+                    "Your choices cost {spent_en}. That is more than your budget of {budget_en}. "
+                    "Remove an action."),
+    "over_budget_in": ("Bij {leefgebied} kosten uw keuzes {spent}. Dat is meer dan het budget van {budget}. "
+                       "Haal daar een actie weg.",
+                       "For {leefgebied_en} your choices cost {spent_en}. That is more than the budget of "
+                       "{budget_en}. Remove an action there."),
+    "under_minimum": ("Uw keuzes kosten {spent}. Geef minstens {minimum} uit. Kies nog een actie.",
+                      "Your choices cost {spent_en}. Spend at least {minimum_en}. Choose another action."),
+    "under_minimum_in": ("Bij {leefgebied} kosten uw keuzes {spent}. Geef daar minstens {minimum} uit. "
+                         "Kies er nog een actie bij.",
+                         "For {leefgebied_en} your choices cost {spent_en}. Spend at least {minimum_en} there. "
+                         "Choose another action there."),
     # who and where
     "unknown_buurt": ("Deze buurt hoort niet bij Heerlen-Noord.", "This neighbourhood is not part of Heerlen-Noord."),
     "unknown_age_group": ("Deze leeftijdsgroep bestaat niet.", "This age group does not exist."),

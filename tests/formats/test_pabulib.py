@@ -20,10 +20,11 @@ from werkboek.scenarios import run_scenario, scenario_from_dict
 from werkboek.scenarios.inputs import input_from_pb as read_pb
 from werkboek.store import Store
 
-PROFILES = {"punten": CumulativeProfile, "goedkeuren": ApprovalProfile, "top3": OrdinalProfile}
+PROFILES = {"punten": CumulativeProfile, "goedkeuren": ApprovalProfile, "top3": OrdinalProfile,
+            "begroten": ApprovalProfile}
 
 
-@pytest.mark.parametrize("method", ["punten", "goedkeuren", "top3"])
+@pytest.mark.parametrize("method", ["punten", "goedkeuren", "top3", "begroten"])
 def test_export_reads_back_as_the_same_instance_and_profile(method, sqlite_url, catalogue, tmp_path):
     store = Store(sqlite_url, catalogue=catalogue)
     try:
@@ -43,7 +44,7 @@ def test_export_reads_back_as_the_same_instance_and_profile(method, sqlite_url, 
     for b in stored:
         if method == "punten":
             key = frozenset(b.choices.items())
-        elif method == "goedkeuren":
+        elif method in ("goedkeuren", "begroten"):
             key = frozenset(b.choices)
         else:
             key = tuple(sorted(b.choices, key=lambda a: (b.choices[a], workshop.acties.index(a))))
@@ -52,7 +53,7 @@ def test_export_reads_back_as_the_same_instance_and_profile(method, sqlite_url, 
     for ballot in profile:
         if method == "punten":
             got[frozenset((p.name, int(ballot[p])) for p in ballot)] += 1
-        elif method == "goedkeuren":
+        elif method in ("goedkeuren", "begroten"):
             got[frozenset(p.name for p in ballot)] += 1
         else:
             got[tuple(p.name for p in ballot)] += 1

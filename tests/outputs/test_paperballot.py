@@ -14,7 +14,7 @@ from werkboek.model.methods import METHODS, make_method
 from werkboek.outputs import codesheet
 from werkboek.outputs.paperballot import paper_ballots_html
 
-BOX = {"punten": "number", "goedkeuren": "tick", "top3": "rank"}
+BOX = {"punten": "number", "goedkeuren": "tick", "top3": "rank", "begroten": "tick"}
 
 
 def _pages(html: str) -> list[str]:

@@ -48,6 +48,10 @@ def add_parser(sub) -> None:
                         f"(standaard {s.backup_minutes:g}; 0: geen)")
     p.add_argument("--database-url", help="SQLAlchemy-URL (standaard: WERKBOEK_DATABASE_URL of SQLite in var/)")
     p.add_argument("--demo", action="store_true", help="een demo-bijeenkomst met stemmen aanmaken")
+    from werkboek.model.methods import METHODS
+
+    p.add_argument("--demo-methode", dest="demo_method", default="punten", choices=list(METHODS),
+                   help="de manier van stemmen van de demo (standaard punten; begroten: met een budget)")
     p.add_argument("--no-qr", action="store_true", help="geen QR-code in de terminal tekenen")
     p.set_defaults(run=run)
 
@@ -61,7 +65,7 @@ def options_from(args):
         cull_connected=args.cull_connected, max_kernels=args.max_kernels,
         kernels_per_address=args.kernels_per_address, kernels_per_browser=args.kernels_per_browser,
         kernel_memory_mb=args.kernel_memory_mb, backup_minutes=args.backup_minutes, database_url=args.database_url,
-        demo=args.demo)
+        demo=args.demo, demo_method=getattr(args, "demo_method", "punten"))
 
 
 def run(args) -> int:

@@ -21,9 +21,9 @@ def seed_demo_workshop(store, catalogue, *, ballots: int = 120, method: str = "p
     rng = random.Random(seed)
     cls = method_class(method)
     params = {p.name: p.default for p in cls.params_spec if p.default is not None}
-    voting = cls(**params)
     acties = list(catalogue.acties)
     ws = store.create_workshop(TITLE, method=method, method_params=params, acties=acties, location="Voorbeeld")
+    voting = ws.voting_method(catalogue)  # for this ballot (begroten needs the costs)
     store.open_voting(ws.id)
     buurten = sorted(catalogue.heerlen_noord)
     popular = {b: rng.sample(buurten, 1)[0] for b in range(3)}  # a few buurten turn up more

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 from werkboek.model.ballot import AGE_GROUPS, BallotSubmission
+from werkboek.model.methods import method_class
 from werkboek.store import Store
 
 DEMO_TITLE = "Demo: buurtavond Heerlen-Noord (voorbeeld)"
@@ -23,16 +24,26 @@ REMARKS = [
 PIN_TEXTS = ["Hier is het donker", "Speelplek nodig", "Gevaarlijke oversteek", "Leegstaand pand", "Mooie plek"]
 
 
-def seed_demo(store: Store, ballots: int = 30, seed: int = 917) -> int:
-    """Create the demo workshop (once) and fill it with votes; returns its id."""
+def seed_demo(store: Store, ballots: int = 30, seed: int = 917, method: str = "punten") -> int:
+    """Create the demo workshop (once) and fill it with votes; returns its id.
+
+    ``method``: the demo's voting method (``werkboek workshop --demo --demo-methode begroten``);
+    any other than stippen gets its defaults and the method's own invented choices.
+    """
+    title = DEMO_TITLE if method == "punten" else DEMO_TITLE.replace("(voorbeeld)", f"(voorbeeld, {method})")
     for ws in store.workshops():
-        if ws.title == DEMO_TITLE:
+        if ws.title == title:
             return ws.id
     cat = store.catalogue
     rng = random.Random(seed)
     acties = [a.id for lg in cat.leefgebieden for a in cat.acties_in(lg)[:3]]
-    ws = store.create_workshop(DEMO_TITLE, method="punten", method_params={"points": 5}, acties=acties,
+    if method == "punten":
+        params = {"points": 5}
+    else:
+        params = {p.name: p.default for p in method_class(method).params_spec if p.default is not None}
+    ws = store.create_workshop(title, method=method, method_params=params, acties=acties,
                                date=dt.date.today(), location="Buurthuis (voorbeeld)")
+    voting = ws.voting_method(cat)
     store.open_voting(ws.id)
     codes = store.create_codes(ws.id, ballots + 20)
     groups = store.create_codes(ws.id, 4, kind="group")
@@ -41,6 +52,11 @@ def seed_demo(store: Store, ballots: int = 30, seed: int = 917) -> int:
     for n, code in enumerate(codes[:ballots] + groups[:2]):
         choices: dict[str, int] = {}
         for lg_acties in per_lg.values():
+            if method != "punten":
+                preferred = [a.id for a in lg_acties]
+                rng.shuffle(preferred)
+                choices.update(voting.demo_choices(rng, preferred))
+                continue
             left = 5
             while left:
                 actie = rng.choice(lg_acties).id

@@ -4,10 +4,12 @@ a scenario's input.
 
 Export: projects are the acties on the ballot (cost = the actie's cost, category = its
 leefgebied, name = its title); votes follow the workshop's method: ``punten`` → cumulative
-(points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first). The method's
+(points), ``goedkeuren`` → approval, ``top3`` → ordinal (first choice first), ``begroten`` →
+approval with the budget and ``max_sum_cost`` (as Decidim's exporter writes it; a file read
+back with ``max_sum_cost`` is begroten again, see ``for_vote_type``). The method's
 limits hold per leefgebied; besides pabulib's limits of the whole ballot (``max_length``,
-``max_sum_points``) the file says so in ``max_length_per_category`` /
-``max_sum_points_per_category`` (our extension, ignored by other tools), and our reader
+``max_sum_points``, ``max_sum_cost``) the file says so in ``max_length_per_category`` /
+``max_sum_points_per_category`` / ``max_sum_cost_per_category`` (our extension, ignored by other tools), and our reader
 ranks an ordinal ballot per category with it, so a top 3 per leefgebied reads back as the
 same top 3s (and the same support). A group ballot
 is written once per person (voter ids ``<ballot>-1``, ``<ballot>-2``, ...) so a tafel of 6
@@ -49,13 +51,14 @@ def workshop_pb(store, workshop_id: int, catalogue, budget: int | None = None, *
         "country": "Netherlands", "unit": "Heerlen", "subunit": "Heerlen-Noord",
         "instance": str(workshop.date or workshop.id),
         "num_projects": len(acties), "num_votes": sum(b.group_size for b in ballots),
-        "budget": budget if budget is not None else sum(a.kosten for a in acties),
+        "budget": budget if budget is not None else (
+            method.pabulib_budget(len(workshop.acties_per_leefgebied(catalogue))) or sum(a.kosten for a in acties)),
         "vote_type": vote_type, "rule": "greedy",
         "language": "dutch", "comment": "Werkboek Heerlen-Noord export; acties are example data",
     }
     meta.update(method.pabulib_meta(len(workshop.acties_per_leefgebied(catalogue))))  # limits of the whole ballot
     # ... which hold per leefgebied (= category): our extension, so the file reads back the same
-    meta.update({f"{key}_per_category": value for key, value in method.pabulib_meta(1).items()
+    meta.update({f"{key}_per_category": value for key, value in method.pabulib_meta_per_category().items()
                  if key in PER_CATEGORY})
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -119,7 +122,7 @@ LIMITS = {
 # Limits that hold per category (leefgebied), written as "<key>_per_category" — a werkboek
 # extension of the format that pabutools and other tools ignore; our reader checks them and
 # reads an ordinal ballot's ranks per category (a top 3 per leefgebied stays one).
-PER_CATEGORY = ("max_length", "max_sum_points")
+PER_CATEGORY = ("max_length", "max_sum_points", "max_sum_cost")
 MAX_PROBLEMS = 50  # a file with thousands of bad votes: the first ones, and how many more
 
 
@@ -302,16 +305,21 @@ def check_pb(text: str, shown: str) -> list:
             if unknown:
                 break
             counts: dict[str, list] = {}
+            if key == "max_sum_cost_per_category" and "sum_cost" not in counted:
+                continue
             for i, v in enumerate(ids):
                 cell = counts.setdefault(categories.get(v, ""), [0, 0])
                 cell[0] += 1
                 if key == "max_sum_points_per_category" and "sum_points" in counted:
                     cell[1] += values[i]
+                if key == "max_sum_cost_per_category":
+                    cell[1] += projects[v]
             for category, (n, total) in sorted(counts.items()):
                 value = n if key == "max_length_per_category" else total
                 if value > limit:
-                    words = "projecten" if key == "max_length_per_category" else "punten"
-                    bad(line, "vote" if key == "max_length_per_category" else "points",
+                    words = {"max_length_per_category": "projecten", "max_sum_points_per_category": "punten",
+                             "max_sum_cost_per_category": "euro aan projecten"}[key]
+                    bad(line, "points" if key == "max_sum_points_per_category" else "vote",
                         f"{_amount(value)} {words} in categorie '{category}', maar {key} in META is "
                         f"{_amount(limit)} (hoogstens)")
         for key, limit in limits.items():

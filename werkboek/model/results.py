@@ -46,6 +46,7 @@ class ActieResult:
     score: float  # weighted: points, approvals or Borda score, by method
     voters: float  # weighted number of people who chose it at all
     share: float  # voters / people who voted in the workshops that had this actie on their ballot
+    ballots: int = 0  # ballots that chose it (a group's ballot once; ``voters`` counts its people)
 
 
 @dataclass
@@ -70,6 +71,7 @@ def tally(ballots: Iterable[StoredBallot], workshops, catalogue, weight: Weight 
     on_ballot = {a for w in workshops for a in w.acties}
     score: dict[str, float] = defaultdict(float)
     voters: dict[str, float] = defaultdict(float)
+    chosen_on: Counter = Counter()
     people_per_workshop: dict[int, float] = defaultdict(float)
     res = Results()
     for b in ballots:
@@ -87,6 +89,7 @@ def tally(ballots: Iterable[StoredBallot], workshops, catalogue, weight: Weight 
         for actie_id, value in b.choices.items():
             score[actie_id] += w * method.score(value)
             voters[actie_id] += w
+            chosen_on[actie_id] += 1
     for actie_id in sorted(on_ballot):
         actie = catalogue.acties.get(actie_id)
         if actie is None:
@@ -96,7 +99,7 @@ def tally(ballots: Iterable[StoredBallot], workshops, catalogue, weight: Weight 
         could = sum(people_per_workshop[w.id] for w in workshops if actie_id in w.acties)
         res.by_actie[actie_id] = ActieResult(
             actie_id, actie.leefgebied, score[actie_id], voters[actie_id],
-            voters[actie_id] / could if could else 0.0,
+            voters[actie_id] / could if could else 0.0, chosen_on[actie_id],
         )
     res.turnout.sort()
     res.turnout = [(t, n) for n, (t, _) in enumerate(res.turnout, start=1)]

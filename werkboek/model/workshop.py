@@ -51,8 +51,12 @@ class Workshop:
     def is_open(self) -> bool:
         return self.status == "open"
 
-    def voting_method(self) -> Method:
-        return make_method(self.method, self.method_params)
+    def voting_method(self, catalogue=None) -> Method:
+        """The ballot's method; with the catalogue, for this ballot's acties (a budget needs their costs)."""
+        method = make_method(self.method, self.method_params)
+        if catalogue is None:
+            return method
+        return method.for_ballot({a: catalogue.acties[a] for a in self.acties if a in catalogue.acties})
 
     def acties_per_leefgebied(self, catalogue) -> dict[str, list]:
         """The acties on this ballot grouped by primary leefgebied, in programme order."""

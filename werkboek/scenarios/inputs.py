@@ -184,7 +184,7 @@ def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:
         elif isinstance(profile, AbstractApprovalProfile):
             values = {p.name: 1 for p in ballot}
             scores = {a: 1.0 for a in values}
-            method = for_vote_type("approval").key
+            method = for_vote_type("approval", instance.meta).key  # with max_sum_cost: begroten
         elif isinstance(profile, AbstractCardinalProfile):
             values = {p.name: ballot[p] for p in ballot}
             scores = {a: float(v) for a, v in values.items()}

@@ -47,7 +47,7 @@ from pabutools.election import (
 from pabutools.fractions import frac
 
 from werkboek.errors import ScenarioError
-from werkboek.model.methods import for_vote_type
+from werkboek.model.methods import METHODS, for_vote_type
 from werkboek.scenarios.inputs import Candidate, VoterBallot
 from werkboek.scenarios.rules import (  # noqa: F401 - Support_Cost_Sat: where it used to live
     DEFAULT_TIE_BREAK,
@@ -60,6 +60,8 @@ from werkboek.scenarios.rules import (  # noqa: F401 - Support_Cost_Sat: where i
 )
 
 APPROVAL = for_vote_type("approval").key  # the method whose ballots are approval ballots (aankruisen)
+# every method whose ballots are approval ballots (aankruisen, begroten)
+APPROVAL_METHODS = frozenset(k for k, cls in METHODS.items() if cls.pabulib_vote_type == "approval")
 
 WEIGHT_SCALE = 1000
 
@@ -223,7 +225,7 @@ def select(candidates: dict[str, Candidate], ballots: list[VoterBallot], *, rule
     rank = {a: i for i, a in enumerate(order)}
     how = tie_break_label(tie_break, seed)
     titles = {a: c.titel for a, c in candidates.items()}
-    if rule == "phragmen" and any(b.method != APPROVAL for b in ballots):
+    if rule == "phragmen" and any(b.method not in APPROVAL_METHODS for b in ballots):
         sel.warnings.append("Phragmén werkt met aankruisen: elke gekozen actie telt als aangekruist.")
     for a in forced_in:
         sel.chosen.append(a)

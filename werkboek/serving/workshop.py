@@ -77,6 +77,7 @@ class WorkshopOptions:
     database_url: str | None = None  # None: settings.database_url()
     home: Path | None = None  # None: settings.home_dir()
     demo: bool = False  # add the demo workshop with invented votes
+    demo_method: str = "punten"  # its voting method (werkboek.model.methods)
     mdns_name: str | None = "stemmen"  # announced as stemmen.local on the network (None: not announced)
     timeout: float = SERVING.ready_timeout
 
@@ -352,7 +353,7 @@ def running_workshop(options: WorkshopOptions = WorkshopOptions()):
             if options.demo:
                 from werkboek.demo.workshop import seed_demo
 
-                seed_demo(store)
+                seed_demo(store, method=options.demo_method)
         finally:
             store.close()
         public_host = lan_ip() if options.ip in ("0.0.0.0", "") else options.ip

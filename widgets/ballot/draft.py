@@ -17,7 +17,7 @@ class BallotDraft:
     def __init__(self, workshop, catalogue, code: str, code_kind: str = "individual"):
         self.workshop = workshop
         self.catalogue = catalogue
-        self.method = workshop.voting_method()
+        self.method = workshop.voting_method(catalogue)
         self.code = code
         self.code_kind = code_kind
         self.per_leefgebied: dict[str, list] = workshop.acties_per_leefgebied(catalogue)
@@ -49,14 +49,19 @@ class BallotDraft:
 
     # -- choices: what the workshop's method allows (werkboek.model.methods) ------------
 
+    def pool(self, leefgebied: str) -> dict[str, int]:
+        """The choices the method's limits hold over: one leefgebied's, or the whole ballot's
+        when one budget spans every leefgebied (``Method.whole_ballot``)."""
+        return dict(self.choices) if self.method.whole_ballot else self.chosen_in(leefgebied)
+
     def left(self, leefgebied: str) -> int:
-        """What is left to give in a leefgebied: stippen, kruisjes or places, by method."""
-        return self.method.left(self.chosen_in(leefgebied))
+        """What is left to give in a leefgebied: stippen, kruisjes, places or euros, by method."""
+        return self.method.left(self.pool(leefgebied))
 
     def can(self, actie_id: str, action: str) -> bool:
         """Whether ``action`` ("add", "remove", "toggle") on an actie is possible now."""
         return action in self.method.actions and \
-            self.method.apply(self.chosen_in(self.leefgebied_of(actie_id)), actie_id, action) is not None
+            self.method.apply(self.pool(self.leefgebied_of(actie_id)), actie_id, action) is not None
 
     def act(self, actie_id: str, action: str) -> bool:
         """The resident taps an actie's control; False (and nothing changes) when that is not allowed."""
@@ -64,20 +69,23 @@ class BallotDraft:
             raise KeyError(actie_id)
         if action not in self.method.actions:
             return False
-        lg = self.leefgebied_of(actie_id)
-        new = self.method.apply(self.chosen_in(lg), actie_id, action)
+        pool = self.pool(self.leefgebied_of(actie_id))
+        new = self.method.apply(pool, actie_id, action)
         if new is None:
             return False
-        for old in self.chosen_in(lg):
+        for old in pool:
             del self.choices[old]
         self.choices.update(new)
         return True
 
     def restore_choices(self, leefgebied: str, saved: dict[str, int]) -> None:
-        """Saved (untrusted) choices of a leefgebied, kept as far as the method allows."""
+        """Saved (untrusted) choices of a leefgebied, kept as far as the method allows (after the
+        choices of the other leefgebieden it shares its limits with)."""
         for old in self.chosen_in(leefgebied):
             del self.choices[old]
-        self.choices.update(self.method.clean(saved))
+        others = self.pool(leefgebied)  # without this leefgebied's now
+        cleaned = self.method.clean({**others, **saved})
+        self.choices.update({a: v for a, v in cleaned.items() if a not in others})
 
     # -- the rest -------------------------------------------------------------------------
 

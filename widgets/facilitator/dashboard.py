@@ -40,6 +40,7 @@ from werkboek.model.records import PAPER
 from werkboek.model.results import tally
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.charts import CountBars, RankedBars, TurnoutLine
+from werkboek_widgets.facilitator.funded import FundedPanel
 from werkboek_widgets.facilitator.refresh import AutoRefresh
 
 
@@ -69,8 +70,9 @@ class Dashboard(AutoRefresh, w.VBox):
         self.remarks = w.HTML()
         self._map = None
         self.map_box = w.VBox()
+        self.funded = FundedPanel(catalogue)  # a method with a budget: what it pays for (funded.py)
         self.tabs = w.Tab(children=[
-            self.results_grid,
+            w.VBox([self.funded, self.results_grid]),
             w.VBox([self.turnout, w.HBox([self.by_buurt, self.by_age],
                                           layout=w.Layout(width="100%"))]),
             self.map_box,
@@ -128,6 +130,7 @@ class Dashboard(AutoRefresh, w.VBox):
         self.ballots_shown = res.ballots
         for lg, chart in self.charts.items():
             chart.update([(self.catalogue.acties[r.actie_id].titel, r.score, r.voters) for r in res.ranked(lg)])
+        self.funded.show(workshops, res)
         self.turnout.update(turnout_in_steps(res.turnout))
         k = batch.k
         names = {code: b.naam for code, b in self.catalogue.buurten.items()}

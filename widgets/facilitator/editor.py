@@ -7,7 +7,7 @@ from html import escape
 import ipywidgets as w
 import traitlets as t
 
-from werkboek.dutch import euros
+from werkboek.dutch import amount_in_words, euros
 from werkboek.errors import DataError, WerkboekError
 from werkboek.model.methods import DEFAULT_METHOD, METHODS
 from werkboek.model.workshop import DEFAULT_PRIVACY_K, PRIVACY_K_RANGE
@@ -121,6 +121,10 @@ class WorkshopEditor(w.VBox):
         self.method = w.Dropdown(description="Manier van stemmen", style=WIDE, layout=w.Layout(**FIELD),
                                  options=[(cls.label, key) for key, cls in METHODS.items()])
         self.param = w.BoundedIntText(style=WIDE, layout=w.Layout(width="340px"))
+        self.param.observe(self._words, "value")
+        self.param_words = w.HTML()  # a euro amount in words ("€ 10 miljoen"), next to its field
+        self.extra_params: dict[str, w.Widget] = {}  # the method's further settings (werkboek.model.methods)
+        self.extra_box = w.VBox()
         self._show_param(self.method.value)
         self.basemap = w.Checkbox(value=False, description="Achtergrondkaart tonen (alleen met internet)",
                                   indent=False, layout=w.Layout(width="auto"))
@@ -144,7 +148,9 @@ class WorkshopEditor(w.VBox):
             self.errors["locatie"], self.kind,
             w.HTML("<h3>Meedoen</h3><p>Op de briefjes en de beamer staat: 1. Verbind met de wifi. "
                    "2. Scan de code.</p>"), self.wifi_name, self.errors["wifi"], self.hide_results,
-            w.HTML("<h3>Stemmen</h3>"), self.method, self.param, self.errors["stemmen"], self.basemap,
+            w.HTML("<h3>Stemmen</h3>"), self.method, w.HBox([self.param, self.param_words],
+                                                            layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            self.extra_box, self.errors["stemmen"], self.basemap,
             w.HTML("<h3>Privacy</h3><p>Het scherm en de bestanden tonen geen buurt of leeftijd van minder mensen "
                    "dan de kleinste groep. De uitslag op het scherm verandert pas na zoveel nieuwe stemmen. Zo "
                    "kan niemand zien wat één persoon stemde. Na de eerste stem kan dit getal niet meer "
@@ -156,11 +162,50 @@ class WorkshopEditor(w.VBox):
     def _method_changed(self, change) -> None:
         self._show_param(change["new"])
 
-    def _show_param(self, method_key: str, value: int | None = None) -> None:
+    def _show_param(self, method_key: str, values: dict | None = None) -> None:
+        """The method's settings: the first one in :attr:`param`, the others below it (a choice
+        as a list, an optional number with 0 for "no limit")."""
+        values = values or {}
         param = main_param(method_key)
         self.param.description = param.label
-        self.param.min, self.param.max = param.low, param.high
+        if param.low > self.param.max:  # never min > max on the way (a budget's € 1.000 after 50 stippen)
+            self.param.max, self.param.min = param.high, param.low
+        else:
+            self.param.min, self.param.max = param.low, param.high
+        value = values.get(param.name)
         self.param.value = param.default if value is None else value
+        self._words()
+        self.extra_params = {}
+        for extra in METHODS[method_key].params_spec[1:]:
+            value = values.get(extra.name, extra.default)
+            if extra.choices:
+                widget = w.Dropdown(description=extra.label, options=[(label, v) for v, label in extra.choices],
+                                    value=value if value in dict(extra.choices) else extra.choices[0][0],
+                                    style=WIDE, layout=w.Layout(width="520px"))
+            else:
+                widget = w.BoundedIntText(description=extra.label + (" (0 = geen)" if extra.optional else ""),
+                                          min=0 if extra.optional else extra.low, max=extra.high,
+                                          value=(value or 0) if extra.optional else value,
+                                          style=WIDE, layout=w.Layout(width="520px"))
+            self.extra_params[extra.name] = widget
+        self.extra_box.children = list(self.extra_params.values())
+
+    def _words(self, _change=None) -> None:
+        unit = main_param(self.method.value).unit if hasattr(self, "method") else ""
+        value = self.param.value
+        self.param_words.value = (f"<span class='wb-note' data-testid='param-words'>{escape(amount_in_words(value))}"
+                                  "</span>" if unit == "euro" and isinstance(value, int) else "")
+
+    def method_params(self) -> dict:
+        """The settings as the store keeps them (an optional one left at 0 is not set)."""
+        spec = {p.name: p for p in METHODS[self.method.value].params_spec}
+        params = {main_param(self.method.value).name: int(self.param.value)}
+        for name, widget in self.extra_params.items():
+            value = int(widget.value)
+            if spec[name].optional and value == 0:
+                continue
+            params[name] = value
+        return params
 
     @t.observe("workshop_id")
     def _load(self, _change=None) -> None:
@@ -177,16 +222,14 @@ class WorkshopEditor(w.VBox):
         ws = self.store.workshop(self.workshop_id)
         self.title.value, self.location.value, self.date.value = ws.title, ws.location, ws.date
         self.kind.value, self.method.value, self.basemap.value = ws.kind, ws.method, ws.basemap
-        param = main_param(ws.method)
-        self._show_param(ws.method, ws.method_params.get(param.name, param.default))
+        self._show_param(ws.method, ws.method_params)
         self.privacy_k.value = ws.privacy_k
         self.wifi_name.value, self.hide_results.value = ws.wifi_name, ws.hide_results
         self.picker.selected = list(ws.acties)
 
     def settings(self) -> dict:
-        name = main_param(self.method.value).name
         return dict(title=self.title.value, date=self.date.value, location=self.location.value,
-                    kind=self.kind.value, method=self.method.value, method_params={name: int(self.param.value)},
+                    kind=self.kind.value, method=self.method.value, method_params=self.method_params(),
                     basemap=self.basemap.value, acties=list(self.picker.selected), privacy_k=int(self.privacy_k.value))
 
     def _show_errors(self, per_field: dict[str, list[str]]) -> None:

@@ -54,6 +54,7 @@ CSS = """
 .wb-field-error { margin: 2px 0 8px 228px; }
 .wb-codes-panel .wb-field-error { margin-left: 0; }
 .wb-codes td.wb-code { font-family: monospace; font-size: 20px; }
+.wb-table tr.wb-funded td { font-weight: 700; background: #e8f3e8; }  /* what a budget pays for (funded.py) */
 .wb-console :focus-visible, .wb-dashboard :focus-visible { outline: 3px solid #BB5300 !important; outline-offset: 2px; }
 
 </style>

@@ -19,12 +19,13 @@ key            label                         value of a choice    pabulib vote t
 ``punten``     Stippen verdelen              points (≥ 1)         cumulative
 ``goedkeuren`` Acties aankruisen             1                    approval
 ``top3``       Top 3 maken                   rank (1 = first)     ordinal
+``begroten``   Begroten met een budget       1 (chosen)           approval (+ max_sum_cost)
 =============  ============================  ===================  =====================
 """
 
 from __future__ import annotations
 
-from werkboek.model.methods import approval, points, ranking  # noqa: F401 - they register themselves
+from werkboek.model.methods import approval, budget, points, ranking  # noqa: F401 - they register themselves
 from werkboek.model.methods.base import METHODS, Method, Param, make_method, method_class, register
 
 DEFAULT_METHOD = "punten"  # what a new workshop uses
@@ -33,6 +34,15 @@ __all__ = ["DEFAULT_METHOD", "METHODS", "Method", "Param", "make_method", "metho
            "for_vote_type"]
 
 
-def for_vote_type(vote_type: str) -> type[Method] | None:
-    """The method whose pabulib ``vote_type`` this is (None: none of ours)."""
-    return next((cls for cls in METHODS.values() if cls.pabulib_vote_type == vote_type), None)
+def for_vote_type(vote_type: str, meta=None) -> type[Method] | None:
+    """The method whose pabulib ``vote_type`` this is (None: none of ours).
+
+    With a file's ``meta``, a method of that vote type that claims it (``Method.pabulib_claims``:
+    approval with ``max_sum_cost`` is begroten) comes first; else the first of the vote type.
+    """
+    candidates = [cls for cls in METHODS.values() if cls.pabulib_vote_type == vote_type]
+    if meta is not None:
+        claimed = next((cls for cls in candidates if cls.pabulib_claims(meta)), None)
+        if claimed is not None:
+            return claimed
+    return candidates[0] if candidates else None

@@ -23,6 +23,9 @@ class Param:
     low: int
     high: int
     optional: bool = False  # None is allowed ("no limit")
+    # the editor shows these (value, Dutch label) as a choice instead of a number field
+    choices: tuple[tuple[int, str], ...] = ()
+    unit: str = ""  # "euro": the editor shows the amount in words next to the field
 
 
 def register(cls: type["Method"]) -> type["Method"]:
@@ -84,6 +87,37 @@ class Method:
         """Sort key for the review screen (most important first)."""
         return -value
 
+    # -- hooks with defaults (a method that needs more overrides them) --------------------
+
+    @property
+    def whole_ballot(self) -> bool:
+        """Whether :meth:`left`, :meth:`apply` and :meth:`clean` take the choices of the whole
+        ballot (every leefgebied together: one budget for all) instead of one leefgebied's."""
+        return False
+
+    def for_ballot(self, acties: Mapping[str, object]) -> "Method":
+        """This method for a ballot of ``acties`` (id -> catalogue Actie).
+
+        A method whose rules depend on the acties themselves (their costs) keeps them;
+        by default the method is the same for every ballot.
+        """
+        return self
+
+    def choice_label(self, actie, value: int, lang: str = "nl") -> str:
+        """A choice of ``actie`` on the review screen; by default :meth:`value_label`."""
+        return self.value_label(value, lang)
+
+    def review_note(self, choices: Mapping[str, int], lang: str = "nl") -> str:
+        """A line on the review screen under ``choices`` (one leefgebied's, or the whole ballot's
+        when :attr:`whole_ballot`): what is left. Empty by default."""
+        return ""
+
+    def funded(self, support: Mapping[str, float], acties: list) -> list[tuple[str | None, list[str]]] | None:
+        """For a method with a budget: the acties the budget pays for, by greedy support (the
+        rule participatory-budgeting platforms announce winners by), per budget as (leefgebied
+        or None for the whole ballot, actie ids in order). None: the method has no budget."""
+        return None
+
     # -- words ----------------------------------------------------------------------------
 
     def describe(self, lang: str = "nl") -> str:
@@ -127,6 +161,21 @@ class Method:
     def pabulib_meta(self, leefgebieden: int) -> dict:
         """The META lines of a .pb export for a ballot of ``leefgebieden`` leefgebieden."""
         raise NotImplementedError
+
+    def pabulib_meta_per_category(self) -> dict:
+        """The limits that hold per leefgebied (written as ``<key>_per_category``); by default
+        the limits of a ballot of one leefgebied."""
+        return self.pabulib_meta(1)
+
+    def pabulib_budget(self, leefgebieden: int) -> int | None:
+        """The ``budget`` of a .pb export when none is asked for; None: the cost of every actie."""
+        return None
+
+    @classmethod
+    def pabulib_claims(cls, meta: Mapping) -> bool:
+        """Whether a .pb file with this META (of this method's vote type) is a ballot of this
+        method rather than of the first method with the vote type (see ``for_vote_type``)."""
+        return False
 
     def demo_choices(self, rng: random.Random, preferred: list[str]) -> dict[str, int]:
         """Invented choices of one resident in one leefgebied, from acties ``preferred`` most-liked first."""

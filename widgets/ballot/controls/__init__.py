@@ -10,7 +10,7 @@ A new voting method needs one domain class and one control class here, registere
 
 from __future__ import annotations
 
-from werkboek_widgets.ballot.controls import choice, stepper  # noqa: F401 - they register themselves
+from werkboek_widgets.ballot.controls import budget, choice, stepper  # noqa: F401 - they register themselves
 from werkboek_widgets.ballot.controls.base import CONTROLS, Control, control_for, register
 
 __all__ = ["CONTROLS", "Control", "control_for", "register"]

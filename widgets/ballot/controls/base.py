@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from werkboek_widgets import ui
+from werkboek_widgets.ballot.texts import counted
+
 CONTROLS: dict[str, type["Control"]] = {}
 
 
@@ -41,3 +44,12 @@ class Control:
 
     def refresh(self, draft, left: int) -> None:
         raise NotImplementedError
+
+    # what the leefgebied screen shows above the acties: "Nog 3 stippen over"
+    left_classes: ClassVar[tuple[str, ...]] = ()  # extra classes of that line (a budget's bar)
+
+    @classmethod
+    def show_left(cls, widget, left: int, method, lang: str) -> None:
+        """Write what is left (``left``, from ``method.left``) into ``widget``, a status line
+        that screen readers announce (aria-live); by default counted with :attr:`left_key`."""
+        ui.set_status(widget, counted(cls.left_key, left, lang))

@@ -1,6 +1,7 @@
 """Step 4, one screen per leefgebied: its acties in plain words and the workshop's method.
 
-Stippen (big − and +, "nog 3 stippen over"), approve up to k, or a top 3. Optionally a pin
+Stippen (big − and +, "nog 3 stippen over"), approve up to k, a top 3, or begroten
+("U heeft nog € 3,2 miljoen" in a bar that stays in view). Optionally a pin
 on the map ("waar in de buurt?") with a short text.
 """
 
@@ -15,7 +16,7 @@ from werkboek.model.ballot import MAX_PIN_TEXT
 from werkboek_widgets import ui
 from werkboek_widgets.ballot.controls import control_for
 from werkboek_widgets.ballot.steps import Step
-from werkboek_widgets.ballot.texts import counted, t
+from werkboek_widgets.ballot.texts import t
 
 
 class StemmenStep(Step):
@@ -28,6 +29,8 @@ class StemmenStep(Step):
         i, n = app.flow.part()
         self.left = ui.status()
         self.control_class = control_for(draft.method.key)
+        for cls in self.control_class.left_classes:
+            self.left.add_class(cls)
         self.controls = {}
         cards = []
         for actie in draft.per_leefgebied[self.leefgebied]:
@@ -66,7 +69,7 @@ class StemmenStep(Step):
     def refresh(self) -> None:
         draft, lang = self.app.draft, self.lang
         left = draft.left(self.leefgebied)
-        ui.set_status(self.left, counted(self.control_class.left_key, left, lang))
+        self.control_class.show_left(self.left, left, draft.method, lang)
         for control in self.controls.values():
             control.refresh(draft, left)
 
