@@ -188,7 +188,7 @@ def test_a_0005_database_with_ballots_is_brought_up_to_date(db_url, catalogue):
     assert not sa.inspect(engine).has_table("decisions")
     new = Store(db_url, catalogue=catalogue)
     try:
-        assert migrate.current_revision(engine) == SCHEMA_REVISION == "0006"
+        assert migrate.current_revision(engine) == SCHEMA_REVISION
         assert sorted(b.code for b in new.ballots(ws.id)) == sorted(codes)
         programme = Programme(new)
         d = programme.decide(new_decision(acties[0], GEKOZEN, "Veel steun.", budget=1, workshops=[ws.id], by="A"))
