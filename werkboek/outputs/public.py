@@ -7,7 +7,12 @@ no kernel, no script, one small inline style sheet, one inline SVG map per page.
   decision, the reason, budget and start year, status, percentage, money spent, the latest
   update), per buurt the chosen acties that reach it, on a buurt map;
 * ``bijeenkomst-<id>.html``: per closed workshop — what residents chose there, and for each
-  actie of its ballot what was decided and how far it is.
+  actie of its ballot what was decided and how far it is;
+* ``monitor.html``: the 25-year monitor — "waar staan we" per leefgebied, a chart per
+  indicator (Heerlen-Noord, Nederland, the 2022 baseline, the target for 2047) and money
+  decided and spent per year against the adopted scenario's phasing; and per indicator
+  ``monitor-<indicator>.html`` with a buurt map per imported year and every buurt's figures
+  (:mod:`werkboek.outputs.monitor`). Only imported CBS figures (or example ones, labelled).
 
 Privacy (:mod:`werkboek.model.privacy`, the workshop's ``privacy_k``):
 
@@ -52,6 +57,8 @@ class SiteInput:
     states: Mapping[str, ActieState]  # werkboek.store.programme.Programme.states()
     public_url: str = ""
     example_data: bool = False  # invented data (a demo programme): every page says so
+    monitor: object = None  # werkboek.model.monitor.Monitor of the imported kwb years (None: none imported)
+    money: object = None  # werkboek.model.monitor.Money (None: computed from ``states``, no scenario phasing)
 
 
 def workshop_page_name(workshop_id: int) -> str:
@@ -81,8 +88,8 @@ def _actie_row(catalogue, actie_id: str, state: ActieState | None) -> dict:
     }
 
 
-def _buurt_map(catalogue, values: Mapping[str, float], *, title: str, width: int = 480) -> str:
-    """A choropleth of the buurten of Heerlen-Noord (same drawing as the scenario report's map)."""
+def buurt_shapes(catalogue, width: int = 480) -> tuple[dict[str, str], int]:
+    """The buurten of Heerlen-Noord as SVG path data (code -> d) in a box ``width`` wide, and its height."""
     buurten = catalogue.heerlen_noord
     boxes = [b.shape.bbox for b in buurten.values()]
     min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
@@ -90,17 +97,26 @@ def _buurt_map(catalogue, values: Mapping[str, float], *, title: str, width: int
     kx = math.cos(math.radians((min_y + max_y) / 2))  # equirectangular: fine at this scale
     scale = width / ((max_x - min_x) * kx)
     height = int((max_y - min_y) * scale) + 1
+    shapes = {}
+    for code, b in sorted(buurten.items()):
+        shapes[code] = " ".join(
+            "M" + " L".join(f"{(x - min_x) * kx * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in ring) + " Z"
+            for poly in b.shape.polygons for ring in poly)
+    return shapes, height
+
+
+def _buurt_map(catalogue, values: Mapping[str, float], *, title: str, width: int = 480) -> str:
+    """A choropleth of the buurten of Heerlen-Noord (same drawing as the scenario report's map)."""
+    shapes, height = buurt_shapes(catalogue, width)
     top = max(values.values(), default=0)
 
     def colour(v: float) -> str:
         return PALETTE[0] if top <= 0 or v <= 0 else PALETTE[min(len(PALETTE) - 1, 1 + int(3.999 * v / top))]
 
     paths = []
-    for code, b in sorted(buurten.items()):
-        d = " ".join("M" + " L".join(f"{(x - min_x) * kx * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in ring)
-                     + " Z" for poly in b.shape.polygons for ring in poly)
+    for code, d in shapes.items():
         v = values.get(code, 0)
-        paths.append({"d": d, "fill": colour(v), "naam": b.naam, "value": f"{v:g} gekozen acties"})
+        paths.append({"d": d, "fill": colour(v), "naam": catalogue.buurten[code].naam, "value": f"{v:g} gekozen acties"})
     steps = [0] + [math.ceil(top * k / 4) for k in range(1, 5)]
     legend = [{"colour": c, "label": "0" if i == 0 else f"tot {steps[i]}"} for i, c in enumerate(PALETTE)]
     return render("charts/buurt_map.html", title=title, width=width, height=height, paths=paths, legend=legend,
@@ -142,6 +158,45 @@ def _choices(catalogue, workshop, ballots) -> dict:
     return {"shown": True, "k": k, "people": people, "by_leefgebied": by_lg, "buurten": buurten}
 
 
+def _monitor_pages(data: SiteInput, out: Path, common: dict) -> list[Path]:
+    from werkboek.model.monitor import MEASURES, money_per_year, where_we_stand
+    from werkboek.outputs.monitor import (
+        buurt_rows,
+        chart,
+        maps_per_year,
+        measure_page_name,
+        money_html,
+        stand_html,
+    )
+
+    catalogue, monitor = data.catalogue, data.monitor
+    money = data.money
+    if money is None:
+        decisions = {a: s.decision for a, s in data.states.items() if s.decision is not None}
+        money = money_per_year(decisions, [u for s in data.states.values() for u in s.timeline], catalogue)
+    context = dict(common, money_html=money_html(money), indicators_example=bool(monitor and monitor.example))
+    if monitor is None or not monitor.imported:
+        return [atomic.write_text_atomic(out / "monitor.html", render(
+            "public/monitor.html", title="De buurten over 25 jaar", charts=[], stand_html="", years_text="",
+            missing_text="", **context))]
+    charts = []
+    pages = []
+    for m in MEASURES:
+        c = chart(monitor, m)
+        c["page"] = measure_page_name(m)
+        charts.append(c)
+        pages.append(atomic.write_text_atomic(out / c["page"], render(
+            "public/monitor_measure.html", title=c["title"], c=c, maps=maps_per_year(monitor, m, catalogue),
+            years=monitor.years, buurten=buurt_rows(monitor, m), **context)))
+    missing = [y for y in monitor.years if y not in monitor.imported]
+    return [atomic.write_text_atomic(out / "monitor.html", render(
+        "public/monitor.html", title="De buurten over 25 jaar", charts=charts,
+        stand_html=stand_html(where_we_stand(monitor, catalogue.leefgebieden)),
+        years_text=", ".join(str(y) for y in monitor.imported),
+        missing_text=("Geen cijfers voor " + ", ".join(str(y) for y in missing) + ".") if missing else "",
+        **context)), *pages]
+
+
 def build_site(data: SiteInput, out: str | Path, *, generated: dt.date | None = None) -> list[Path]:
     """Write the site into ``out`` (created if needed); the pages written."""
     out = Path(out)
@@ -175,6 +230,7 @@ def build_site(data: SiteInput, out: str | Path, *, generated: dt.date | None = 
             "public/workshop.html", title=w.title, workshop={"title": w.title, "location": w.location,
                                                              "date": date_nl(w.date, weekday=False)},
             choices=_choices(catalogue, w, data.ballots.get(w.id, [])), rows=ws_rows, **common)))
+    written += _monitor_pages(data, out, common)
     # public by design: readable by the web server's user whatever the umask (the CLI's is 077)
     out.chmod(0o755)
     for page in written:
