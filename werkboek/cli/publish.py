@@ -35,10 +35,11 @@ def run(args) -> int:
             seed_demo_programme(store, programme)
         workshops = store.workshops()
         shown = published_workshops(workshops)
+        monitor, money = _monitor(store, programme)
         data = SiteInput(catalogue=store.catalogue, workshops=tuple(workshops),
                          ballots={w.id: store.ballots([w.id]) for w in shown}, states=programme.states(),
                          public_url=settings.public_url() or "",
-                         example_data=is_example(workshops, programme.history()))
+                         example_data=is_example(workshops, programme.history()), monitor=monitor, money=money)
         pages = build_site(data, args.out)
     finally:
         store.close()
@@ -46,3 +47,31 @@ def run(args) -> int:
     if not settings.public_url():
         print("Tip: zet WERKBOEK_PUBLIC_URL op het adres van deze pagina's; dan staat het op de stembriefjes.")
     return 0
+
+
+def _monitor(store, programme):
+    """The monitor of every imported kwb year, and the money per year against the adopted scenario's phasing."""
+    import json
+
+    from werkboek import settings
+    from werkboek.model.monitor import adopted_scenario, build_monitor, money_per_year, planned_per_year
+    from werkboek.store import indicator_files
+    from werkboek.store.monitor import Monitoring
+
+    tables = [indicator_files.load(year=y) for y in indicator_files.available()]
+    monitor = build_monitor(tables, store.catalogue, Monitoring(store).targets()) if tables else None
+    decisions = programme.decisions()
+    name = adopted_scenario(decisions)
+    planned = None
+    results = settings.home_dir() / "results"
+    for path in sorted(results.glob("*/outcome.json")) if name and results.is_dir() else []:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and str(doc.get("scenario", {}).get("name", "")) == name:
+            planned = planned_per_year(doc)
+            break
+    money = money_per_year(decisions, programme.timeline(), store.catalogue, planned=planned,
+                           scenario=name if planned is not None else "")
+    return monitor, money

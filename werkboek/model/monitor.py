@@ -409,3 +409,17 @@ def money_per_year(decisions: Mapping[str, object], timeline: Iterable[object], 
     rows = [MoneyYear(y, round(besloten[y], 2), spent[y] if y <= today.year else None,
                       None if planned is None else float(planned.get(y, 0.0))) for y in years]
     return Money(rows, scenario, zonder_jaar, round(na, 2))
+
+
+def adopted_scenario(decisions: Mapping[str, object]) -> str:
+    """The scenario most current ``gekozen`` decisions came from ("neem dit scenario over"), or ""."""
+    names: dict[str, int] = {}
+    for d in decisions.values():
+        if d.besluit == "gekozen" and d.scenario:
+            names[d.scenario] = names.get(d.scenario, 0) + 1
+    return max(sorted(names), key=lambda n: names[n]) if names else ""
+
+
+def planned_per_year(outcome: Mapping) -> dict[int, float]:
+    """Year -> euros of a scenario outcome's phasing (``outcome.json``'s ``per_year``, summed over leefgebieden)."""
+    return {int(y): float(sum(by_lg.values())) for y, by_lg in (outcome.get("per_year") or {}).items()}
