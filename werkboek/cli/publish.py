@@ -51,27 +51,15 @@ def run(args) -> int:
 
 def _monitor(store, programme):
     """The monitor of every imported kwb year, and the money per year against the adopted scenario's phasing."""
-    import json
-
-    from werkboek import settings
-    from werkboek.model.monitor import adopted_scenario, build_monitor, money_per_year, planned_per_year
+    from werkboek.model.monitor import adopted_scenario, build_monitor, money_per_year
+    from werkboek.scenarios.adopted import adopted_phasing
     from werkboek.store import indicator_files
     from werkboek.store.monitor import Monitoring
 
     tables = [indicator_files.load(year=y) for y in indicator_files.available()]
     monitor = build_monitor(tables, store.catalogue, Monitoring(store).targets()) if tables else None
     decisions = programme.decisions()
-    name = adopted_scenario(decisions)
-    planned = None
-    results = settings.home_dir() / "results"
-    for path in sorted(results.glob("*/outcome.json")) if name and results.is_dir() else []:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(doc, dict) and str(doc.get("scenario", {}).get("name", "")) == name:
-            planned = planned_per_year(doc)
-            break
+    planned = adopted_phasing(decisions)
     money = money_per_year(decisions, programme.timeline(), store.catalogue, planned=planned,
-                           scenario=name if planned is not None else "")
+                           scenario=adopted_scenario(decisions) if planned is not None else "")
     return monitor, money
