@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from werkboek.formats.kerncijfers import import_kerncijfers
-from werkboek.model.monitor import MEASURES, Target, build_monitor
+from werkboek.model.monitor import MEASURES, Target, build_monitor, money_per_year
 from werkboek.outputs.monitor import measure_page_name
 from werkboek.outputs.public import SiteInput, build_site
 from werkboek.store import indicator_files
@@ -64,7 +64,10 @@ def site(tmp_path_factory, catalogue):
     tables = [indicator_files.load(store, y) for y in indicator_files.available(store)]
     monitor = build_monitor(tables, catalogue, [Target("bijstand", 20.0, changed_by="Programmabureau")])
     out = tmp_path_factory.mktemp("site")
-    pages = build_site(SiteInput(catalogue, (), {}, {}, monitor=monitor), out, generated=TODAY)
+    # a scenario's phasing too: the money table then has its widest form (four columns of millions)
+    money = money_per_year({}, [], catalogue, planned={y: 12_500_000.0 for y in range(2025, 2035)},
+                           scenario="Test", today=TODAY)
+    pages = build_site(SiteInput(catalogue, (), {}, {}, monitor=monitor, money=money), out, generated=TODAY)
     return {"out": out, "pages": pages, "monitor": monitor}
 
 
