@@ -78,7 +78,8 @@ def site_input(store, programme):
 
 
 def kwb_test_tables(cat):
-    return [import_kerncijfers(ROOT / "tests" / "support" / "kwb" / f"kwb-{y}.csv", buurten=cat.buurten)
+    return [import_kerncijfers(ROOT / "tests" / "support" / "kwb" / f"kwb-{y}.csv", buurten=cat.buurten,
+                              source="Testbestand in het kwb-formaat (verzonnen cijfers)")
             for y in (2022, 2024, 2025)]
 
 

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KWB = ROOT / "tests" / "support" / "kwb"
 YEARS = (2022, 2024, 2025)
 TODAY = dt.date(2026, 12, 2)
+SOURCE = "Testbestand in het kwb-formaat (verzonnen cijfers)"  # the files are not CBS's: the pages must say so
 
 
 class _Elements(HTMLParser):
@@ -60,7 +61,7 @@ def site(tmp_path_factory, catalogue):
     # through the store of imported tables, as `werkboek indicators import` leaves them
     store = tmp_path_factory.mktemp("indicators")
     for y in YEARS:
-        indicator_files.save(import_kerncijfers(KWB / f"kwb-{y}.csv", buurten=catalogue.buurten), store)
+        indicator_files.save(import_kerncijfers(KWB / f"kwb-{y}.csv", buurten=catalogue.buurten, source=SOURCE), store)
     tables = [indicator_files.load(store, y) for y in indicator_files.available(store)]
     monitor = build_monitor(tables, catalogue, [Target("bijstand", 20.0, changed_by="Programmabureau")])
     out = tmp_path_factory.mktemp("site")
@@ -141,6 +142,7 @@ def test_where_we_stand_names_every_leefgebied(site, catalogue):
         assert lg.naam in text
     assert "nog geen doel gezet" in text and "Nederland" in text
     assert "Voorbeeld" not in text  # imported figures are not example data
+    assert f"Bron: {SOURCE}, 2022; {SOURCE}, 2024; {SOURCE}, 2025." in text  # the import's own source
 
 
 def test_no_indicators_imported_says_so(tmp_path, catalogue):
