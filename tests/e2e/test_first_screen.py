@@ -117,3 +117,19 @@ def test_without_a_tap_the_widgets_take_over_with_the_workshop_title(room):
     assert "Avond in De Erk" in body and "Stap 1 van 5" in body and f"Uw code {code} is goed" in body
     assert page.get_by_role("button", name="Beginnen").count() == 1  # only the widgets' own
     page.context.close()
+
+
+def test_the_ballot_fetches_no_typesetter_and_mathjax_calls_do_nothing(room):
+    """Voilà starts a LaTeX typesetter on every page; the residents' server hands it a stand-in."""
+    code = room["store"].create_codes(room["workshop"].id, 1)[0].code
+    page = phone_page(room["browser"])
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(room["server"].ballot_url(code))
+    wait_for_widgets(page, LOAD_TIMEOUT)
+    mathjax = [u for u in fetched if "mathjax" in u.lower() and "werkboek-nomath.js" not in u]
+    assert mathjax == []
+    assert any("werkboek-nomath.js" in u for u in fetched)  # Voilà's typesetter asked for the stand-in
+    assert page.evaluate("typeof window.MathJax.Hub.Queue") == "function"
+    assert "Stap 1 van 5" in page.inner_text("body")  # and the ballot works
+    page.context.close()

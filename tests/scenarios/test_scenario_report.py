@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from werkboek.outputs.maps import buurt_map
 from werkboek.scenarios import report, run_scenario, scenario_from_dict
-from werkboek.scenarios.charts import bar_chart, buurt_map
+from werkboek.scenarios.charts import bar_chart
 
 
 def test_buurt_map_has_every_buurt_and_its_source(catalogue):

@@ -70,6 +70,7 @@ class StoredBallot:
     # does not give away the order in which ballots arrived (see werkboek.outputs.exports)
     pseudonym: str = ""
     channel: str = "telefoon"  # telefoon | papier (see CHANNELS)
+    voting_round: int = 1  # the workshop's round it was cast in (Store.open_next_round)
 
 
 REMARK_STATUSES = ("pending", "approved", "hidden")

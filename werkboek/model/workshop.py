@@ -33,6 +33,7 @@ class Workshop:
     closes_at: dt.datetime | None = None  # voting closes by itself then (a grace period); status says "gesloten" after
     wifi_name: str = ""  # the network residents join (slips, projector)
     hide_results: bool = False  # no results on the projector until voting is closed
+    voting_round: int = 1  # 2 after "tweede ronde openen": the same codes vote again (see Store.open_next_round)
 
     def seconds_to_close(self, now: dt.datetime | None = None) -> float | None:
         """Seconds until voting closes by itself, while it is open with a closing time; else None."""

@@ -26,7 +26,6 @@ STYLES = {  # colour, dash, marker: Heerlen-Noord dark blue dots, Nederland grey
     "buurt": ("#A84A00", "", "triangle"),
 }
 TARGET_COLOUR = "#00613F"
-MAP_PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b")  # more is darker
 
 
 def shown(value: float | None, measure) -> str:
@@ -145,44 +144,24 @@ def _summary(measure, lines: list[Series], target) -> str:
     return f"{measure.label}. " + "; ".join(parts) + "."
 
 
-def _classes(values: list[float]) -> list[float]:
-    lo, hi = min(values), max(values)
-    if hi <= lo:
-        return [hi] * (len(MAP_PALETTE) - 1)
-    return [lo + (hi - lo) * k / (len(MAP_PALETTE) - 1) for k in range(1, len(MAP_PALETTE))]
-
-
 def maps_per_year(monitor: Monitor, measure_id: str, catalogue, *, width: int = 360) -> list[dict]:
-    """One buurt map per imported year, all on the same colour scale (so years compare)."""
-    from werkboek.outputs.public import buurt_shapes
+    """One buurt map per imported year (:func:`werkboek.outputs.maps.buurt_map`), all on one scale
+    (the highest figure of any year), so that years compare; a buurt without a figure is white, "—"."""
+    from werkboek.outputs.maps import buurt_map
 
     measure = monitor.get(measure_id).measure
-    per_year = {yr: {c: monitor.get(measure_id, c).at(yr) for c in monitor.buurten} for yr in monitor.imported}
-    values = [p.value for pts in per_year.values() for p in pts.values() if p.value is not None]
+    per_year = {yr: {c: monitor.get(measure_id, c).at(yr).value for c in monitor.buurten} for yr in monitor.imported}
+    values = [v for by_code in per_year.values() for v in by_code.values() if v is not None]
     if not values:
         return []
-    bounds = _classes(values)
-    shapes, height = buurt_shapes(catalogue, width)
-    legend = [{"colour": "#c8c8c8", "label": "geen cijfer (grijs)"}]
-    low = min(values)
-    for colour, upper in zip(MAP_PALETTE, [*bounds[:-1], max(values)]):
-        legend.append({"colour": colour, "label": f"{shown(low, measure)} tot {shown(upper, measure)}"})
-        low = upper
-    out = []
-    for yr, points in per_year.items():
-        paths = []
-        for code, d in shapes.items():
-            p = points.get(code)
-            v = p.value if p else None
-            fill = "#c8c8c8" if v is None else MAP_PALETTE[next((i for i, b in enumerate(bounds) if v <= b),
-                                                                 len(bounds) - 1)]
-            paths.append({"d": d, "fill": fill, "naam": monitor.buurten.get(code, code),
-                          "value": shown(v, measure)})
-        svg = render("charts/buurt_map.html", title=f"{measure.label}, {yr}", width=width, height=height,
-                     paths=paths, legend=legend, swatch=14, outlined=True,
-                     source="Kaart: CBS / PDOK, Wijk- en buurtkaart (gegeneraliseerd)")
-        out.append({"year": yr, "map_svg": svg})
-    return out
+
+    def unit(value: float | None) -> str:
+        return "—" if value is None else shown(value, measure)
+
+    return [{"year": yr, "map_svg": buurt_map(by_code, catalogue, title=f"{measure.label}, {yr}", width=width,
+                                              top=max(values), unit=unit,
+                                              source="Kaart: CBS / PDOK, Wijk- en buurtkaart (gegeneraliseerd)")}
+            for yr, by_code in per_year.items()]
 
 
 def measure_page_name(measure_id: str) -> str:

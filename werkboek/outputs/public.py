@@ -31,7 +31,6 @@ check that the page shows exactly what is stored.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +41,10 @@ from werkboek.model.privacy import OTHER, suppress_small
 from werkboek.model.programme import DECISION_LABELS, GEKOZEN, ActieState
 from werkboek.model.results import tally
 from werkboek.model.workshop import effective_status
+from werkboek.outputs.maps import buurt_map, counted_unit
 from werkboek.outputs.templating import render
 
-PALETTE = ("#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # as the scenario maps: more is darker
+MAP_SOURCE = "Kaart: CBS / PDOK, Wijk- en buurtkaart (gegeneraliseerd)"
 
 
 @dataclass(frozen=True)
@@ -86,41 +86,6 @@ def _actie_row(catalogue, actie_id: str, state: ActieState | None) -> dict:
         "buurten": "heel Heerlen-Noord" if actie.buurten is None else ", ".join(
             sorted(catalogue.buurten[c].naam for c in actie.buurten if c in catalogue.buurten)),
     }
-
-
-def buurt_shapes(catalogue, width: int = 480) -> tuple[dict[str, str], int]:
-    """The buurten of Heerlen-Noord as SVG path data (code -> d) in a box ``width`` wide, and its height."""
-    buurten = catalogue.heerlen_noord
-    boxes = [b.shape.bbox for b in buurten.values()]
-    min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    max_x, max_y = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    kx = math.cos(math.radians((min_y + max_y) / 2))  # equirectangular: fine at this scale
-    scale = width / ((max_x - min_x) * kx)
-    height = int((max_y - min_y) * scale) + 1
-    shapes = {}
-    for code, b in sorted(buurten.items()):
-        shapes[code] = " ".join(
-            "M" + " L".join(f"{(x - min_x) * kx * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in ring) + " Z"
-            for poly in b.shape.polygons for ring in poly)
-    return shapes, height
-
-
-def _buurt_map(catalogue, values: Mapping[str, float], *, title: str, width: int = 480) -> str:
-    """A choropleth of the buurten of Heerlen-Noord (same drawing as the scenario report's map)."""
-    shapes, height = buurt_shapes(catalogue, width)
-    top = max(values.values(), default=0)
-
-    def colour(v: float) -> str:
-        return PALETTE[0] if top <= 0 or v <= 0 else PALETTE[min(len(PALETTE) - 1, 1 + int(3.999 * v / top))]
-
-    paths = []
-    for code, d in shapes.items():
-        v = values.get(code, 0)
-        paths.append({"d": d, "fill": colour(v), "naam": catalogue.buurten[code].naam, "value": f"{v:g} gekozen acties"})
-    steps = [0] + [math.ceil(top * k / 4) for k in range(1, 5)]
-    legend = [{"colour": c, "label": "0" if i == 0 else f"tot {steps[i]}"} for i, c in enumerate(PALETTE)]
-    return render("charts/buurt_map.html", title=title, width=width, height=height, paths=paths, legend=legend,
-                  swatch=14, outlined=True, source="Kaart: CBS / PDOK, Wijk- en buurtkaart (gegeneraliseerd)")
 
 
 def _per_buurt(catalogue, rows: list[dict]) -> list[dict]:
@@ -216,8 +181,9 @@ def build_site(data: SiteInput, out: str | Path, *, generated: dt.date | None = 
               "budget": sum(r["budget"] or 0 for r in chosen),
               "uitgegeven": sum(r["uitgegeven"] or 0 for r in chosen),
               "klaar": sum(1 for r in chosen if r["status"] == "klaar")}
-    map_svg = _buurt_map(catalogue, {b["code"]: len(b["acties"]) for b in per_buurt},
-                         title="Hoeveel gekozen acties er in elke buurt zijn")
+    map_svg = buurt_map({b["code"]: len(b["acties"]) for b in per_buurt}, catalogue,
+                        title="Hoeveel gekozen acties er in elke buurt zijn", width=480,
+                        unit=counted_unit("gekozen acties"), source=MAP_SOURCE)
     written = [atomic.write_text_atomic(out / "index.html", render(
         "public/programme.html", title="Wat er gebeurt met uw stem", leefgebieden=by_lg, totals=totals,
         buurten=per_buurt, map_svg=map_svg,

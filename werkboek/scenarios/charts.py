@@ -4,57 +4,16 @@ Hand-written rather than plotly or matplotlib: executed notebooks of a batch kee
 outputs, and a few kilobytes of SVG per chart keep dozens of reports small, work offline
 and need no extra dependency. This module computes the shapes (coordinates, colours,
 labels); the SVG markup is in ``werkboek/outputs/templates/charts/``, where every text is
-escaped. Amounts read as :func:`werkboek.dutch.euros`.
+escaped. Amounts read as :func:`werkboek.dutch.euros`. The buurt map is in
+:mod:`werkboek.outputs.maps` (the public site draws it too).
 """
 
 from __future__ import annotations
 
-import math
-
 from werkboek.dutch import euros
 from werkboek.outputs.templating import render
 
-PALETTE = ("#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # light to dark: more money
 NEUTRAL = "#64748b"  # a part without a colour of its own
-
-
-def buurt_map(values: dict[str, float | None], catalogue, *, title: str, source: str, unit=euros,
-              width: int = 520, top: float | None = None) -> str:
-    """A choropleth of the buurten of Heerlen-Noord drawn from their geometry (data/buurten.geojson).
-
-    ``top``: the value of the darkest class (default: the highest value), so that maps
-    side by side can share one scale.
-    """
-    buurten = catalogue.heerlen_noord
-    boxes = [b.shape.bbox for b in buurten.values()]
-    min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    max_x, max_y = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    kx = math.cos(math.radians((min_y + max_y) / 2))  # equirectangular: fine at this scale
-    scale = width / ((max_x - min_x) * kx)
-    height = int((max_y - min_y) * scale) + 1
-    known = [v for v in values.values() if v is not None]
-    if top is None:
-        top = max(known) if known else 0
-
-    def colour(v: float | None) -> str:
-        if v is None:
-            return "#ffffff"
-        if top <= 0 or v <= 0:
-            return PALETTE[0]
-        return PALETTE[min(len(PALETTE) - 1, 1 + int(3.999 * v / top))]
-
-    paths = []
-    for code, b in sorted(buurten.items()):
-        d = " ".join(
-            "M" + " L".join(f"{(x - min_x) * kx * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in ring) + " Z"
-            for poly in b.shape.polygons for ring in poly
-        )
-        v = values.get(code)
-        paths.append({"d": d, "fill": colour(v), "naam": b.naam, "value": unit(v)})
-    steps = [0] + [top * k / 4 for k in range(1, 5)]
-    legend = [{"colour": col, "label": "0" if i == 0 else f"tot {unit(steps[i])}"} for i, col in enumerate(PALETTE)]
-    return render("charts/buurt_map.html", title=title, width=width, height=height, paths=paths, legend=legend,
-                  swatch=14, outlined=True, source=source)
 
 
 def bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit=euros, width: int = 520) -> str:

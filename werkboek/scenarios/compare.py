@@ -13,8 +13,9 @@ import pandas as pd
 from werkboek import settings as config
 from werkboek.dutch import euros, percent
 from werkboek.errors import ScenarioError
+from werkboek.outputs.maps import buurt_map
 from werkboek.outputs.templating import render
-from werkboek.scenarios.charts import bar_chart, buurt_map
+from werkboek.scenarios.charts import bar_chart
 from werkboek.scenarios.outcome import Outcome
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "vergelijking.ipynb"

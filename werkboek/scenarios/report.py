@@ -15,8 +15,9 @@ import pandas as pd
 
 from werkboek.dutch import euros, percent
 from werkboek.formats.atomic import write_text_atomic
+from werkboek.outputs.maps import buurt_map
 from werkboek.outputs.templating import render
-from werkboek.scenarios.charts import NEUTRAL, bar_chart, buurt_map, stacked_columns
+from werkboek.scenarios.charts import NEUTRAL, bar_chart, stacked_columns
 from werkboek.scenarios.outcome import Outcome, describe
 
 GAIN, LOSS = "#15803d", "#b91c1c"  # a partner's balance

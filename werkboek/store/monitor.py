@@ -1,4 +1,4 @@
-"""The monitor's targets in the store (table ``monitor_targets``, migration 0007), over a Store's engine.
+"""The monitor's targets in the store (table ``monitor_targets``, migration 0008), over a Store's engine.
 
 Append-only like the decisions (:mod:`werkboek.store.programme`): setting a target adds a
 row, removing one adds a row with ``doel`` NULL; the current target of an indicator and

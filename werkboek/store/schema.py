@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 metadata = MetaData(
     naming_convention={
@@ -54,6 +54,8 @@ workshops = Table(
     Column("closes_at", DateTime(timezone=True)),
     Column("wifi_name", String(64), nullable=False, server_default=""),
     Column("hide_results", Boolean, nullable=False, server_default="0"),
+    # rounds (0007): the round the workshop is in; a second round lets the same codes vote again
+    Column("voting_round", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -96,12 +98,14 @@ ballots = Table(
     Column("superseded_at", DateTime(timezone=True)),
     # paper (0005): telefoon | papier (typed in from a paper ballot in the console)
     Column("channel", String(10), nullable=False, server_default="telefoon"),
+    # rounds (0007): the round the ballot was cast in
+    Column("voting_round", Integer, nullable=False, server_default="1"),
     Index("ix_ballots_workshop_current", "workshop_id", "superseded_at"),
-    # One current ballot per code: a *partial* unique index (WHERE superseded_at IS NULL),
-    # created by migration 0001 for SQLite and PostgreSQL alike. It is declared here without
+    # One current ballot per code and round: a *partial* unique index (WHERE superseded_at IS
+    # NULL), created by migrations 0001/0007 for SQLite and PostgreSQL alike. It is declared here without
     # its dialect-specific WHERE so that resident kernels do not import the PostgreSQL
     # dialect just for a DDL option they never use (2 MB per kernel).
-    Index("uq_ballots_current_code", "code"),
+    Index("uq_ballots_current_code", "code", "voting_round"),
 )
 
 ballot_choices = Table(

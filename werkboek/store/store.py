@@ -57,6 +57,11 @@ from werkboek.store import migrate
 from werkboek.store.engine import make_engine
 from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, workshop_acties, workshops
 
+# A ballot "of the current round": cast in the round its workshop is in now (0007). Every
+# count, result and check reads the current round unless it asks for another.
+CURRENT_ROUND = ballots.c.voting_round == (select(workshops.c.voting_round)
+                                          .where(workshops.c.id == ballots.c.workshop_id).scalar_subquery())
+MAX_ROUNDS = 3  # the console offers a second round; a third is allowed, more is not a workshop any more
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
 
 
@@ -238,6 +243,32 @@ class Store:
         """"Nu onthullen": the projector shows the results from now on, also while voting is open."""
         return self.update_workshop(workshop_id, hide_results=False)
 
+    def open_next_round(self, workshop_id: int) -> Workshop:
+        """"Tweede ronde openen": after the table discussion the same codes vote again (deliberative polling).
+
+        Only once voting is closed and the round has ballots. The ballots of the earlier round
+        stay as they are (``Store.ballots(..., voting_round=1)``); results, the projector and
+        every count now read the new round, which starts empty and open. A paper ballot of the
+        first round does not stop the same code voting on a phone in the second.
+        """
+        self.settle_closing(workshop_id)  # a closing time that has passed counts as closed
+        workshop = self.workshop(workshop_id)
+        if workshop.status != "gesloten":
+            raise WorkshopStateError("Sluit eerst het stemmen van deze ronde; daarna kan een nieuwe ronde open.")
+        if workshop.voting_round >= MAX_ROUNDS:
+            raise WorkshopStateError(f"Er zijn al {MAX_ROUNDS} rondes geweest; meer rondes kan niet.")
+        if not self.count_ballots(workshop_id):
+            raise WorkshopStateError("In deze ronde is nog niet gestemd: een nieuwe ronde heeft dan geen zin.")
+        with self._writer.begin() as conn:
+            done = conn.execute(
+                update(workshops).where(and_(workshops.c.id == workshop_id, workshops.c.status == "gesloten",
+                                             workshops.c.voting_round == workshop.voting_round))
+                .values(voting_round=workshop.voting_round + 1, status="open", closes_at=None, updated_at=_now())
+            ).rowcount
+        if not done:  # someone else opened it (or reopened voting) in between
+            raise WorkshopStateError("De bijeenkomst is intussen veranderd. Kijk opnieuw.")
+        return self.workshop(workshop_id)
+
     def workshop(self, workshop_id: int) -> Workshop:
         with self.engine.connect() as conn:
             row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().first()
@@ -312,7 +343,7 @@ class Store:
         current ballot; a code with a ballot is "gestemd" even when a new draft exists.
         """
         current = (select(ballots.c.code).where(and_(ballots.c.workshop_id == workshop_id,
-                                                     ballots.c.superseded_at.is_(None))))
+                                                     ballots.c.superseded_at.is_(None), CURRENT_ROUND)))
         query = (select(codes.c.code, codes.c.workshop_id, codes.c.kind, codes.c.label, codes.c.printed_at,
                         codes.c.voided_at, codes.c.excluded_at,
                         codes.c.code.in_(current).label("voted"),
@@ -415,7 +446,7 @@ class Store:
         """Whether this code's current ballot came on paper (a phone cannot replace it: :meth:`submit`)."""
         with self.engine.connect() as conn:
             return conn.execute(select(ballots.c.id).where(and_(
-                ballots.c.code == code, ballots.c.superseded_at.is_(None), ballots.c.channel == PAPER))
+                ballots.c.code == code, ballots.c.superseded_at.is_(None), ballots.c.channel == PAPER, CURRENT_ROUND))
             ).first() is not None
 
     def _is_void(self, code: str) -> bool:
@@ -503,27 +534,27 @@ class Store:
                 raise BallotRejected("closed_late")  # after the grace period: closed, though nobody settled it
             _require_open(workshop)
             ballot = validate_ballot(submission, workshop, kind, self.catalogue)
-            previous = conn.execute(select(ballots.c.channel).where(
-                and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))).scalar()
+            this_round = and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None),
+                              ballots.c.voting_round == workshop.voting_round)
+            previous = conn.execute(select(ballots.c.channel).where(this_round)).scalar()
             if previous is not None and channel == PAPER:
                 raise BallotRejected("code_used")
             if previous == PAPER:
                 raise BallotRejected("code_used_on_paper")
-            status = self._inherited_status(conn, code_value, ballot)
-            replaced = conn.execute(
-                update(ballots).where(and_(ballots.c.code == code_value, ballots.c.superseded_at.is_(None)))
-                .values(superseded_at=now)
-            ).rowcount > 0
-            ballot_id = self._insert_ballot(conn, ballot, now, status, channel)
+            status = self._inherited_status(conn, this_round, ballot)
+            replaced = conn.execute(update(ballots).where(this_round).values(superseded_at=now)).rowcount > 0
+            ballot_id = self._insert_ballot(conn, ballot, now, status, channel, workshop.voting_round)
             conn.execute(delete(drafts).where(drafts.c.code == code_value))  # the draft is done
         return Receipt(ballot_id, code_value, replaced, now)
 
     @staticmethod
-    def _inherited_status(conn, code: str, ballot: Ballot) -> str:
-        """A replacement with the same remark and pin texts keeps the facilitator's decision on them."""
+    def _inherited_status(conn, current, ballot: Ballot) -> str:
+        """A replacement with the same remark and pin texts keeps the facilitator's decision on them.
+
+        ``current``: the condition for the ballot it replaces (this code, this round, current).
+        """
         previous = conn.execute(
-            select(ballots.c.id, ballots.c.remark, ballots.c.remark_status)
-            .where(and_(ballots.c.code == code, ballots.c.superseded_at.is_(None)))
+            select(ballots.c.id, ballots.c.remark, ballots.c.remark_status).where(current)
         ).first()
         if previous is None or previous.remark != ballot.remark:
             return "pending"
@@ -533,12 +564,13 @@ class Store:
 
     @staticmethod
     def _insert_ballot(conn, ballot: Ballot, now: dt.datetime, remark_status: str = "pending",
-                       channel: str = PHONE) -> int:
+                       channel: str = PHONE, voting_round: int = 1) -> int:
         try:
             ballot_id = conn.execute(insert(ballots).values(
                 workshop_id=ballot.workshop_id, code=ballot.code, group_size=ballot.group_size, buurt=ballot.buurt,
                 age_group=ballot.age_group, remark=ballot.remark, submitted_at=now,
                 remark_status=remark_status, remark_original=ballot.remark_original, channel=channel,
+                voting_round=voting_round,
             )).inserted_primary_key[0]
         except IntegrityError:  # a concurrent submission with the same code won the race
             raise BallotRejected("busy") from None
@@ -554,8 +586,11 @@ class Store:
         return ballot_id
 
     def ballots(self, workshop_ids=None, *, include_superseded: bool = False, code: str | None = None,
-                include_excluded: bool = False) -> list[StoredBallot]:
+                include_excluded: bool = False, voting_round: int | str = "current") -> list[StoredBallot]:
         """Stored ballots (current ones unless ``include_superseded``), oldest first.
+
+        ``voting_round``: ``"current"`` (each workshop's round now: what results and the
+        projector count), a round number, or ``"all"`` (exports: every ballot carries its round).
 
         Ballots of a code the facilitator voided *and* took out of the count
         (:meth:`stop_counting`) are left out unless ``include_excluded`` (audit): results,
@@ -572,6 +607,12 @@ class Store:
             query = query.where(ballots.c.superseded_at.is_(None))
         if not include_excluded:
             query = query.where(codes.c.excluded_at.is_(None))
+        if voting_round == "current":
+            query = query.where(ballots.c.voting_round == workshops.c.voting_round)
+        elif voting_round != "all":
+            if not isinstance(voting_round, int) or isinstance(voting_round, bool):
+                raise ValueError(f"voting_round must be 'current', 'all' or a round number, not {voting_round!r}")
+            query = query.where(ballots.c.voting_round == voting_round)
         query = query.order_by(ballots.c.submitted_at, ballots.c.id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
@@ -585,7 +626,7 @@ class Store:
         if missing:
             self._fill_pseudonym_keys()
             return self.ballots(workshop_ids, include_superseded=include_superseded, code=code,
-                                include_excluded=include_excluded)
+                                include_excluded=include_excluded, voting_round=voting_round)
         choices: dict[int, dict[str, int]] = {}
         for bid, actie_id, value in choice_rows:
             choices.setdefault(bid, {})[actie_id] = value
@@ -600,6 +641,7 @@ class Store:
                 choices=choices.get(r["id"], {}), pins=tuple(pin_map.get(r["id"], ())),
                 remark_status=r["remark_status"], remark_original=r["remark_original"],
                 pseudonym=_pseudonym(r["pseudonym_key"], r["id"]), channel=r["channel"],
+                voting_round=r["voting_round"],
             )
             for r in rows
         ]
@@ -669,7 +711,8 @@ class Store:
             return False
         with self.engine.connect() as conn:
             return conn.execute(
-                select(ballots.c.id).where(and_(ballots.c.code == value, ballots.c.superseded_at.is_(None)))
+                select(ballots.c.id).where(and_(ballots.c.code == value, ballots.c.superseded_at.is_(None),
+                                                CURRENT_ROUND))
             ).first() is not None
 
     def ballots_fingerprint(self, workshop_ids) -> tuple[int, int]:
@@ -681,7 +724,8 @@ class Store:
         ids = [workshop_ids] if isinstance(workshop_ids, int) else list(workshop_ids)
         with self.engine.connect() as conn:
             count, highest = conn.execute(
-                select(func.count().filter(and_(ballots.c.superseded_at.is_(None), codes.c.excluded_at.is_(None))),
+                select(func.count().filter(and_(ballots.c.superseded_at.is_(None), codes.c.excluded_at.is_(None),
+                                                CURRENT_ROUND)),
                        func.coalesce(func.max(ballots.c.id), 0))
                 .select_from(ballots).join(codes, codes.c.code == ballots.c.code)
                 .where(ballots.c.workshop_id.in_(ids))
@@ -693,7 +737,7 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(ballots).join(codes, codes.c.code == ballots.c.code)
                                 .where(and_(ballots.c.workshop_id == workshop_id, ballots.c.superseded_at.is_(None),
-                                            codes.c.excluded_at.is_(None)))).scalar_one()
+                                            codes.c.excluded_at.is_(None), CURRENT_ROUND))).scalar_one()
 
     def count_by_channel(self, workshop_ids) -> dict[str, int]:
         """Current ballots that count, per channel: ``{"telefoon": n, "papier": m}`` (both always there)."""
@@ -702,7 +746,7 @@ class Store:
             rows = conn.execute(select(ballots.c.channel, func.count()).select_from(ballots)
                                 .join(codes, codes.c.code == ballots.c.code)
                                 .where(and_(ballots.c.workshop_id.in_(ids), ballots.c.superseded_at.is_(None),
-                                            codes.c.excluded_at.is_(None)))
+                                            codes.c.excluded_at.is_(None), CURRENT_ROUND))
                                 .group_by(ballots.c.channel)).all()
         counts = dict.fromkeys(CHANNELS, 0)
         counts.update({channel: int(n) for channel, n in rows})
@@ -753,4 +797,5 @@ def _workshop_from(row, acties, now: dt.datetime | None = None) -> Workshop:
         method=row["method"], method_params=dict(row["method_params"] or {}), acties=tuple(acties),
         kind=row["kind"], basemap=bool(row["basemap"]), created_at=_aware(row["created_at"]),
         privacy_k=int(row["privacy_k"]), remarks_direct=bool(row["remarks_direct"]),
+        voting_round=int(row["voting_round"]),
     )

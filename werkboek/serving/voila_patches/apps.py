@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import socket
 
+from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Bool, List, Unicode
 from voila.app import Voila
@@ -75,6 +76,9 @@ class LoopbackRequestInfoHandler:
         return super().get(*args, **kwargs)
 
 
+NO_MATHJAX = "voila/templates/werkboek/static/werkboek-nomath.js"
+
+
 class ResidentVoila(Voila):
     behind_proxy = Bool(False, config=True,
                         help="Trust X-Real-IP from a proxy on loopback (the cluster's nginx) as the client address.")
@@ -90,6 +94,12 @@ class ResidentVoila(Voila):
     def init_settings(self) -> dict:
         settings = _strict_settings(self, super().init_settings())
         settings["websocket_max_message_size"] = MAX_MESSAGE_BYTES
+        # No formulas on the ballot: Voilà's page config picks its MathJax 2 typesetter when a
+        # MathJax URL is set (voila/utils.py get_page_config, shouldUseMathJax2 in its
+        # frontend) and loads only that URL — a stand-in of 300 bytes instead of MathJax 3.
+        # Set in the settings, not through the deprecated Voila.mathjax_url trait.
+        settings["mathjax_url"] = url_path_join(settings.get("base_url", "/"), NO_MATHJAX)
+        settings["mathjax_config"] = "none"
         return settings
 
     def init_handlers(self) -> list:

@@ -7,14 +7,16 @@
 Only a new table: no existing table is copied or touched, so workshops, ballots,
 decisions and progress stay as they were (``tests/store/test_monitor_store.py``).
 
-Revision ID: 0007
-Revises: 0006
+Written as 0007 on the monitor branch and renumbered 0008 when issue 14's rounds took 0007.
+
+Revision ID: 0008
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
