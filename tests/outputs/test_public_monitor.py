@@ -103,7 +103,7 @@ def test_the_national_line_is_the_files_national_row(site):
 
 def test_a_missing_year_breaks_the_line_and_is_labelled(site):
     html = (site["out"] / "monitor.html").read_text(encoding="utf-8")
-    charts = html.split('<figure class="grafiek"')[1:]
+    charts = [c[:c.index("</figure>")] for c in html.split('<figure class="grafiek"')[1:]]
     assert len(charts) == len(MEASURES)
     for chart in charts:
         measure = re.search(r'id="cijfer-([a-z_]+)"', chart).group(1)
@@ -216,5 +216,13 @@ def test_publish_shows_money_against_the_adopted_scenarios_phasing(tmp_path, mon
         assert 'Gepland in het scenario "Basis 2026"' in html
         assert 'data-year="2026"' in html and 'data-uitgegeven="12345' in html
         assert len(pages) == 2
+        # the money chart: column heights in proportion to the amounts, the phasing as a dashed line
+        found = re.findall(r'height="([\d.]+)" fill="#[0-9a-fA-F]+" data-year="(\d{4})" data-kind="(\w+)"', html)
+        bars = {(y, kind): float(h) for h, y, kind in found}
+        by_year = {y.year: y for y in money.years}
+        ratio = by_year[2026].uitgegeven / by_year[2026].besloten
+        assert bars[("2026", "uitgegeven")] == pytest.approx(bars[("2026", "besloten")] * ratio, abs=0.06)
+        assert ("2027", "uitgegeven") not in bars  # the future has no spent column
+        assert 'stroke-dasharray="6 4"' in html[html.index('id="geld"'):]
     finally:
         store.close()

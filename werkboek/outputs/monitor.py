@@ -186,5 +186,50 @@ def stand_html(stand: list[dict]) -> str:
     return render("public/monitor_stand.html", stand=stand, shown=shown)
 
 
+MONEY_COLOURS = {"besloten": "#2171b5", "uitgegeven": "#00613F"}
+
+
+def money_chart(money, *, width: int = 480, height: int = 220) -> dict:
+    """Columns per year 2022-2047 (besloten, uitgegeven) and the scenario's phasing as a dashed step line."""
+    from werkboek.dutch import euros
+
+    years = money.years
+    top = max([y.besloten for y in years] + [y.uitgegeven or 0 for y in years] + [y.gepland or 0 for y in years])
+    left, right, top_pad, bottom = 64, 8, 10, 26
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    ticks = _nice_ticks(0, top or 1.0)
+    hi = ticks[-1]
+    step = plot_w / len(years)
+
+    def y(v: float) -> float:
+        return top_pad + (hi - v) / hi * plot_h
+
+    columns, planned = [], []
+    for i, yr in enumerate(years):
+        x = left + i * step
+        bars = []
+        for k, (kind, value) in enumerate((("besloten", yr.besloten), ("uitgegeven", yr.uitgegeven))):
+            if value:
+                bars.append({"x": x + step * (0.1 + 0.4 * k), "width": step * 0.4, "y": y(value),
+                             "height": top_pad + plot_h - y(value), "colour": MONEY_COLOURS[kind], "kind": kind,
+                             "shown": euros(value)})
+        columns.append({"year": yr.year, "bars": bars, "middle": x + step / 2, "label": yr.year % 5 == 2})
+        if yr.gepland is not None:
+            planned += [f"{x:.1f},{y(yr.gepland):.1f}", f"{x + step:.1f},{y(yr.gepland):.1f}"]
+    totals = money.totals
+    summary = (f"Geld per jaar van 2022 tot 2047: besloten {euros(totals['besloten'])}, uitgegeven "
+               f"{euros(totals['uitgegeven'])}" + (f", gepland in het scenario {euros(totals['gepland'])}"
+                                                   if money.scenario else "") + ".")
+    return {"width": width, "height": height, "left": left, "right": width - right, "bottom": top_pad + plot_h,
+            "yticks": [{"y": y(t), "label": _millions(t)} for t in ticks], "columns": columns,
+            "planned": " ".join(planned) if money.scenario else "", "summary": summary, "colours": MONEY_COLOURS}
+
+
+def _millions(amount: float) -> str:
+    if amount >= 1_000_000:
+        return f"€ {number(amount / 1_000_000, 0 if (amount / 1_000_000).is_integer() else 1)} mln"
+    return f"€ {number(amount, 0)}"
+
+
 def money_html(money) -> str:
-    return render("public/monitor_money.html", money=money)
+    return render("public/monitor_money.html", money=money, m=money_chart(money))
