@@ -106,8 +106,9 @@ def test_the_shift_between_rounds_on_a_hand_checked_example(store, open_workshop
     assert sa.share_before == pytest.approx(3 / 4) and sa.share_after == pytest.approx(2 / 3)
     assert sb.share_change == pytest.approx(1 - 3 / 4)
     assert (sa.places_up, sb.places_up) == (-1, 1)
-    assert moved_words(sa) == "1 plaats omlaag" and moved_words(sb) == "1 plaats omhoog"
-    assert (moved_arrow(sa), moved_arrow(sb)) == ("▼1", "▲1")
+    assert moved_words(sa.places_up) == "1 plaats omlaag" and moved_words(sb.places_up) == "1 plaats omhoog"
+    assert (moved_arrow(sa.places_up), moved_arrow(sb.places_up), moved_arrow(0)) == ("▼1", "▲1", "=")
+    assert moved_words(-2, "en") == "2 places down" and moved_words(0) == "gelijk gebleven"
     assert [s.actie_id for s in compare_rounds(before, after, [lg])][:1] == [b]  # the later round's order
 
 

@@ -18,6 +18,17 @@ from werkboek.model.records import StoredBallot
 
 Weight = Callable[[StoredBallot], float]
 
+# Integraal: the top acties of each leefgebied say which other leefgebieden they also touch
+# (the catalogue's secondary leefgebieden), on the projector and in the report.
+TOP_INTEGRAAL = 3
+
+
+def also_touches(actie, catalogue, place: int, top: int = TOP_INTEGRAAL) -> list[str]:
+    """Names of the other leefgebieden an actie at ``place`` touches (none below the ``top``)."""
+    if place > top:
+        return []
+    return [catalogue.leefgebieden[lg].naam for lg in actie.leefgebieden_secundair if lg in catalogue.leefgebieden]
+
 
 def per_person(ballot: StoredBallot) -> float:
     """The default weight: a ballot counts for the people who cast it (a group for its size)."""

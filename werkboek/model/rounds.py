@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from werkboek.model.results import Results
 
+MAX_ROUNDS = 3  # the console offers a second round; a third is allowed, more is not one evening any more
+
 
 @dataclass(frozen=True)
 class ActieShift:
@@ -65,9 +67,9 @@ def compare_rounds(before: Results, after: Results, leefgebieden) -> list[ActieS
     return shifts
 
 
-def moved_words(shift: ActieShift, lang: str = "nl") -> str:
-    """"2 plaatsen omhoog", "1 plaats omlaag", "gelijk gebleven" (B1)."""
-    n = shift.places_up
+def moved_words(places_up: int, lang: str = "nl") -> str:
+    """"2 plaatsen omhoog", "1 plaats omlaag", "gelijk gebleven" (B1), from :attr:`ActieShift.places_up`."""
+    n = places_up
     if lang == "en":
         if n == 0:
             return "no change"
@@ -77,7 +79,7 @@ def moved_words(shift: ActieShift, lang: str = "nl") -> str:
     return f"{abs(n)} {'plaats' if abs(n) == 1 else 'plaatsen'} {'omhoog' if n > 0 else 'omlaag'}"
 
 
-def moved_arrow(shift: ActieShift) -> str:
+def moved_arrow(places_up: int) -> str:
     """A short mark for a screen: ``▲2``, ``▼1``, ``=``."""
-    n = shift.places_up
+    n = places_up
     return "=" if n == 0 else (f"▲{n}" if n > 0 else f"▼{-n}")

@@ -104,14 +104,24 @@ class _View:
 
     @classmethod
     def of(cls, ballots, workshops, exact: bool) -> "_View":
+        """Groups are counted per round (a resident who votes in two rounds is one person, not
+        two): a group is shown by name only when no round has it with fewer than k people."""
         k = privacy_k(workshops)
-        buurten, ages, channels = Counter(), Counter(), Counter()
+        per_round: dict[int, tuple[Counter, Counter, Counter]] = {}
         for b in ballots:
+            buurten, ages, channels = per_round.setdefault(b.voting_round, (Counter(), Counter(), Counter()))
             buurten[b.buurt or ""] += b.group_size
             ages[b.age_group or ""] += b.group_size
             channels[b.channel] += b.group_size
-        return cls(exact, k, frozenset(shown_groups(buurten, k)), frozenset(shown_groups(ages, k)),
-                   frozenset(shown_groups(channels, k)))
+
+        def shown(i: int) -> frozenset:
+            groups = {g for counters in per_round.values() for g in counters[i]}
+            for counters in per_round.values():
+                ok = shown_groups(counters[i], k)
+                groups -= {g for g in counters[i] if g not in ok}
+            return frozenset(groups)
+
+        return cls(exact, k, shown(0), shown(1), shown(2))
 
     def ballot_id(self, ballot):
         return ballot.id if self.exact else ballot.pseudonym
@@ -169,10 +179,20 @@ def file_stem(workshops, exact: bool = False) -> str:
 # -- gathering ----------------------------------------------------------------------------
 
 def current_ballots(source, workshops) -> list:
-    """The current ballots of ``workshops``, from a Store or an iterable of StoredBallot."""
+    """The current ballots of ``workshops`` in each one's current round, from a Store or an
+    iterable of StoredBallot."""
     ids = {w.id for w in workshops}
     if hasattr(source, "ballots") and callable(source.ballots):
         return source.ballots(sorted(ids))
+    rounds = {w.id: w.voting_round for w in workshops}
+    return [b for b in source if b.workshop_id in ids and b.voting_round == rounds[b.workshop_id]]
+
+
+def ballots_of_every_round(source, workshops) -> list:
+    """The current ballots of ``workshops`` in every round (the rows per ballot carry ``ronde``)."""
+    ids = {w.id for w in workshops}
+    if hasattr(source, "ballots") and callable(source.ballots):
+        return source.ballots(sorted(ids), voting_round="all")
     return [b for b in source if b.workshop_id in ids]
 
 
@@ -203,6 +223,7 @@ def _ballot_fields(ballot, workshops_by_id, catalogue, view: _View) -> dict:
         "buurtnaam": view.buurt_naam(ballot, catalogue),
         "leeftijd": view.age(ballot),
         "ingediend": view.submitted_text(ballot),
+        "ronde": ballot.voting_round,
     }
 
 
@@ -232,15 +253,16 @@ def _number(value: float, decimal: str) -> str:
 # -- CSV ----------------------------------------------------------------------------------
 
 # kanaal (added last, so columns read by position stay where they were): telefoon | papier
-# (a paper ballot typed in in the console; it counts the same)
+# (a paper ballot typed in in the console; it counts the same); then ronde: 1, or 2 for a second
+# round of the same ballot (the files carry every round; results count the latest)
 BALLOT_FIELDS = ["stembiljet", "bijeenkomst_id", "bijeenkomst", "methode", "soort", "aantal_personen", "buurt",
-                 "buurtnaam", "leeftijd", "ingediend", "kanaal"]
+                 "buurtnaam", "leeftijd", "ingediend", "kanaal", "ronde"]
 LONG_FIELDS = BALLOT_FIELDS + ["leefgebied", "actie", "actie_titel", "waarde", "score", "opmerking"]
 
 
 def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter: str = ";",
                 decimal: str | None = None, exact: bool = False) -> str:
-    """The current ballots as CSV text (rounded and with small groups as "overig" unless ``exact``).
+    """The current ballots of every round as CSV text (rounded and with small groups as "overig" unless ``exact``).
 
     ``layout="long"``: one row per ballot and chosen actie (tidy data for pandas/R); a
     ballot without choices (only a remark or pins) still has one row, with empty actie.
@@ -249,7 +271,7 @@ def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter
     """
     workshops = list(workshops)
     by_id = {w.id: w for w in workshops}
-    ballots = current_ballots(source, workshops)
+    ballots = ballots_of_every_round(source, workshops)
     view = _View.of(ballots, workshops, exact)
     ballots = view.order(ballots)
     if layout == "wide":
@@ -281,7 +303,7 @@ def ballots_csv(source, workshops, catalogue, *, layout: str = "long", delimiter
     return _to_csv(LONG_FIELDS, rows, delimiter, decimal)
 
 
-PIN_FIELDS = ["stembiljet", "bijeenkomst_id", "leefgebied", "buurt", "buurtnaam", "lat", "lon", "tekst"]
+PIN_FIELDS = ["stembiljet", "bijeenkomst_id", "leefgebied", "buurt", "buurtnaam", "lat", "lon", "tekst", "ronde"]
 
 
 def pins_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str | None = None,
@@ -291,7 +313,7 @@ def pins_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str
     Unless ``exact``, the place is rounded to ~10 m (the buurt is that of the exact place).
     """
     workshops = list(workshops)
-    ballots = current_ballots(source, workshops)
+    ballots = ballots_of_every_round(source, workshops)
     view = _View.of(ballots, workshops, exact)
     rows = []
     for b in view.order(ballots):
@@ -299,12 +321,13 @@ def pins_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str
             buurt = catalogue.buurt_at(p.lat, p.lon)
             rows.append({"stembiljet": view.ballot_id(b), "bijeenkomst_id": b.workshop_id, "leefgebied": p.leefgebied,
                          "buurt": buurt.statcode if buurt else "", "buurtnaam": buurt.naam if buurt else "",
-                         "lat": view.coordinate(p.lat), "lon": view.coordinate(p.lon), "tekst": p.text})
+                         "lat": view.coordinate(p.lat), "lon": view.coordinate(p.lon), "tekst": p.text,
+                         "ronde": b.voting_round})
     return _to_csv(PIN_FIELDS, rows, delimiter, decimal)
 
 
 RESULT_FIELDS = ["bijeenkomst", "leefgebied", "plaats", "actie", "actie_titel", "score", "personen", "aandeel",
-                 "kosten", "kosten_per_jaar", "looptijd", "horizon"]
+                 "kosten", "kosten_per_jaar", "looptijd", "horizon", "ronde"]
 
 
 def results_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: str | None = None) -> str:
@@ -312,15 +335,24 @@ def results_csv(source, workshops, catalogue, *, delimiter: str = ";", decimal: 
 
     ``bijeenkomst`` is ``alle`` for the combined rows, else the workshop's title;
     ``personen`` counts a group ballot for its group size; ``aandeel`` is a fraction (0-1).
+    ``ronde``: each round of a workshop with a second round has its own rows (``alle``
+    combines the workshops' latest rounds, ``ronde`` empty, unless they all have one round).
     """
     workshops = list(workshops)
-    ballots = current_ballots(source, workshops)
+    current = current_ballots(source, workshops)
+    every = ballots_of_every_round(source, workshops) if any(w.voting_round > 1 for w in workshops) else current
     scopes = [("alle", workshops)] + ([(w.title, [w]) for w in workshops] if len(workshops) > 1 else [])
     rows = []
     for name, scope in scopes:
         ids = {w.id for w in scope}
-        res = tally([b for b in ballots if b.workshop_id in ids], scope, catalogue)
-        rows.extend(dict(row, bijeenkomst=name) for row in _result_rows(res, catalogue))
+        last = max(w.voting_round for w in scope)
+        if len(scope) == 1 or all(w.voting_round == 1 for w in scope):
+            for r in range(1, last + 1):
+                res = tally([b for b in every if b.workshop_id in ids and b.voting_round == r], scope, catalogue)
+                rows.extend(dict(row, bijeenkomst=name, ronde=r) for row in _result_rows(res, catalogue))
+        else:
+            res = tally([b for b in current if b.workshop_id in ids], scope, catalogue)
+            rows.extend(dict(row, bijeenkomst=name, ronde="") for row in _result_rows(res, catalogue))
     return _to_csv(RESULT_FIELDS, rows, delimiter, decimal)
 
 
@@ -367,17 +399,21 @@ def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: boo
                 "Looptijd (jaar)", "Horizon"], rows,
                formats={6: "0%", 7: "#,##0", 8: "#,##0"})
 
+    _rounds_sheet(wb, workshops, source, catalogue)
+
     actie_ids = _ballot_actie_ids(workshops, catalogue)
+    ballots = ballots_of_every_round(source, workshops)  # the rows per ballot carry their round
+    view = _View.of(ballots, workshops, exact)
     ballots = view.order(ballots)
     rows = []
     for b in ballots:
         f = _ballot_fields(b, by_id, catalogue, view)
         rows.append([f["stembiljet"], f["bijeenkomst"], f["soort"], b.group_size, f["buurt"], f["buurtnaam"],
                      view.age_label(b), view.submitted(b)]
-                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins), f["kanaal"]])
+                    + [b.choices.get(a) for a in actie_ids] + [b.remark, len(b.pins), f["kanaal"], f["ronde"]])
     _table(wb.create_sheet("Stembiljetten"),
            ["Stembiljet", "Bijeenkomst", "Soort", "Personen", "Buurt", "Buurtnaam", "Leeftijd", "Ingediend"]
-           + actie_ids + ["Opmerking", "Plekken", "Kanaal"], rows, formats={8: "yyyy-mm-dd hh:mm"})
+           + actie_ids + ["Opmerking", "Plekken", "Kanaal", "Ronde"], rows, formats={8: "yyyy-mm-dd hh:mm"})
 
     rows = [[view.ballot_id(b), by_id[b.workshop_id].title, view.buurt_naam(b, catalogue), view.submitted(b), b.remark]
             for b in ballots if b.remark]
@@ -393,6 +429,31 @@ def excel_workbook(source, workshops, catalogue, path: str | Path, *, exact: boo
     _table(wb.create_sheet("Plekken"), ["Stembiljet", "Bijeenkomst", "Leefgebied", "Buurt", "Breedtegraad",
                                         "Lengtegraad", "Tekst"], rows, wrap={7})
     return atomic.write_with_atomic(path, wb.save)
+
+
+def _rounds_sheet(wb, workshops, source, catalogue) -> None:
+    """"Rondes": for each workshop with a second round, per actie both rounds and what moved
+    (nothing when no workshop had one; rounds of fewer than k people are left out)."""
+    from werkboek.outputs.rounds import rounds_for_report
+
+    found = rounds_for_report(workshops, source, catalogue, privacy_k(workshops))
+    if not found:
+        return
+    rows = []
+    for one in found:
+        if one["too_small"]:
+            rows.append([one["title"], "", "", f"minder dan {one['k']} mensen in ronde "
+                         + " en ".join(map(str, one["too_small"])), None, None, None, None, ""])
+            continue
+        for block in one["blocks"]:
+            for r in block["rows"]:
+                rows.append([one["title"], block["naam"], r["actie"], r["titel"], r["place_before"], r["share_before"],
+                             r["place_after"], r["share_after"], r["words"]])
+    first = found[0]
+    _table(wb.create_sheet("Rondes"),
+           ["Bijeenkomst", "Leefgebied", "Actie", "Titel", f"Plaats ronde {first['first']}",
+            f"Aandeel ronde {first['first']}", f"Plaats ronde {first['second']}", f"Aandeel ronde {first['second']}",
+            "Wat veranderde"], rows, formats={6: "0%", 8: "0%"})
 
 
 def _sheet_title(name: str) -> str:

@@ -28,7 +28,7 @@ from werkboek.model.privacy import (
     suppress_small,
 )
 from werkboek.model.records import PAPER
-from werkboek.model.results import Results, tally
+from werkboek.model.results import TOP_INTEGRAAL, Results, also_touches, tally
 from werkboek.outputs.templating import render
 
 BAR_ROOM = 75  # the longest bar, in % of its cell: room for the score after it
@@ -42,9 +42,11 @@ def results_report_html(workshops, ballots, catalogue, *, title: str = "Resultat
     iterable of StoredBallot; ballots of other workshops are left out.
     """
     from werkboek.outputs.exports import current_ballots
+    from werkboek.outputs.rounds import rounds_for_report
 
     workshops = list(workshops)
-    ballots = current_ballots(ballots, workshops)
+    source = ballots
+    ballots = current_ballots(source, workshops)
     res = tally(ballots, workshops, catalogue)
     k = privacy_k(workshops)
     return render(
@@ -54,7 +56,9 @@ def results_report_html(workshops, ballots, catalogue, *, title: str = "Resultat
         k=k,
         meetings=_meetings(workshops, ballots, res),
         ranking=_ranking(res, catalogue),
+        top_integraal=TOP_INTEGRAAL,
         comparison=_comparison(workshops, ballots, res, catalogue, k),
+        rounds=rounds_for_report(workshops, source, catalogue, k),
         people=_people(res, catalogue, k),
         pins=_pins(res, catalogue),
         remarks=_remarks(ballots, workshops, catalogue, res, k),
@@ -71,12 +75,13 @@ def _meetings(workshops, ballots, res: Results) -> dict:
         mine = [b for b in ballots if b.workshop_id == w.id]
         rows.append({"title": w.title, "date": w.date, "location": w.location, "method": method_label(w),
                      "ballots": len(mine), "groups": sum(1 for b in mine if b.code_kind == "group"),
-                     "people": sum(b.group_size for b in mine)})
+                     "people": sum(b.group_size for b in mine), "round": w.voting_round})
     total = {"ballots": res.ballots, "groups": sum(1 for b in ballots if b.code_kind == "group"),
              "people": res.people} if len(workshops) > 1 else None
     return {"ballots": res.ballots, "people": res.people, "rows": rows, "total": total,
             "paper": sum(1 for b in ballots if b.channel == PAPER),
-            "mixed_methods": len({w.method for w in workshops}) > 1}
+            "mixed_methods": len({w.method for w in workshops}) > 1,
+            "rounds": any(w.voting_round > 1 for w in workshops)}
 
 
 def _ranking(res: Results, catalogue) -> list[dict]:
@@ -91,6 +96,7 @@ def _ranking(res: Results, catalogue) -> list[dict]:
         for rank, r in enumerate(ranked, start=1):
             a = catalogue.acties[r.actie_id]
             rows.append({"rank": rank, "titel": a.titel, "kosten": a.kosten, "looptijd": a.looptijd,
+                         "ook": also_touches(a, catalogue, rank) if r.score > 0 else [],
                          "width": BAR_ROOM * r.score / top, "score": r.score, "voters": r.voters, "share": r.share})
         blocks.append({"naam": lg.naam, "kleur": lg.kleur, "rows": rows})
     return blocks

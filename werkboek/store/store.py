@@ -43,6 +43,7 @@ from werkboek.model.records import (
     Remark,
     StoredBallot,
 )
+from werkboek.model.rounds import MAX_ROUNDS
 from werkboek.model.throttle import CodeThrottle
 from werkboek.model.workshop import (
     DEFAULT_PRIVACY_K,
@@ -61,7 +62,6 @@ from werkboek.store.schema import ballot_choices, ballots, codes, drafts, pins, 
 # count, result and check reads the current round unless it asks for another.
 CURRENT_ROUND = ballots.c.voting_round == (select(workshops.c.voting_round)
                                           .where(workshops.c.id == ballots.c.workshop_id).scalar_subquery())
-MAX_ROUNDS = 3  # the console offers a second round; a third is allowed, more is not a workshop any more
 MAX_DRAFT_BYTES = 16_000  # a full ballot is ~2 kB; anything larger is not ours
 
 

@@ -39,7 +39,7 @@ def workshop_to_json(w: Workshop) -> dict:
             "method": w.method, "method_params": dict(w.method_params), "acties": list(w.acties), "kind": w.kind,
             "basemap": w.basemap, "created_at": _iso(w.created_at), "privacy_k": w.privacy_k,
             "remarks_direct": w.remarks_direct, "closes_at": _iso(w.closes_at), "wifi_name": w.wifi_name,
-            "hide_results": w.hide_results}
+            "hide_results": w.hide_results, "voting_round": w.voting_round}
 
 
 def workshop_from_json(d: dict) -> Workshop:
@@ -53,6 +53,7 @@ def workshop_from_json(d: dict) -> Workshop:
         # absent when the other side predates migration 0004
         closes_at=dt.datetime.fromisoformat(d["closes_at"]) if d.get("closes_at") else None,
         wifi_name=str(d.get("wifi_name", "")), hide_results=bool(d.get("hide_results", False)),
+        voting_round=int(d.get("voting_round", 1)),  # absent when the other side predates migration 0007
     )
 
 

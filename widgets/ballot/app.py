@@ -284,6 +284,8 @@ class BallotApp:
             if saved is not None and (self._resume_at is not None or not self.draft.is_empty):
                 notes.append(t("draft_resumed", self.lang))
 
+        if workshop.voting_round > 1:
+            notes.append(t("code_round", self.lang, n=workshop.voting_round))
         if code.kind == "group":
             notes.append(t("code_group", self.lang))
         if self.store.has_ballot(code.code):

@@ -17,11 +17,12 @@ from werkboek_widgets.facilitator.health import HealthPanel
 from werkboek_widgets.facilitator.paper_panel import PaperPanel
 from werkboek_widgets.facilitator.preview import BallotPreview
 from werkboek_widgets.facilitator.remarks_panel import RemarksPanel
+from werkboek_widgets.facilitator.rounds_panel import RoundsPanel
 from werkboek_widgets.facilitator.voting import VotingControl
 
 NEW = -1
 TITLES = ["1. Voorbereiden", "2. Codes", "3. Stemmen", "4. Live uitslag", "5. Opmerkingen", "6. Samen bekijken",
-          "7. Exporteren", "Stand van zaken", "Papieren stembiljetten"]
+          "7. Exporteren", "Stand van zaken", "Papieren stembiljetten", "Rondes"]
 NEXT_STEP = [
     "Vul de bijeenkomst in en klik op Opslaan. Daarna: 2. Codes, om de stemcodes te maken en te printen.",
     "Maak de codes en print ze. Daarna: 3. Stemmen, om het stemmen te openen als iedereen een briefje heeft.",
@@ -33,9 +34,12 @@ NEXT_STEP = [
     "Hier ziet u of alles goed draait. Ga terug naar de stap waar u was.",
     "Print papieren stembiljetten voor wie niet op de telefoon stemt. Voer de ingevulde papieren hier in, "
     "voordat u het stemmen sluit bij 3. Stemmen.",
+    "Na een tweede ronde (te openen bij 3. Stemmen) ziet u hier wat het gesprek aan tafel veranderde. "
+    "Daarna: 7. Exporteren.",
 ]
-NEXT_INDEX = [1, 2, 3, 4, 6, 6, None, None, 2]
+NEXT_INDEX = [1, 2, 3, 4, 6, 6, None, None, 2, 6]
 PAPER_TAB = 8
+ROUNDS_TAB = 9
 
 
 class ConsoleApp(w.VBox):
@@ -58,6 +62,7 @@ class ConsoleApp(w.VBox):
         self.exports = ExportsPanel(store, catalogue)
         self.health = HealthPanel(store)
         self.paper = PaperPanel(store, catalogue)
+        self.rounds = RoundsPanel(store, catalogue)
         self.beamer_link = w.HTML()
         self.reveal = w.Button(description="Nu onthullen", icon="eye", button_style="primary",
                                layout=w.Layout(width="220px", height="48px", display="none"))
@@ -71,7 +76,7 @@ class ConsoleApp(w.VBox):
         self.tabs = w.Tab(children=[
             self.editor, self.codes, w.VBox([self.voting, self.preview]),
             self._live_box(), self.remarks,
-            self.compare, self.exports, self.health, self.paper,
+            self.compare, self.exports, self.health, self.paper, self.rounds,
         ])
         for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)
@@ -115,6 +120,7 @@ class ConsoleApp(w.VBox):
         self.preview.workshop_id = wid
         self.remarks.workshop_id = wid
         self.paper.workshop_id = wid
+        self.rounds.workshop_id = wid
         if self._dashboard is not None:
             self._dashboard.workshop_ids = [wid] if wid is not None else []
         if wid is not None:
@@ -185,6 +191,11 @@ class ConsoleApp(w.VBox):
             self.exports.reload(selected=[self.workshop_id] if self.workshop_id is not None else None)
         if change["new"] == PAPER_TAB:
             self.paper.show()
+        if change["new"] == ROUNDS_TAB:
+            self.rounds.show()
+            self.rounds.start()
+        else:
+            self.rounds.stop()
         if change["new"] == 7:
             self.health.show()
             self.health.start()

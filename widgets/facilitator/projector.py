@@ -9,6 +9,13 @@
   number of ballots shows, until the facilitator clicks "Nu onthullen" or closes voting.
 * Privacy as on the dashboard (:mod:`werkboek.model.privacy`): results only from complete
   batches of k ballots (:func:`~werkboek.model.privacy.projector_batch`).
+* Integraal: the first actie of each leefgebied (with a score) says which other leefgebieden
+  it also touches ("ook: Werken, Gezondheid"; :func:`werkboek.model.results.also_touches`);
+  the report does so for the top 3. Only when they fit: the five leefgebieden side by side
+  come first, so these lines are left out when they would make the screen turn in parts.
+* In a second round (``Store.open_next_round``) each actie's score carries what moved since
+  the previous round ("▲2", "▼1", "="), from the previous round's closed result (only when
+  at least k people voted in it) and this round's batch.
 
 The whole screen is one HTML widget (its own CSS inside), redrawn only when the ballots,
 the settings or the batch change; :func:`projector_html` makes it from plain values, so it
@@ -17,6 +24,7 @@ can be checked in a browser without a kernel.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from html import escape
@@ -26,7 +34,8 @@ import traitlets as t
 
 from werkboek.dutch import count
 from werkboek.model.privacy import privacy_k, projector_batch
-from werkboek.model.results import tally
+from werkboek.model.results import also_touches, tally
+from werkboek.model.rounds import moved_arrow, places
 from werkboek.network import short_address
 from werkboek.outputs.codesheet import qr_svg
 from werkboek_widgets.facilitator.refresh import AutoRefresh
@@ -38,6 +47,8 @@ ROTATE_SECONDS = 10  # when the leefgebieden do not fit side by side: this long 
 SCREEN_WIDTH = 1872  # inside the screen's padding
 COLUMN_GAP = 12
 TITLE_EXTRA = 30 + 8 + 64  # rank, gaps, score
+MOVED_EXTRA = 40  # " ▲2" after the score in a later round
+PROJECTOR_INTEGRAAL = 1  # the first actie of each leefgebied names the others it touches
 CHAR_PX = 10.5  # a character of 24 px Arial, on average (Dutch text; measured in chromium)
 LINE_PX = 26  # 24 px × 1.08
 ITEM_PX = 7  # bar and padding of one actie
@@ -69,6 +80,7 @@ CSS = """
 .wb-proj-rank { font-weight: 700; }
 .wb-proj-title { overflow-wrap: anywhere; }
 .wb-proj-score { font-weight: 700; font-variant-numeric: tabular-nums; text-align: right; }
+.wb-proj-also { grid-column: 2 / 4; font-style: italic; overflow-wrap: anywhere; }
 .wb-proj-bar { grid-column: 2 / 4; height: 4px; margin-top: 1px; background: var(--lg); }
 .wb-proj-wait { font-size: 40px; line-height: 1.3; margin: 120px auto; max-width: 1200px; text-align: center;
   color: #000; }
@@ -80,7 +92,8 @@ CSS = """
 class Column:
     naam: str
     kleur: str
-    rows: list  # (rank, titel, score text, bar fraction 0..1)
+    rows: list  # (rank, titel, score text, bar fraction 0..1, "ook: Werken, Wonen" or "")
+    moved: bool = False  # the score texts carry what moved since the previous round (wider)
 
 
 def shared_ranks(scores: list[float]) -> list[int]:
@@ -128,9 +141,10 @@ def _lines(text: str, chars: int) -> int:
 
 
 def column_height(col: Column, per_part: int) -> float:
-    width = (SCREEN_WIDTH - (per_part - 1) * COLUMN_GAP) / per_part - TITLE_EXTRA
+    width = (SCREEN_WIDTH - (per_part - 1) * COLUMN_GAP) / per_part - TITLE_EXTRA - (MOVED_EXTRA if col.moved else 0)
     chars = max(8, int(width / CHAR_PX))
-    return HEADING_PX + sum(_lines(titel, chars) * LINE_PX + ITEM_PX for _, titel, _, _ in col.rows)
+    return HEADING_PX + sum((_lines(titel, chars) + (_lines(also, chars) if also else 0)) * LINE_PX + ITEM_PX
+                            for _, titel, _, _, also in col.rows)
 
 
 def plan_parts(columns: list[Column]) -> list[list[Column]]:
@@ -166,9 +180,10 @@ def projector_html(*, title: str, status: str, notice: str, received: int, colum
             items = "".join(
                 f"<li class='wb-proj-item' data-rank='{rank}'><span class='wb-proj-rank'>{rank}.</span>"
                 f"<span class='wb-proj-title'>{escape(titel)}</span><span class='wb-proj-score'>{escape(score)}</span>"
-                f"<span class='wb-proj-bar' style='width:{max(0.0, min(1.0, share)) * 100:.1f}%'"
+                + (f"<span class='wb-proj-also' data-testid='proj-also'>{escape(also)}</span>" if also else "")
+                + f"<span class='wb-proj-bar' style='width:{max(0.0, min(1.0, share)) * 100:.1f}%'"
                 f" aria-hidden='true'></span></li>"
-                for rank, titel, score, share in col.rows)
+                for rank, titel, score, share, also in col.rows)
             cols.append(f"<section class='wb-proj-col' style='--lg:{escape(col.kleur)}'><h2>{escape(col.naam)}</h2>"
                         f"<ol>{items}</ol></section>")
         n = per_part or max(1, len(columns))
@@ -192,6 +207,7 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         self.screen = w.HTML(layout=w.Layout(width="100%"))
         self._state = None
         self._cheap = None
+        self._previous = None  # (workshops and rounds, places in the previous round): read once a round
         self.parts = 1  # how many parts the leefgebieden are shown in (1: all side by side)
         self._shown = 0  # which of them is on the screen
         self.clock = time.monotonic
@@ -224,7 +240,8 @@ class ProjectorScreen(AutoRefresh, w.VBox):
             self.screen.value = f"{CSS}<div class='wb-proj'><p class='wb-proj-wait'>Kies een bijeenkomst.</p></div>"
             return False
         workshops = [self.store.workshop(i) for i in self.workshop_ids]
-        settings = tuple((ws.status, ws.privacy_k, ws.hide_results, ws.wifi_name, ws.title) for ws in workshops)
+        settings = tuple((ws.status, ws.privacy_k, ws.hide_results, ws.wifi_name, ws.title, ws.voting_round)
+                         for ws in workshops)
         # cheap first (one aggregate): the ballots are only read when something arrived or changed
         turn = self._turn()  # the part to show now
         cheap = (self.store.ballots_fingerprint(self.workshop_ids), settings, turn)
@@ -252,6 +269,11 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         visible = all(ws.results_visible for ws in workshops)
         title = " + ".join(ws.title for ws in workshops)
         status = ", ".join(sorted({STATUS_LABELS[ws.status] for ws in workshops})).capitalize() + "."
+        rounds = {ws.voting_round for ws in workshops}
+        if rounds != {1}:
+            status = f"Ronde {max(rounds)}. {status}"
+            if self.previous_places(workshops) is not None:
+                status += " ▲ ▼ = verschil met de vorige ronde."
         wifi = next((ws.wifi_name for ws in workshops if ws.wifi_name), "")
         columns, hidden_text, notice = None, "", notice_text(batch, closed)
         part, per_part = (1, 1), None
@@ -263,7 +285,11 @@ class ProjectorScreen(AutoRefresh, w.VBox):
         elif batch.empty:
             hidden_text = notice
         else:
-            parts = plan_parts(self.columns(batch, workshops))
+            columns = self.columns(batch, workshops)
+            parts = plan_parts(columns)
+            plain = [dataclasses.replace(c, rows=[(*r[:4], "") for r in c.rows]) for c in columns]
+            if len(parts) > len(plan_parts(plain)):  # the "ook: …" lines would make the screen turn: leave them
+                parts = plan_parts(plain)
             self.parts = len(parts)
             which = self._shown = self._turn()
             columns, part, per_part = parts[which], (which + 1, len(parts)), len(parts[0])
@@ -271,8 +297,25 @@ class ProjectorScreen(AutoRefresh, w.VBox):
                               base_url=self._base_url(), wifi_name=wifi, hidden_text=hidden_text,
                               name_url=self._name_url(), part=part, per_part=per_part)
 
+    def previous_places(self, workshops) -> dict[str, int] | None:
+        """Places per actie in the previous round, when every workshop is in a later round and
+        enough people voted in it (privacy: k); else None (no arrows)."""
+        if not workshops or any(ws.voting_round < 2 for ws in workshops):
+            return None
+        key = tuple((ws.id, ws.voting_round) for ws in workshops)
+        if self._previous is not None and self._previous[0] == key:
+            return self._previous[1]
+        ballots = [b for ws in workshops for b in self.store.ballots([ws.id], voting_round=ws.voting_round - 1)]
+        before = tally(ballots, workshops, self.catalogue)
+        found = None
+        if before.people >= privacy_k(workshops):
+            found = {a: p for lg in self.catalogue.leefgebieden for a, p in places(before, lg).items()}
+        self._previous = (key, found)
+        return found
+
     def columns(self, batch, workshops) -> list[Column]:
         res = tally(batch.ballots, workshops, self.catalogue)
+        before = self.previous_places(workshops)
         on_ballot = {a for ws in workshops for a in ws.acties}
         columns = []
         for lg in self.catalogue.leefgebieden.values():
@@ -286,9 +329,19 @@ class ProjectorScreen(AutoRefresh, w.VBox):
             rows = rows[:MAX_ACTIES]
             top = max([s for _, s in rows] + [1e-9])
             ranks = shared_ranks([round(s, 6) for _, s in rows])
+
+            def score_text(actie_id: str, score: float, rank: int) -> str:
+                if before is None or actie_id not in before:
+                    return count(score)
+                return f"{count(score)} {moved_arrow(before[actie_id] - rank)}"
+            def also(actie_id: str, score: float, rank: int) -> str:
+                names = (also_touches(self.catalogue.acties[actie_id], self.catalogue, rank, top=PROJECTOR_INTEGRAAL)
+                         if score > 0 else [])
+                return f"ook: {', '.join(names)}" if names else ""
             columns.append(Column(lg.naam, lg.kleur, [
-                (rank, self.catalogue.acties[a].titel, count(s), s / top if top > 0 else 0.0)
-                for rank, (a, s) in zip(ranks, rows)]))
+                (rank, self.catalogue.acties[a].titel, score_text(a, s, rank), s / top if top > 0 else 0.0,
+                 also(a, s, rank))
+                for rank, (a, s) in zip(ranks, rows)], moved=before is not None))
         return columns
 
     # -- auto refresh -----------------------------------------------------------------------

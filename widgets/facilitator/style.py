@@ -26,6 +26,9 @@ CSS = """
 .wb-table { border-collapse: collapse; font-size: 18px; margin: 4px 0 12px; width: 100%; }
 .wb-table th, .wb-table td { border-bottom: 1px solid #bbb; padding: 4px 8px; text-align: left; }
 .wb-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.wb-rounds table { border-collapse: collapse; font-size: 18px; margin: 4px 0 16px; }
+.wb-rounds th, .wb-rounds td { border-bottom: 1px solid #bbb; padding: 4px 10px; text-align: left; }
+.wb-rounds .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .wb-remarks { font-size: 24px; line-height: 1.5; list-style: none; padding: 0; }
 .wb-remarks li { border-bottom: 1px solid #ddd; padding: 8px 0; white-space: pre-wrap; }
 .wb-dash-notice { font-size: 22px; color: #1a1a1a; margin: 4px 0 8px; }

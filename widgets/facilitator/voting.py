@@ -6,6 +6,10 @@ minutes ("Sluit over 2 minuten"): the workshop gets a ``closes_at``, residents' 
 "Het stemmen sluit over 2 minuten", ballots sent before then count, later ones are refused,
 and voting closes by itself then (the panel records it and makes the copy when it notices).
 
+After closing, "Tweede ronde openen" (again with a second click) lets the same codes vote
+once more after the table discussion (``Store.open_next_round``); the status line then says
+which round it is, and the "Rondes" tab puts the rounds side by side.
+
 Closing makes a checked copy of the votes at once (``Store.backup``, label "sluiting"); the
 panel says "Alle 143 stemmen zijn veilig: laatste kopie om 21:14" when the latest copy holds
 every ballot, and how many came in since otherwise.
@@ -20,9 +24,11 @@ import traitlets as t
 
 from werkboek.dutch import local_time
 from werkboek.errors import WerkboekError
+from werkboek.model.rounds import MAX_ROUNDS
 from werkboek.model.workshop import STATUS_LABELS
 from werkboek_widgets.facilitator.refresh import AutoRefresh
 
+ROUND_BUTTON = "Tweede ronde openen"
 GRACE_CHOICES = [("Meteen", 0), ("Over 1 minuut", 1), ("Over 2 minuten", 2), ("Over 5 minuten", 5)]
 
 
@@ -62,12 +68,16 @@ class VotingControl(AutoRefresh, w.VBox):
                                     layout=w.Layout(width="260px", height="56px"))
         self.close_button = w.Button(description="Stemmen sluiten", button_style="danger", icon="stop",
                                      layout=w.Layout(width="260px", height="56px"))
+        self.round_button = w.Button(description=ROUND_BUTTON, icon="repeat",
+                                     layout=w.Layout(width="260px", height="56px"))
         self.message = w.HTML()
         self._confirm_close = False
         self._confirm_reopen = False
+        self._confirm_round = False
         self.open_button.on_click(self._open)
         self.close_button.on_click(self._close)
-        super().__init__([self.status, w.HBox([self.open_button, self.close_button, self.grace],
+        self.round_button.on_click(self._next_round)
+        super().__init__([self.status, w.HBox([self.open_button, self.close_button, self.grace, self.round_button],
                                               layout=w.Layout(flex_flow="row wrap", align_items="center")),
                           self.message, self.safety], **kwargs)
 
@@ -78,14 +88,15 @@ class VotingControl(AutoRefresh, w.VBox):
         self.show()
 
     def _reset_confirmations(self) -> None:
-        self._confirm_close = self._confirm_reopen = False
+        self._confirm_close = self._confirm_reopen = self._confirm_round = False
         self.close_button.description = "Stemmen sluiten"
         self.open_button.description = "Stemmen openen"
+        self.round_button.description = ROUND_BUTTON
 
     def show(self) -> None:
         if self.workshop_id is None:
             self.status.value = "<p>Kies of maak eerst een bijeenkomst.</p>"
-            self.open_button.disabled = self.close_button.disabled = True
+            self.open_button.disabled = self.close_button.disabled = self.round_button.disabled = True
             return
         ws = self.store.workshop(self.workshop_id)
         # closed by its closing time but not recorded yet (set_status clears closes_at): record it, make the copy
@@ -99,10 +110,14 @@ class VotingControl(AutoRefresh, w.VBox):
             at = local_time(ws.closes_at).strftime("%H:%M:%S")
             closing = (f" <span data-testid='closes-at'>Het stemmen sluit vanzelf om {at}</span> "
                        f"(nog {_duration(left)}). {escape(busy_line(self.store.count_busy(ws.id)))}")
+        in_round = (f" <span data-testid='round'>Ronde {ws.voting_round}</span>:" if ws.voting_round > 1 else "")
         self.status.value = (
-            f"<p class='wb-status wb-status-{ws.status}'><b>{escape(ws.title)}</b>: "
+            f"<p class='wb-status wb-status-{ws.status}'><b>{escape(ws.title)}</b>:{in_round} "
             f"<span data-testid='status'>{STATUS_LABELS[ws.status]}</span>. {count} stemmen ontvangen.{closing}</p>"
         )
+        self.round_button.disabled = not (ws.status == "gesloten" and count > 0 and ws.voting_round < MAX_ROUNDS)
+        if not self._confirm_round:
+            self.round_button.description = ROUND_BUTTON if ws.voting_round == 1 else f"Ronde {ws.voting_round + 1} openen"
         self.open_button.disabled = ws.status == "open"
         self.close_button.disabled = ws.status != "open"
         self.grace.disabled = ws.status != "open" or left is not None
@@ -129,6 +144,27 @@ class VotingControl(AutoRefresh, w.VBox):
             self.message.value = "<p class='wb-ok'>Het stemmen is open. Bewoners kunnen nu stemmen.</p>"
         except WerkboekError as exc:
             self.message.value = f"<p class='wb-error'>{escape(str(exc))}</p>"
+        self.show()
+
+    def _next_round(self, _button) -> None:
+        ws = self.store.workshop(self.workshop_id)
+        if not self._confirm_round:
+            self._reset_confirmations()
+            self._confirm_round = True
+            self.round_button.description = "Klik nog eens voor de nieuwe ronde"
+            self.message.value = (
+                f"<p class='wb-warn'>Ronde {ws.voting_round + 1}: iedereen stemt opnieuw met dezelfde code. "
+                f"De stemmen van ronde {ws.voting_round} blijven bewaard en u ziet de rondes naast elkaar "
+                "(tabblad Rondes). Weet u het zeker?</p>")
+            return
+        self._reset_confirmations()
+        try:
+            ws = self.store.open_next_round(self.workshop_id)
+        except WerkboekError as exc:
+            self.message.value = f"<p class='wb-error'>{escape(str(exc))}</p>"
+        else:
+            self.message.value = (f"<p class='wb-ok'>Ronde {ws.voting_round} is open. Bewoners stemmen opnieuw met "
+                                  "hun eigen code.</p>")
         self.show()
 
     def _close(self, _button) -> None:
