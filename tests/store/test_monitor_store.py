@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from werkboek.errors import DataError
-from werkboek.model.ballot import BallotSubmission
 from werkboek.model.monitor import HEERLEN_NOORD, TARGET_YEAR
-from werkboek.model.programme import GEKOZEN, new_decision
+from werkboek.model.programme import GEKOZEN
 from werkboek.store import Store, migrate
 from werkboek.store.monitor import Monitoring
 from werkboek.store.programme import Programme
@@ -44,27 +43,42 @@ def test_a_bad_target_names_every_field_and_writes_nothing(store):
 
 
 def test_a_0007_database_with_ballots_and_decisions_is_brought_up_to_date(db_url, catalogue):
+    import datetime as dt
+
     import sqlalchemy as sa
 
     from werkboek.store.engine import make_engine
 
     engine = make_engine(db_url)
     migrate.upgrade(engine, "0007")
-    old = Store(db_url, catalogue=catalogue, upgrade=False)
     acties = [a.id for lg in catalogue.leefgebieden for a in catalogue.acties_in(lg)[:1]][:2]
-    ws = old.create_workshop("Oud", method="punten", method_params={"points": 5}, acties=acties)
-    old.open_voting(ws.id)
-    codes = [c.code for c in old.create_codes(ws.id, 2)]
-    for c in codes:
-        old.submit(BallotSubmission(code=c, choices={acties[0]: 3}))
-    decided = Programme(old).decide(new_decision(acties[0], GEKOZEN, "Veel steun.", budget=10, jaar=2026, by="A"))
-    old.close()
+    meta = sa.MetaData()
+    t = {name: sa.Table(name, meta, autoload_with=engine)
+         for name in ("workshops", "workshop_acties", "codes", "ballots", "ballot_choices", "decisions")}
+    now = dt.datetime.now(dt.timezone.utc)
+    codes = ["ACD-EFH", "ACD-EFJ"]
+    with engine.begin() as conn:  # written as the code of 0007 wrote them (today's Store needs today's schema)
+        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="gesloten", kind="workshop",
+                                                      method="punten", method_params={"points": 5}, basemap=False,
+                                                      created_at=now, updated_at=now, location="", voting_round=1))
+        conn.execute(sa.insert(t["workshop_acties"]), [{"workshop_id": 1, "actie_id": a, "position": i}
+                                                       for i, a in enumerate(acties)])
+        for i, code in enumerate(codes, start=1):
+            conn.execute(sa.insert(t["codes"]).values(code=code, workshop_id=1, kind="individual", label="",
+                                                      created_at=now))
+            conn.execute(sa.insert(t["ballots"]).values(id=i, workshop_id=1, code=code, group_size=1,
+                                                        submitted_at=now, voting_round=1))
+            conn.execute(sa.insert(t["ballot_choices"]).values(ballot_id=i, actie_id=acties[0], value=3))
+        conn.execute(sa.insert(t["decisions"]).values(
+            actie_id=acties[0], version=1, besluit=GEKOZEN, reden="Veel steun.", budget=10, jaar=2026,
+            partners=[], workshops=[1], scenario="", changed_by="A", changed_at=now))
     assert not sa.inspect(engine).has_table("monitor_targets")
     new = Store(db_url, catalogue=catalogue)
     try:
         assert migrate.current_revision(engine) == SCHEMA_REVISION == "0008"
-        assert sorted(b.code for b in new.ballots(ws.id)) == sorted(codes)
-        assert Programme(new).decisions() == {acties[0]: decided}
+        assert sorted(b.code for b in new.ballots(1)) == sorted(codes)
+        decided = Programme(new).decisions()[acties[0]]
+        assert (decided.besluit, decided.budget, decided.workshops) == (GEKOZEN, 10, (1,))
         assert Monitoring(new).set_target("bijstand", 20.0, by="A").id is not None
     finally:
         new.close()
