@@ -13,6 +13,13 @@ actie voted on, progress for the chosen ones) in a temporary SQLite store. Print
   ``bench_first_load.py`` (CDP: CPU 4× slower, 1.6 Mbit/s, 150 ms round trip), each also as a
   ratio to a one-paragraph static page served the same way. No script on the pages, so
   first paint is also when a resident can read them.
+
+The monitor pages (``monitor.html`` and one page per indicator with a buurt map per year),
+twice: from the three kwb test files (``tests/support/kwb``, invented numbers in the real
+format) and from 25 years of example tables (2022–2046, what the monitor holds near the end
+of the programme), with a target for every indicator: seconds to build the monitor and to
+write its pages (the site with the monitor minus the site without), page weights, and first
+paint as a ratio to the static page.
 """
 
 from __future__ import annotations
@@ -33,8 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from support.browser import chromium_available, chromium_browser  # noqa: E402
+from werkboek.demo.indicators import example_table  # noqa: E402
 from werkboek.demo.programme import seed_demo_programme  # noqa: E402
+from werkboek.formats.kerncijfers import import_kerncijfers  # noqa: E402
 from werkboek.model.catalogue import catalogue  # noqa: E402
+from werkboek.model.monitor import MEASURES, Target, build_monitor  # noqa: E402
+from werkboek.outputs.monitor import measure_page_name  # noqa: E402
 from werkboek.outputs.public import SiteInput, build_site, published_workshops  # noqa: E402
 from werkboek.serving.process import free_port  # noqa: E402
 from werkboek.store import Store  # noqa: E402
@@ -64,6 +75,42 @@ def site_input(store, programme):
     shown = published_workshops(workshops)
     return SiteInput(store.catalogue, tuple(workshops), {w.id: store.ballots([w.id]) for w in shown},
                      programme.states(), example_data=True)
+
+
+def kwb_test_tables(cat):
+    return [import_kerncijfers(ROOT / "tests" / "support" / "kwb" / f"kwb-{y}.csv", buurten=cat.buurten,
+                              source="Testbestand in het kwb-formaat (verzonnen cijfers)")
+            for y in (2022, 2024, 2025)]
+
+
+def example_years(cat, n: int):
+    return [example_table(cat, year=2022 + i, seed=917 + i) for i in range(n)]
+
+
+def bench_monitor(label, tables, cat, store, programme, out: Path, runs: int, without: float):
+    """Time and weight of the monitor pages; the folder and the pages to paint."""
+    targets = [Target(m, 1.0, changed_by="bench") for m in MEASURES]
+    build_times, site_times = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        monitor = build_monitor(tables, cat, targets)
+        t1 = time.perf_counter()
+        data = dataclasses.replace(site_input(store, programme), monitor=monitor)
+        t2 = time.perf_counter()
+        pages = build_site(data, out)
+        t3 = time.perf_counter()
+        build_times.append(t1 - t0)
+        site_times.append(t3 - t2)
+    site = statistics.median(site_times)
+    mon = [p for p in pages if p.name.startswith("monitor")]
+    print(f"monitor, {label}: {len(monitor.imported)} years; build_monitor median {statistics.median(build_times):.3f} s; "
+          f"site with monitor {site:.2f} s vs without {without:.2f} s (monitor pages {site - without:.2f} s, "
+          f"ratio {site / without:.2f}×); {len(mon)} monitor pages, {sum(p.stat().st_size for p in mon) / 1024:.0f} KB")
+    measure = out / measure_page_name(next(iter(MEASURES)))
+    for name, p in (("monitor.html", out / "monitor.html"), (measure.name, measure)):
+        raw = p.read_bytes()
+        print(f"  {name}: {len(raw) / 1024:.0f} KB, gzipped {len(gzip.compress(raw)) / 1024:.0f} KB")
+    return out.name, ["monitor.html", measure.name]
 
 
 def first_paint(browser, url: str, phone: bool) -> float:
@@ -123,21 +170,29 @@ def main() -> int:
             raw = p.read_bytes()
             print(f"{label} ({p.name}): {len(raw) / 1024:.0f} KB, gzipped {len(gzip.compress(raw)) / 1024:.0f} KB")
         print(f"all pages: {total / 1024:.0f} KB")
+        monitor_pages = {}
+        for label, tables in (("3 kwb test files", kwb_test_tables(cat)), ("25 example years", example_years(cat, 25))):
+            monitor_pages[label] = bench_monitor(label, tables, cat, store, programme, tmp / f"site-{len(tables)}",
+                                                 args.runs, statistics.median(gen_times))
         store.close()
 
         (tmp / "site" / "static.html").write_text(STATIC, encoding="utf-8")
         if not chromium_available():
             print("chromium not available: first paint not measured")
             return 0
-        handler = functools.partial(_QuietHandler, directory=str(tmp / "site"))
+        handler = functools.partial(_QuietHandler, directory=str(tmp))  # the site and the monitor sites
         server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         try:
             with chromium_browser() as browser:
                 for profile, phone in (("normal", False), ("phone", True)):
-                    ref = statistics.median(first_paint(browser, base + "static.html", phone) for _ in range(args.runs))
-                    for label, name in (("programme page", "index.html"), ("workshop page", largest.name)):
+                    ref = statistics.median(first_paint(browser, base + "site/static.html", phone)
+                                            for _ in range(args.runs))
+                    pages_to_paint = [("programme page", "site/index.html"), ("workshop page", f"site/{largest.name}")]
+                    for label, (folder, names) in monitor_pages.items():
+                        pages_to_paint += [(f"{name} ({label})", f"{folder}/{name}") for name in names]
+                    for label, name in pages_to_paint:
                         fcp = statistics.median(first_paint(browser, base + name, phone) for _ in range(args.runs))
                         print(f"first paint, {profile:6s} {label:15s}: {fcp:.2f} s "
                               f"(static page {ref:.2f} s, ratio {fcp / ref:.1f}×)")

@@ -140,6 +140,39 @@ def test_kwb_csv_cp1252_semicolon_decimal_comma(tmp_path, buurten, codes):
         table.population("BU09280000")
 
 
+def test_national_row_is_kept_as_the_reference_not_as_an_area(tmp_path, buurten, codes):
+    rows, _ = sample(codes)
+    set_cell(rows, 0, "woz_gemiddeld", "360")
+    set_cell(rows, 0, "huishoudens_laag_inkomen_pct", "40,0")
+    table = import_kerncijfers(write_kwb(tmp_path / "kwb-2024.csv", rows), buurten=buurten)
+
+    assert "NL00" not in table.data.index
+    assert table.nederland is not None
+    assert table.nederland["inwoners"] == 17942942
+    assert table.nederland["woz_gemiddeld"] == 360
+    assert table.nederland["huishoudens_laag_inkomen_pct"] == pytest.approx(40.0)
+    assert math.isnan(table.nederland["bijstand"])  # "." stays missing
+    # the national row is checked like any other
+    set_cell(rows, 0, "bijstand", "-5")
+    with pytest.raises(DataError) as caught:
+        import_kerncijfers(write_kwb(tmp_path / "kwb-2024.csv", rows), buurten=buurten)
+    assert "rij 2, veld 'a_soz_wb'" in str(caught.value)
+    # two national rows: which one is meant?
+    rows, _ = sample(codes)
+    rows.append(list(rows[0]))
+    with pytest.raises(DataError) as caught:
+        import_kerncijfers(write_kwb(tmp_path / "kwb-2024.csv", rows), buurten=buurten)
+    assert "landelijke rij" in str(caught.value)
+
+
+def test_a_file_without_national_row_has_no_reference(tmp_path, buurten, codes):
+    path = write_kwb(tmp_path / "kwb-2023.csv", [kwb_row(codes.b1, "B", "Buurt", {"inwoners": "10"})])
+    assert import_kerncijfers(path, buurten=buurten).nederland is None
+    with pytest.raises(ValueError):
+        indicators.IndicatorTable(2023, "x", pd.DataFrame([[1.0] * len(INDICATORS)], columns=list(INDICATORS),
+                                                          index=pd.Index(["NL00"], name="statcode")))
+
+
 def test_cp1252_text_is_decoded_as_cp1252(tmp_path, buurten, codes):
     """A cell quoted in a message keeps its cp1252 characters (here an en dash, byte 0x96)."""
     rows, _ = sample(codes)
@@ -201,6 +234,7 @@ def test_statline_export(tmp_path, buurten, codes, delimiter, names_in_wijkenenb
     assert table.year == 2024  # 85984NED is "Kerncijfers wijken en buurten 2024"
     assert "85984NED" in table.source
     assert_values(table, values)
+    assert table.nederland["inwoners"] == 17942942  # StatLine's NL01
 
 
 def write_xlsx(path: Path, rows: list[list], writer: str) -> Path:
@@ -454,6 +488,7 @@ def test_save_and_load_round_trip(tmp_path, imported):
     back = load(store)
 
     pd.testing.assert_frame_equal(back.data, imported.data, check_exact=True)
+    pd.testing.assert_series_equal(back.nederland, imported.nederland, check_exact=True)
     assert (back.year, back.source, back.example, back.origin) == (
         imported.year, imported.source, imported.example, imported.origin)
     assert back.label() == imported.label()

@@ -122,7 +122,7 @@ def test_only_closed_workshops_are_published(sqlite_url, catalogue, tmp_path):
         acties = list(catalogue.acties)[:3]
         open_ws = store.open_voting(store.create_workshop("Nog open", method="goedkeuren", acties=acties).id)
         pages = build_site(SiteInput(catalogue, tuple(store.workshops()), {}, {}), tmp_path / "s")
-        assert [p.name for p in pages] == ["index.html"]
+        assert [p.name for p in pages] == ["index.html", "monitor.html"]  # the monitor page is always there
         assert not (tmp_path / "s" / workshop_page_name(open_ws.id)).exists()
         assert oct((tmp_path / "s" / "index.html").stat().st_mode & 0o777) == "0o644"
     finally:
@@ -201,7 +201,7 @@ def test_werkboek_publish_writes_the_site_and_demo_only_into_an_empty_database(t
     args = [sys.executable, "-m", "werkboek", "publish", "--out", str(tmp_path / "site"), "--database-url", url]
     done = subprocess.run([*args, "--demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "4 pagina's geschreven" in done.stdout
+    assert "5 pagina's geschreven" in done.stdout  # with monitor.html (no kerncijfers imported: it says so)
     assert (tmp_path / "site" / "index.html").exists() and (tmp_path / "site" / workshop_page_name(3)).exists()
     again = subprocess.run([*args, "--demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "alleen in een lege database" in again.stderr

@@ -23,7 +23,8 @@ def run_import(args) -> int:
 
     table = import_kerncijfers(args.file, year=args.year, source=args.source)
     path = save(table)
-    print(f"{table.label()}: {len(table.data)} gebieden geïmporteerd naar {path}")
+    national = " en Nederland (ter vergelijking)" if table.nederland is not None else " (zonder landelijke rij)"
+    print(f"{table.label()}: {len(table.data)} gebieden{national} geïmporteerd naar {path}")
     return 0
 
 

@@ -35,10 +35,11 @@ def run(args) -> int:
             seed_demo_programme(store, programme)
         workshops = store.workshops()
         shown = published_workshops(workshops)
+        monitor, money = _monitor(store, programme)
         data = SiteInput(catalogue=store.catalogue, workshops=tuple(workshops),
                          ballots={w.id: store.ballots([w.id]) for w in shown}, states=programme.states(),
                          public_url=settings.public_url() or "",
-                         example_data=is_example(workshops, programme.history()))
+                         example_data=is_example(workshops, programme.history()), monitor=monitor, money=money)
         pages = build_site(data, args.out)
     finally:
         store.close()
@@ -46,3 +47,19 @@ def run(args) -> int:
     if not settings.public_url():
         print("Tip: zet WERKBOEK_PUBLIC_URL op het adres van deze pagina's; dan staat het op de stembriefjes.")
     return 0
+
+
+def _monitor(store, programme):
+    """The monitor of every imported kwb year, and the money per year against the adopted scenario's phasing."""
+    from werkboek.model.monitor import adopted_scenario, build_monitor, money_per_year
+    from werkboek.scenarios.adopted import adopted_phasing
+    from werkboek.store import indicator_files
+    from werkboek.store.monitor import Monitoring
+
+    tables = [indicator_files.load(year=y) for y in indicator_files.available()]
+    monitor = build_monitor(tables, store.catalogue, Monitoring(store).targets()) if tables else None
+    decisions = programme.decisions()
+    planned = adopted_phasing(decisions)
+    money = money_per_year(decisions, programme.timeline(), store.catalogue, planned=planned,
+                           scenario=adopted_scenario(decisions) if planned is not None else "")
+    return monitor, money

@@ -29,6 +29,7 @@ from werkboek.model.indicators import (
     Indicator,
     IndicatorTable,
     _matches,
+    is_nederland,
 )
 
 STATCODE_KWB = ("gwb_code_10", "gwb_code", "statcode")
@@ -55,7 +56,8 @@ def import_kerncijfers(
     *,
     buurten: Mapping[str, Buurt] | Iterable[str] | None = None,
 ) -> IndicatorTable:
-    """Read a KWB table (kwb-YYYY CSV/XLSX or a StatLine CSV export) and keep Heerlen's rows.
+    """Read a KWB table (kwb-YYYY CSV/XLSX or a StatLine CSV export) and keep Heerlen's rows,
+    plus the national row (``NL00``/``NL01``) as the table's reference ``nederland``.
 
     ``year``: the table's year; else taken from the file name (``kwb-2024.csv``,
     ``85984NED_TypedDataSet.csv``). ``source``: the text for the map label (default
@@ -105,6 +107,8 @@ def import_kerncijfers(
     heerlen_rows = 0
     codes: list[str] = []
     records: list[list[float]] = []
+    nederland: list[float] | None = None
+    nederland_line: int | None = None
     for line, cells in sheet.rows:
         if len(cells) > width and any(_text(c) for c in cells[width:]):
             problems.append(Problem(shown, line, None, f"{len(cells)} velden, maar de kopregel heeft er {width}"))
@@ -112,14 +116,22 @@ def import_kerncijfers(
         short = len(cells) < width
         cells = list(cells) + [None] * (width - len(cells))
         code = _text(cells[code_index])
-        if not code.upper().startswith(_PREFIXES):
-            continue  # another municipality, or Nederland
-        heerlen_rows += 1
+        national = is_nederland(code)
+        if not national and not code.upper().startswith(_PREFIXES):
+            continue  # another municipality
+        if not national:
+            heerlen_rows += 1
         if short:
             problems.append(Problem(shown, line, None, f"te weinig velden: de kopregel heeft er {width}"))
             continue
         ok = True
-        if code not in known:
+        if national:
+            if nederland_line is not None:
+                problems.append(Problem(shown, line, code_column,
+                                        f"de landelijke rij ('{code}') staat ook al in rij {nederland_line}"))
+                ok = False
+            nederland_line = nederland_line or line
+        elif code not in known:
             problems.append(Problem(shown, line, code_column, _unknown_code_message(code)))
             ok = False
         elif code in seen:
@@ -138,7 +150,9 @@ def import_kerncijfers(
                 problems.append(Problem(shown, line, column, message))
                 ok = False
             values.append(value)
-        if ok:
+        if ok and national:
+            nederland = values
+        elif ok:
             codes.append(code)
             records.append(values)
     if heerlen_rows == 0 and not problems:
@@ -150,7 +164,9 @@ def import_kerncijfers(
     frame = pd.DataFrame(records, index=pd.Index(codes, name="statcode"), columns=list(INDICATORS), dtype=float)
     if source is None:
         source = f"{DEFAULT_SOURCE} (StatLine {table_id})" if table_id else DEFAULT_SOURCE
-    return IndicatorTable(year=year, source=source, data=frame, example=False, origin=path.name)
+    national = None if nederland is None else pd.Series(nederland, index=list(INDICATORS), dtype=float)
+    return IndicatorTable(year=year, source=source, data=frame, example=False, origin=path.name,
+                          nederland=national)
 
 
 def _resolve_year(path: Path, year) -> tuple[int, str | None]:

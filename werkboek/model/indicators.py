@@ -40,6 +40,15 @@ import pandas as pd
 
 GEMEENTE = "GM0917"
 _PREFIXES = ("BU0917", "WK0917", GEMEENTE)
+# The national row of a KWB table: "NL00" in the kwb-YYYY download, "NL01" in StatLine. It is
+# kept as the table's reference (``IndicatorTable.nederland``), never as an area of Heerlen.
+NEDERLAND = "NL00"
+_NEDERLAND_CODE = re.compile(r"^NL\d{2}$", re.IGNORECASE)
+
+
+def is_nederland(code: str) -> bool:
+    """True for the statcode of the national row ("NL00", StatLine's "NL01")."""
+    return bool(_NEDERLAND_CODE.match(code.strip()))
 EXAMPLE_LABEL = "Voorbeeldgegevens — geen echte cijfers"
 DEFAULT_SOURCE = "CBS Kerncijfers wijken en buurten"
 
@@ -123,7 +132,9 @@ class IndicatorTable:
     """Indicators per statcode (buurt, wijk, gemeente) for one edition of the KWB table.
 
     ``data`` is indexed by statcode (named ``statcode``) with one float column per entry of
-    :data:`INDICATORS`, in that order; NaN where CBS gives no figure.
+    :data:`INDICATORS`, in that order; NaN where CBS gives no figure. ``nederland``: the
+    national row of the same table (a Series over :data:`INDICATORS`), the reference of the
+    monitor; None when the file had none. It is not an area: ``data`` never holds it.
     """
 
     year: int
@@ -131,6 +142,7 @@ class IndicatorTable:
     data: pd.DataFrame
     example: bool = False
     origin: str = ""  # name of the file the figures were imported from
+    nederland: pd.Series | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int):
@@ -139,6 +151,12 @@ class IndicatorTable:
             raise ValueError(f"kolommen moeten {list(INDICATORS)} zijn, niet {list(self.data.columns)}")
         if not self.data.index.is_unique:
             raise ValueError("een statcode staat meer dan eens in de tabel")
+        if any(is_nederland(str(code)) for code in self.data.index):
+            raise ValueError("de landelijke rij hoort in nederland, niet tussen de gebieden")
+        if self.nederland is not None:
+            if list(self.nederland.index) != list(INDICATORS):
+                raise ValueError(f"nederland moet de indicatoren {list(INDICATORS)} hebben")
+            self.nederland = self.nederland.astype(float).rename(NEDERLAND)
 
     def label(self) -> str:
         """The text a map or chart must show with these figures: "<source>, <year>" (just the

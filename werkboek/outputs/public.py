@@ -7,7 +7,12 @@ no kernel, no script, one small inline style sheet, one inline SVG map per page.
   decision, the reason, budget and start year, status, percentage, money spent, the latest
   update), per buurt the chosen acties that reach it, on a buurt map;
 * ``bijeenkomst-<id>.html``: per closed workshop — what residents chose there, and for each
-  actie of its ballot what was decided and how far it is.
+  actie of its ballot what was decided and how far it is;
+* ``monitor.html``: the 25-year monitor — "waar staan we" per leefgebied, a chart per
+  indicator (Heerlen-Noord, Nederland, the 2022 baseline, the target for 2047) and money
+  decided and spent per year against the adopted scenario's phasing; and per indicator
+  ``monitor-<indicator>.html`` with a buurt map per imported year and every buurt's figures
+  (:mod:`werkboek.outputs.monitor`). Only imported CBS figures (or example ones, labelled).
 
 Privacy (:mod:`werkboek.model.privacy`, the workshop's ``privacy_k``):
 
@@ -52,6 +57,8 @@ class SiteInput:
     states: Mapping[str, ActieState]  # werkboek.store.programme.Programme.states()
     public_url: str = ""
     example_data: bool = False  # invented data (a demo programme): every page says so
+    monitor: object = None  # werkboek.model.monitor.Monitor of the imported kwb years (None: none imported)
+    money: object = None  # werkboek.model.monitor.Money (None: computed from ``states``, no scenario phasing)
 
 
 def workshop_page_name(workshop_id: int) -> str:
@@ -116,6 +123,45 @@ def _choices(catalogue, workshop, ballots) -> dict:
     return {"shown": True, "k": k, "people": people, "by_leefgebied": by_lg, "buurten": buurten}
 
 
+def _monitor_pages(data: SiteInput, out: Path, common: dict) -> list[Path]:
+    from werkboek.model.monitor import MEASURES, money_per_year, where_we_stand
+    from werkboek.outputs.monitor import (
+        buurt_rows,
+        chart,
+        maps_per_year,
+        measure_page_name,
+        money_html,
+        stand_html,
+    )
+
+    catalogue, monitor = data.catalogue, data.monitor
+    money = data.money
+    if money is None:
+        decisions = {a: s.decision for a, s in data.states.items() if s.decision is not None}
+        money = money_per_year(decisions, [u for s in data.states.values() for u in s.timeline], catalogue)
+    context = dict(common, money_html=money_html(money), indicators_example=bool(monitor and monitor.example))
+    if monitor is None or not monitor.imported:
+        return [atomic.write_text_atomic(out / "monitor.html", render(
+            "public/monitor.html", title="De buurten over 25 jaar", charts=[], stand_html="", years_text="",
+            missing_text="", **context))]
+    charts = []
+    pages = []
+    for m in MEASURES:
+        c = chart(monitor, m)
+        c["page"] = measure_page_name(m)
+        charts.append(c)
+        pages.append(atomic.write_text_atomic(out / c["page"], render(
+            "public/monitor_measure.html", title=c["title"], c=c, maps=maps_per_year(monitor, m, catalogue),
+            years=monitor.years, buurten=buurt_rows(monitor, m), **context)))
+    missing = [y for y in monitor.years if y not in monitor.imported]
+    return [atomic.write_text_atomic(out / "monitor.html", render(
+        "public/monitor.html", title="De buurten over 25 jaar", charts=charts,
+        stand_html=stand_html(where_we_stand(monitor, catalogue.leefgebieden)),
+        years_text=", ".join(str(y) for y in monitor.imported),
+        missing_text=("Geen cijfers voor " + ", ".join(str(y) for y in missing) + ".") if missing else "",
+        **context)), *pages]
+
+
 def build_site(data: SiteInput, out: str | Path, *, generated: dt.date | None = None) -> list[Path]:
     """Write the site into ``out`` (created if needed); the pages written."""
     out = Path(out)
@@ -150,6 +196,7 @@ def build_site(data: SiteInput, out: str | Path, *, generated: dt.date | None = 
             "public/workshop.html", title=w.title, workshop={"title": w.title, "location": w.location,
                                                              "date": date_nl(w.date, weekday=False)},
             choices=_choices(catalogue, w, data.ballots.get(w.id, [])), rows=ws_rows, **common)))
+    written += _monitor_pages(data, out, common)
     # public by design: readable by the web server's user whatever the umask (the CLI's is 077)
     out.chmod(0o755)
     for page in written:

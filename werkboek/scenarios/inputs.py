@@ -13,7 +13,7 @@ Ballots are kept as plain values here (the method's value per actie, the weight,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -77,6 +77,7 @@ class ScenarioInput:
     source_label: str  # where the ballots come from, for the report
     budget_hint: float | None = None  # a pabulib file's own budget
     notes: list[str] = field(default_factory=list)
+    forced_in: tuple[str, ...] = ()  # acties the input itself forces in (from_decisions: the gekozen ones)
 
 
 def candidates_from_catalogue(catalogue) -> dict[str, Candidate]:
@@ -106,7 +107,7 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
     if scenario.pb_file:
         return input_from_pb(scenario.pb_file, catalogue)
     candidates = candidates_from_catalogue(catalogue)
-    if not scenario.workshops:
+    if not scenario.workshops and not scenario.from_decisions:
         return ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
     from werkboek.errors import NotFound, ScenarioError
 
@@ -116,6 +117,10 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
 
         store = Store(scenario.database_url, catalogue=catalogue)
     try:
+        decided = _from_decisions(store, candidates) if scenario.from_decisions else None
+        if not scenario.workshops:
+            data = ScenarioInput(candidates, [], (), "Alleen de catalogus: geen stemmen gebruikt")
+            return _with_decisions(data, decided)
         workshops = []
         for wid in scenario.workshops:
             try:
@@ -129,8 +134,56 @@ def load_input(scenario: Scenario, catalogue, store=None) -> ScenarioInput:
             store.close()
     ballots = voter_ballots(stored, workshops)
     titles = ", ".join(f"{w.title} ({w.id})" for w in workshops)
-    return ScenarioInput(candidates, ballots, tuple(sorted({w.method for w in workshops})),
-                         f"Stemmen van {titles}: {len(ballots)} stembiljetten")
+    return _with_decisions(ScenarioInput(candidates, ballots, tuple(sorted({w.method for w in workshops})),
+                                         f"Stemmen van {titles}: {len(ballots)} stembiljetten"), decided)
+
+
+def _from_decisions(store, candidates: dict[str, Candidate]) -> tuple[dict[str, Candidate], tuple[str, ...], list[str]]:
+    """from_decisions: the programme's current ``gekozen`` acties forced in at what is still to pay.
+
+    An actie's cost becomes its decided budget minus the money already spent on it (the
+    latest running total of its progress); one already paid in full leaves the candidates
+    (it needs no more money). The notes say so, for the report.
+    """
+    from werkboek.store.programme import Programme
+
+    programme = Programme(store)
+    spent: dict[str, int] = {}
+    for update in programme.timeline():  # by actie and date: the last one is the running total
+        spent[update.actie_id] = update.uitgegeven
+    candidates = dict(candidates)
+    forced, paid, committed, already = [], [], 0, 0
+    for actie_id, d in sorted(programme.decisions().items()):
+        if d.besluit != "gekozen" or actie_id not in candidates:
+            continue
+        budget = d.budget if d.budget is not None else int(candidates[actie_id].kosten)
+        left = max(0, budget - spent.get(actie_id, 0))
+        committed += budget
+        already += min(budget, spent.get(actie_id, 0))
+        if left == 0:
+            del candidates[actie_id]
+            paid.append(actie_id)
+        else:
+            candidates[actie_id] = replace(candidates[actie_id], kosten=left)
+            forced.append(actie_id)
+    from werkboek.dutch import euros
+
+    notes = [f"Dit scenario begint bij wat al besloten is: {len(forced) + len(paid)} gekozen acties, samen "
+             f"{euros(committed)}, waarvan {euros(already)} al uitgegeven. De {len(forced)} acties die nog geld nodig "
+             f"hebben staan vast, met wat er nog betaald moet worden ({euros(committed - already)}); dat gaat "
+             "eerst van het budget af."]
+    if paid:
+        notes.append(f"Al helemaal betaald, dus niet meer in dit scenario: {', '.join(paid)}.")
+    if not forced and not paid:
+        notes = ["Dit scenario zou beginnen bij wat al besloten is, maar er zijn nog geen gekozen acties."]
+    return candidates, tuple(forced), notes
+
+
+def _with_decisions(data: ScenarioInput, decided) -> ScenarioInput:
+    if decided is None:
+        return data
+    candidates, forced, notes = decided
+    return replace(data, candidates=candidates, forced_in=forced, notes=[*data.notes, *notes])
 
 
 def input_from_pb(path: str | Path, catalogue=None) -> ScenarioInput:

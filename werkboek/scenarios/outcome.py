@@ -112,7 +112,9 @@ def run_scenario(scenario: Scenario, catalogue=None, store=None, data: ScenarioI
     candidates = data.candidates
     selection_kwargs = dict(
         rule=scenario.rule, budget=budget, years=len(years), min_share=scenario.min_share_per_leefgebied,
-        versnelling_first=scenario.versnelling_first, forced_in=[a for a in scenario.forced_in if a in candidates],
+        versnelling_first=scenario.versnelling_first,
+        forced_in=list(dict.fromkeys([*(a for a in data.forced_in if a not in scenario.forced_out),
+                                    *(a for a in scenario.forced_in if a in candidates)])),
         forced_out=[a for a in scenario.forced_out if a in candidates], rule_params=scenario.rule_params,
         tie_break=scenario.tie_break, seed=scenario.seed)
     sel = select(candidates, ballots, **selection_kwargs)

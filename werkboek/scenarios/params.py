@@ -25,6 +25,8 @@ A scenario file (keys in English, like the notebook's parameters)::
     versnelling_first: true
     forced_in: [wonen-01]
     forced_out: [veiligheid-03]
+    from_decisions: true           # start from what the programme decided: its gekozen acties are forced
+                                   # in, at their decided budget minus what is already spent
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ WEIGHTINGS = {
 PARAMETERS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
            "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
            "forced_in", "forced_out", "tie_break", "seed", "bootstrap", "bootstrap_seed",
-           "database_url", *rule_params())
+           "from_decisions", "database_url", *rule_params())
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Scenario:
     seed: int = 0  # for tie_break: loting
     bootstrap: int = 0  # resamples of the ballots for "hoe zeker?" (0: none)
     bootstrap_seed: int = 0
+    from_decisions: bool = False  # the programme's gekozen acties forced in, their committed budget counted
     database_url: str | None = None  # None: the default store (WERKBOEK_DATABASE_URL or var/)
     source: str = ""  # the file it was read from, for messages
 
@@ -226,7 +229,7 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
     elif "seed" in v and tie_break != "loting":
         bad("seed", "een startgetal hoort bij tie_break: loting")
     flags = {}
-    for key in ("example_indicators", "versnelling_first"):
+    for key in ("example_indicators", "versnelling_first", "from_decisions"):
         value = v.get(key, False)
         if not isinstance(value, bool):
             bad(key, f"'{value}' moet true of false zijn")
@@ -248,6 +251,9 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
                 shares[lg] = float(share)
         if sum(shares.values()) > 1 + 1e-9:
             bad("min_share_per_leefgebied", f"de delen tellen op tot {sum(shares.values()):.0%}, meer dan 100%")
+
+    if flags["from_decisions"] and pb_file is not None:
+        bad("from_decisions", "hoort bij de acties van de catalogus, niet bij een pabulib-bestand")
 
     lists = {}
     for key in ("forced_in", "forced_out"):
@@ -286,5 +292,5 @@ def scenario_from_dict(values: dict, source: str = "parameters", catalogue=None)
         example_indicators=flags["example_indicators"], rule=rule, min_share_per_leefgebied=shares,
         versnelling_first=flags["versnelling_first"], forced_in=lists["forced_in"], forced_out=lists["forced_out"],
         rule_params=own, tie_break=tie_break, seed=seed, bootstrap=draws.get("bootstrap", 0),
-        bootstrap_seed=draws.get("bootstrap_seed", 0), database_url=url, source=source if source != "parameters" else "",
+        bootstrap_seed=draws.get("bootstrap_seed", 0), from_decisions=flags["from_decisions"], database_url=url, source=source if source != "parameters" else "",
     )

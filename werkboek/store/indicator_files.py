@@ -18,7 +18,7 @@ import pandas as pd
 from werkboek import settings as config
 from werkboek.errors import DataError, Problem, _display
 from werkboek.formats.atomic import fsync_directory
-from werkboek.model.indicators import INDICATORS, IndicatorTable
+from werkboek.model.indicators import INDICATORS, NEDERLAND, IndicatorTable, is_nederland
 
 _STORED = re.compile(r"^kerncijfers-(\d{4})\.json$")
 
@@ -58,6 +58,8 @@ def save(table: IndicatorTable, directory: Path | str | None = None) -> Path:
     writer.writerow(["statcode", *INDICATORS])
     for code, row in zip(table.data.index, table.data.itertuples(index=False)):
         writer.writerow([code, *(_format(v) for v in row)])
+    if table.nederland is not None:  # the national reference, last (older files have none)
+        writer.writerow([NEDERLAND, *(_format(table.nederland[key]) for key in INDICATORS)])
     csv_bytes = out.getvalue().encode("utf-8")
     meta = {
         "year": table.year,
@@ -68,6 +70,7 @@ def save(table: IndicatorTable, directory: Path | str | None = None) -> Path:
         "csv": csv_path.name,
         "sha256": hashlib.sha256(csv_bytes).hexdigest(),
         "rows": len(table.data),
+        "nederland": table.nederland is not None,
         "indicators": {ind.id: {"label": ind.label, "unit": ind.unit} for ind in INDICATORS.values()},
     }
     meta_bytes = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -163,6 +166,7 @@ def load(directory: Path | str | None = None, year: int | None = None) -> Indica
     rows = read_csv(csv_path, ["statcode"], optional=tuple(INDICATORS))
     codes: list[str] = []
     records: list[list[float]] = []
+    nederland: list[float] | None = None
     seen: set[str] = set()
     for row in rows:
         code = row.cells["statcode"]
@@ -178,10 +182,14 @@ def load(directory: Path | str | None = None, year: int | None = None) -> Indica
             except ValueError:
                 problems.append(row.problem(key, f"'{raw}' is geen getal"))
                 values.append(math.nan)
-        codes.append(code)
-        records.append(values)
+        if is_nederland(code):
+            nederland = values
+        else:
+            codes.append(code)
+            records.append(values)
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(records, index=pd.Index(codes, name="statcode"), columns=list(INDICATORS), dtype=float)
+    national = None if nederland is None else pd.Series(nederland, index=list(INDICATORS), dtype=float)
     return IndicatorTable(year=meta["year"], source=meta["source"], data=frame, example=meta["example"],
-                          origin=str(meta.get("origin", "")))
+                          origin=str(meta.get("origin", "")), nederland=national)

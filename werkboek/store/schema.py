@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # The revision a database must be at for this code; tests keep it equal to Alembic's head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 metadata = MetaData(
     naming_convention={
@@ -166,4 +166,17 @@ progress_updates = Table(
     Column("entered_by", String(60), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("source", String(200), nullable=False, server_default=""),  # "" by hand, else the imported file
+)
+
+monitor_targets = Table(
+    "monitor_targets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator", String(60), nullable=False),  # a werkboek.model.monitor.MEASURES id
+    Column("gebied", String(20), nullable=False),  # "heerlen_noord" or a buurt code
+    Column("doel", Float),  # in the measure's unit; NULL: the target was removed
+    Column("jaar", Integer, nullable=False),  # 2047 unless the office says otherwise
+    Column("toelichting", Text, nullable=False, server_default=""),
+    Column("changed_by", String(60), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_monitor_targets_indicator_gebied", "indicator", "gebied"),
 )
