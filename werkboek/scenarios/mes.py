@@ -103,36 +103,45 @@ class EqualShares:
         self.budget = mpq(budget)
         self.rank = np.asarray(rank, dtype=np.int64)
         self.cost_f = np.array([float(c) for c in self.cost_x])
-        score_f = np.array([[float(s) for s in row] for row in score_x], dtype=float).reshape(self.n, self.P)
-        self.supp = score_f > 0
-        self.supp_f = self.supp.astype(float)
-        self.sat_f = score_f * self.cost_f[None, :]
-        self.m_f = np.array(self.m_int, dtype=float)
-        self._score_x = score_x
-        self._sat_x = None
-        self.supported = self.supp.any(axis=0) & (self.m_f @ self.supp_f > 0)
+        # the supporters of each project, one entry per (project, supporter), grouped by project
+        # ("columns": only projects someone supports; pabutools leaves the others out of the method)
+        rows, cols, vals = [], [], []
+        for q in range(self.P):
+            for i in range(self.n):
+                if score_x[i][q] > 0 and self.m_int[i] > 0:
+                    rows.append(i)
+                    cols.append(q)
+                    vals.append(score_x[i][q])
+        self.cols = np.array(sorted(set(cols)), dtype=np.int64)  # column j is project cols[j]
+        local = {int(q): j for j, q in enumerate(self.cols)}
+        self.J = len(self.cols)
+        self.e_row = np.array(rows, dtype=np.int64)
+        self.e_col = np.array([local[q] for q in cols], dtype=np.int64)
+        self.ptr = np.searchsorted(self.e_col, np.arange(self.J + 1))
+        self.e_sat_x = np.array([s * self.cost_x[q] for s, q in zip(vals, cols)], dtype=object)
+        self.e_m_x = np.array([mpq(self.m_int[i]) for i in rows], dtype=object)
+        self.e_sat_f = np.array([float(s) for s in self.e_sat_x])
+        self.e_m_f = np.array([float(self.m_int[i]) for i in rows])
+        self.c_cost_x = self.cost_x[self.cols] if self.J else np.zeros(0, dtype=object)
+        self.c_cost_f = self.cost_f[self.cols] if self.J else np.zeros(0)
+        self.c_rank = self.rank[self.cols] if self.J else np.zeros(0, dtype=np.int64)
+        self.m_supp = np.add.reduceat(self.e_m_f, self.ptr[:-1]) if self.J else np.zeros(0)
+        self.msat = np.add.reduceat(self.e_m_f * self.e_sat_f, self.ptr[:-1]) if self.J else np.zeros(0)
+        self.initial_lower = self.c_cost_f / self.msat if self.J else np.zeros(0)
         self.gamma = (self.n + self.P + 4) * EPS
         # clones: the same cost and the same scores, so the same price in every round (ties for certain)
         keys: dict = {}
-        self.clone = np.array([keys.setdefault((self.cost_x[q], tuple(row[q] for row in score_x)), q)
-                               for q in range(self.P)])
-        total_sat = self.m_f @ self.sat_f
-        with np.errstate(divide="ignore"):
-            self.initial_lower = np.where(total_sat > 0, self.cost_f / np.where(total_sat > 0, total_sat, 1), np.inf)
+        self.clone = np.array([keys.setdefault((self.cost_x[q], tuple(row[q] for row in score_x)), j)
+                               for j, q in enumerate(self.cols)], dtype=np.int64)
         # exact support per project (for the greedy completion: support per euro = Σ m·score)
         self.density = [sum((self.m_int[i] * score_x[i][q] for i in range(self.n)), mpq(0)) for q in range(self.P)]
-        self.runs = 0
-        self.exact_runs = 0
+        self.supported = np.zeros(self.P, dtype=bool)
+        self.supported[self.cols] = True
+        self.runs = 0  # runs of the method (for the benchmark)
+        self.exact_runs = 0  # of which in rationals
+        self.steps = 0
 
     # -- one run of the method at a per-voter budget t ----------------------------------------
-
-    def _exact_arrays(self):
-        if self._sat_x is None:
-            self._sat_x = np.array([[s * c for s, c in zip(row, self.cost_x)] for row in self._score_x],
-                                   dtype=object).reshape(self.n, self.P)
-            self._m_x = np.array([mpq(w) for w in self.m_int], dtype=object)
-            self._supp_x = self.supp.astype(np.int64).astype(object)
-        return self._sat_x, self._m_x, self._supp_x
 
     def run(self, t) -> Run:
         t = mpq(t)
@@ -143,27 +152,40 @@ class EqualShares:
             self.exact_runs += 1
             return self._run(t, exact=True)
 
-    def _price(self, q, b, sat, m, cost, E, exact):
-        """Project q's price per unit of satisfaction (pabutools' affordability) and its float error bound."""
-        idx = np.flatnonzero(self.supp[:, q])
-        bs, ss, ms = b[idx], sat[idx, q], m[idx]
+    def _price(self, j, b_e, sat_e, m_e, cost, E, exact):
+        """Column j's price per unit of satisfaction (pabutools' affordability) and its float error bound."""
+        sl = slice(self.ptr[j], self.ptr[j + 1])
+        bs, ss, ms = b_e[sl], sat_e[sl], m_e[sl]
+        if not exact:
+            order = np.argsort(bs / ss, kind="stable")
+            bs, ss, ms = bs[order], ss[order], ms[order]
+            mb, mw = ms * bs, ms * ss
+            before_paid = np.cumsum(mb) - mb
+            weight = np.cumsum(mw)
+            rest = weight[-1] - weight + mw
+            prices = (cost[j] - before_paid) / rest
+            cond = prices * ss <= bs
+            k = int(np.argmax(cond))
+            if not cond[k]:
+                raise _NotCertain
+            price = float(prices[k])
+            num_err = float(ms[:k].sum()) * E + self.gamma * (float(cost[j]) + float(before_paid[k]))
+            err = (num_err + abs(price) * self.gamma * float(rest[k])) / float(rest[k]) * (1 + 1e-6)
+            return price, err
         order = np.argsort(bs / ss, kind="stable")
         bs, ss, ms = bs[order], ss[order], ms[order]
         paid = np.cumsum(ms * bs)
         weight = np.cumsum(ms * ss)
-        total = weight[-1]
         zero = mpq(0) if exact else 0.0
         before_paid = np.concatenate(([zero], paid[:-1]))
-        before_weight = np.concatenate(([zero], weight[:-1]))
-        rest = total - before_weight
+        rest = weight[-1] - np.concatenate(([zero], weight[:-1]))
         if exact:
             ok = [r > 0 for r in rest]
-            prices = np.array([(cost[q] - bp) / r if o else None for bp, r, o in zip(before_paid, rest, ok)],
-                              dtype=object)
+            prices = [(cost[j] - bp) / r if o else None for bp, r, o in zip(before_paid, rest, ok)]
             cond = np.array([o and p * s <= bb for p, s, bb, o in zip(prices, ss, bs, ok)], dtype=bool)
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
-                prices = (cost[q] - before_paid) / rest
+                prices = (cost[j] - before_paid) / rest
             cond = (rest > 0) & (prices * ss <= bs)
         if not cond.any():
             if exact:
@@ -173,28 +195,30 @@ class EqualShares:
         price = prices[k]
         if exact:
             return price, 0.0
-        num_err = float(ms[:k] @ np.full(k, E)) + self.gamma * (float(cost[q]) + float(before_paid[k]))
+        num_err = float(ms[:k].sum()) * E + self.gamma * (float(cost[j]) + float(before_paid[k]))
         err = (num_err + abs(price) * self.gamma * float(rest[k])) / float(rest[k]) * (1 + 1e-6)
         return price, err
 
-    def _exact_ties(self, p, close, aff, poor, bx):
-        """Of the acties close to p's price, those exactly tied with it (p included); raise if one is cheaper."""
-        sat_x, m_x, _ = self._exact_arrays()
-        column = {int(q): j for j, q in enumerate(aff)}
-        poor_p = poor[:, column[p]]
-        rich_p = self.supp[:, p] & ~poor_p
-        if not rich_p.any():
+    def _exact_ties(self, p, close, poor_e, bx):
+        """Of the columns close to p's price, those exactly tied with it (p included); raise if one is cheaper."""
+        def parts(j):
+            sl = slice(self.ptr[j], self.ptr[j + 1])
+            rows, poor = self.e_row[sl], poor_e[sl]
+            paid = (self.e_m_x[sl][poor] * bx[rows[poor]]).sum()
+            weight = (self.e_m_x[sl][~poor] * self.e_sat_x[sl][~poor]).sum()
+            return paid, weight
+
+        paid, weight = parts(p)
+        if not weight:
             raise _NotCertain
-        price = (self.cost_x[p] - (m_x[poor_p] * bx[poor_p]).sum()) / (m_x[rich_p] * sat_x[rich_p, p]).sum()
+        price = (self.c_cost_x[p] - paid) / weight
         tied = [p]
         for q in close:
             q = int(q)
             if q == p:
                 continue
-            poor_q = poor[:, column[q]]
-            rich_q = self.supp[:, q] & ~poor_q
-            paid = (m_x[poor_q] * bx[poor_q]).sum() + price * (m_x[rich_q] * sat_x[rich_q, q]).sum()
-            d = self.cost_x[q] - paid
+            paid_q, weight_q = parts(q)
+            d = self.c_cost_x[q] - (paid_q + price * weight_q)
             if d < 0:
                 raise _NotCertain
             if d == 0:
@@ -202,122 +226,114 @@ class EqualShares:
         return np.array(tied, dtype=np.int64)
 
     def _run(self, t, exact: bool) -> Run:
+        J, ptr, e_row = self.J, self.ptr[:-1], self.e_row
         if exact:
-            sat, m, supp_num = self._exact_arrays()
-            cost = self.cost_x
+            sat_e, m_e, cost = self.e_sat_x, self.e_m_x, self.c_cost_x
             b = np.array([t] * self.n, dtype=object)
         else:
-            sat, m, supp_num, cost = self.sat_f, self.m_f, self.supp_f, self.cost_f
+            sat_e, m_e, cost = self.e_sat_f, self.e_m_f, self.c_cost_f
             b = np.full(self.n, float(t))
         E = 0.0  # bound on the float error of any voter's budget
-        remaining = self.supported.copy()
+        active = np.ones(J, dtype=bool)
         lower = self.initial_lower.copy()  # a lower bound of each price (prices only rise): guidance only
         selected: list[int] = []
         seen = False
         sig: list = []
-        history: list = []  # per round (chosen, its poor supporters, its rich supporters): for exact replays
+        history: list = []  # per round (column, its poor supporters): for exact replays
         replay = {"b": None, "done": 0}
 
         def exact_budgets():
             """The exact budgets now (float mode): the rounds so far replayed in rationals, on demand."""
-            sat_x, m_x, _ = self._exact_arrays()
             if replay["b"] is None:
                 replay["b"] = np.array([t] * self.n, dtype=object)
             bx = replay["b"]
-            for q, col_poor, rich in history[replay["done"]:]:
-                if not rich.any():
+            for c, poor_c in history[replay["done"]:]:
+                sl = slice(self.ptr[c], self.ptr[c + 1])
+                rows = self.e_row[sl]
+                weight = (self.e_m_x[sl][~poor_c] * self.e_sat_x[sl][~poor_c]).sum()
+                if not weight:
                     raise _NotCertain
-                price = (self.cost_x[q] - (m_x[col_poor] * bx[col_poor]).sum()) / (m_x[rich] * sat_x[rich, q]).sum()
-                bx[rich] = bx[rich] - price * sat_x[rich, q]
-                bx[col_poor] = mpq(0)
+                price = (self.c_cost_x[c] - (self.e_m_x[sl][poor_c] * bx[rows[poor_c]]).sum()) / weight
+                bx[rows[~poor_c]] = bx[rows[~poor_c]] - price * self.e_sat_x[sl][~poor_c]
+                bx[rows[poor_c]] = mpq(0)
             replay["done"] = len(history)
             return bx
-        while True:
-            rem = np.flatnonzero(remaining)
-            mb = m * b
-            avail = mb @ supp_num[:, rem] if len(rem) else np.zeros(0)
+
+        while J:
+            b_e = b[e_row]
+            avail = np.add.reduceat(m_e * b_e, ptr)
+            act = np.flatnonzero(active)
             if exact:
-                ok = np.array([a >= c for a, c in zip(avail, cost[rem])], dtype=bool)
+                ok = np.array([avail[j] >= cost[j] for j in act], dtype=bool)
             else:
-                err = (self.m_f @ self.supp_f[:, rem]) * E + self.gamma * avail
-                if (np.abs(avail - cost[rem]) <= SAFETY * err + 1e-300).any():
+                err = self.m_supp[act] * E + self.gamma * avail[act]
+                if (np.abs(avail[act] - cost[act]) <= SAFETY * err + 1e-300).any():
                     raise _NotCertain
-                ok = avail >= cost[rem]
-            remaining[rem[~ok]] = False
-            aff = rem[ok]
+                ok = avail[act] >= cost[act]
+            active[act[~ok]] = False
+            aff = act[ok]
             if not len(aff):
-                sig.append(("end", aff.tobytes()))
+                sig.append(("end",))
                 break
-            # find the cheapest: prices in order of their lower bounds, until the bound is above the best
-            best = None
-            p = -1
-            best_err = 0.0
-            computed = set()
-            for q in aff[np.argsort(lower[aff], kind="stable")]:
-                if best is not None and lower[q] > float(best) * (1 + 1e-9):
-                    break
-                price, perr = self._price(q, b, sat, m, cost, E, exact)
-                computed.add(int(q))
-                lower[q] = float(price)
-                if best is None or price < best:
-                    best, p, best_err = price, int(q), perr
-            while True:
-                # every other payable actie at this price: F_q = Σ m·min(b, price·s) against its cost
-                Sa = sat[:, aff]
-                pay = best * Sa
-                bcol = b[:, None]
+            p = int(aff[np.argmin(lower[aff])])
+            best, best_err = self._price(p, b_e, sat_e, m_e, cost, E, exact)
+            lower[p] = float(best)
+            on = active[self.e_col]  # the entries of the payable columns
+            for _attempt in range(self.J + 1):
+                # every payable column at this price: F = Σ m·min(b, price·s) against its cost
+                pay_e = best * sat_e
+                F = np.add.reduceat(m_e * np.minimum(b_e, pay_e), ptr)
+                diff = cost - F
                 if exact:
-                    F = m @ np.minimum(bcol, pay)
-                    diff = cost[aff] - F
-                    below = np.array([d < 0 for d in diff], dtype=bool)
-                    if below.any():  # the guidance missed a cheaper one (bounds are floats): take it and recheck
-                        for q in aff[below]:
-                            price, _ = self._price(q, b, sat, m, cost, E, True)
-                            if price < best:
-                                best, p = price, int(q)
-                        continue
-                    tied = aff[np.array([d == 0 for d in diff], dtype=bool)]
-                    poor = np.array(bcol <= pay, dtype=bool) & self.supp[:, aff]
+                    cheaper = aff[np.array([diff[j] < 0 for j in aff], dtype=bool)]
                 else:
-                    Sa_err = E + Sa * best_err
-                    F = m @ np.minimum(bcol, pay)
-                    diff = cost[aff] - F
-                    errF = (m @ (Sa_err * self.supp_f[:, aff])) + self.gamma * F + EPS * cost[aff]
+                    errF = self.m_supp * E + self.msat * best_err + self.gamma * F + EPS * cost
                     close = np.abs(diff) <= SAFETY * errF + 1e-300
-                    if ((diff < 0) & ~close).any():
-                        raise _NotCertain  # a cheaper actie than the one found: let the exact run sort it out
-                    tied = aff[close]
-                    gap = np.abs(bcol - pay)
-                    if ((gap <= SAFETY * (Sa_err + EPS * (bcol + pay)) + 1e-300) & self.supp[:, aff]).any():
+                    cheaper = aff[(diff[aff] < 0) & ~close[aff]]
+                if len(cheaper):  # the guidance missed a cheaper column: take the cheapest of those, recheck
+                    before = p
+                    for q in cheaper:
+                        price, perr = self._price(int(q), b_e, sat_e, m_e, cost, E, exact)
+                        lower[q] = float(price)
+                        if price < best:
+                            best, best_err, p = price, perr, int(q)
+                    if p == before:
+                        raise _NotCertain if not exact else AssertionError("no cheaper column found")
+                    continue
+                poor_e = np.array(b_e <= pay_e, dtype=bool) & on
+                if exact:
+                    tied = aff[np.array([diff[j] == 0 for j in aff], dtype=bool)]
+                else:
+                    gap = np.abs(b_e - pay_e)
+                    if ((gap <= SAFETY * (E + sat_e * best_err + EPS * (b_e + pay_e)) + 1e-300) & on).any():
                         raise _NotCertain
-                    poor = (bcol <= pay) & self.supp[:, aff]
+                    tied = aff[close[aff]]
                     if (self.clone[tied] != self.clone[p]).any():
                         # a near-tie between different acties: decide it in rationals, with the
                         # (certain) partitions at this price and the exact budgets
-                        tied = self._exact_ties(p, tied, aff, poor, exact_budgets())
+                        tied = self._exact_ties(p, tied, poor_e, exact_budgets())
                 break
+            else:
+                raise _NotCertain
             if p not in set(tied.tolist()):
                 tied = np.append(tied, p)
-            chosen = int(tied[np.argmin(self.rank[tied])])
-            if len(tied) > 1:
-                seen = True
-            c = int(np.flatnonzero(aff == chosen)[0])
-            col_poor = poor[:, c]
-            supporters = self.supp[:, chosen]
-            rich = supporters & ~col_poor
-            entry = (aff.tobytes(), chosen, tuple(sorted(int(x) for x in tied)), np.packbits(poor).tobytes())
-            if not rich.any():
+            c = int(tied[np.argmin(self.c_rank[tied])])
+            seen = seen or len(tied) > 1
+            sl = slice(self.ptr[c], self.ptr[c + 1])
+            poor_c = poor_e[sl]
+            rows = e_row[sl]
+            entry = (aff.tobytes(), c, tuple(sorted(int(x) for x in tied)), np.packbits(poor_e[on]).tobytes())
+            if poor_c.all():
                 entry = entry + (("not affine", t),)  # price = max b/s here: never skip steps around this run
             sig.append(entry)
+            history.append((c, poor_c))
             if not exact:
-                E = E + float((Sa[:, c] * best_err)[supporters].max(initial=0.0)) + 2 * EPS * float(b.max())
-            history.append((chosen, col_poor, rich))
-            newb = b.copy()
-            newb[rich] = b[rich] - pay[rich, c]
-            newb[col_poor] = mpq(0) if exact else 0.0
-            b = newb
-            selected.append(chosen)
-            remaining[chosen] = False
+                E = E + float(sat_e[sl].max()) * best_err + 2 * EPS * float(b.max())
+            b = b.copy()
+            b[rows[~poor_c]] = b[rows[~poor_c]] - pay_e[sl][~poor_c]
+            b[rows[poor_c]] = mpq(0) if exact else 0.0
+            selected.append(int(self.cols[c]))
+            active[c] = False
         return Run(tuple(selected), seen, tuple(sig), exact)
 
     # -- the completions ------------------------------------------------------------------
@@ -353,6 +369,7 @@ class EqualShares:
         while True:
             r = at(k)
             seen = seen or r.seen
+            self.steps = k  # the add1 step reached (pabutools runs the method steps + 1 times)
             if self._cost(r.selected) > self.budget:
                 return list(previous), seen
             if self._exhaustive(r.selected):
