@@ -97,7 +97,6 @@ class EqualShares:
         self.cost_x = np.array([mpq(c) for c in costs], dtype=object)
         if any(c <= 0 for c in self.cost_x):
             raise ValueError("every project must cost more than 0")
-        score_x = [[mpq(s) for s in row] for row in scores]
         self.m_int = [int(w) for w in weights]
         self.N = sum(self.m_int)
         self.budget = mpq(budget)
@@ -105,23 +104,32 @@ class EqualShares:
         self.cost_f = np.array([float(c) for c in self.cost_x])
         # the supporters of each project, one entry per (project, supporter), grouped by project
         # ("columns": only projects someone supports; pabutools leaves the others out of the method)
-        rows, cols, vals = [], [], []
-        for q in range(self.P):
-            for i in range(self.n):
-                if score_x[i][q] > 0 and self.m_int[i] > 0:
-                    rows.append(i)
-                    cols.append(q)
-                    vals.append(score_x[i][q])
-        self.cols = np.array(sorted(set(cols)), dtype=np.int64)  # column j is project cols[j]
-        local = {int(q): j for j, q in enumerate(self.cols)}
+        table = np.empty((self.n, self.P), dtype=object)
+        table[:] = [list(row) for row in scores] if self.n else table
+        counted = np.array(self.m_int, dtype=np.int64) > 0
+        supports = np.array(table > 0, dtype=bool) & counted[:, None] if self.n else np.zeros((0, self.P), bool)
+        cols, rows = np.nonzero(supports.T)  # sorted by project, then by ballot
+        vals = [mpq(v) for v in table[rows, cols]]
+        self.cols = np.unique(cols).astype(np.int64)  # column j is project cols[j]
         self.J = len(self.cols)
-        self.e_row = np.array(rows, dtype=np.int64)
-        self.e_col = np.array([local[q] for q in cols], dtype=np.int64)
+        local = np.full(self.P, -1, dtype=np.int64)
+        local[self.cols] = np.arange(self.J)
+        self.e_row = rows.astype(np.int64)
+        self.e_col = local[cols]
         self.ptr = np.searchsorted(self.e_col, np.arange(self.J + 1))
-        self.e_sat_x = np.array([s * self.cost_x[q] for s, q in zip(vals, cols)], dtype=object)
+        self.e_sat_x = np.array([v * self.cost_x[q] for v, q in zip(vals, cols)], dtype=object)
         self.e_m_x = np.array([mpq(self.m_int[i]) for i in rows], dtype=object)
-        self.e_sat_f = np.array([float(s) for s in self.e_sat_x])
+        self.e_sat_f = np.array([float(v) for v in self.e_sat_x])
         self.e_m_f = np.array([float(self.m_int[i]) for i in rows])
+        # exact support per project (for the greedy completion: support per euro = Σ m·score)
+        self.density = [mpq(0)] * self.P
+        for v, q, i in zip(vals, cols, rows):
+            self.density[q] += self.m_int[i] * v
+        # clones: the same cost and the same scores, so the same price in every round (ties for certain)
+        keys: dict = {}
+        self.clone = np.array([keys.setdefault((self.cost_x[q], tuple(zip(rows[self.ptr[j]:self.ptr[j + 1]].tolist(),
+                                                                            vals[self.ptr[j]:self.ptr[j + 1]]))), j)
+                               for j, q in enumerate(self.cols)], dtype=np.int64)
         self.c_cost_x = self.cost_x[self.cols] if self.J else np.zeros(0, dtype=object)
         self.c_cost_f = self.cost_f[self.cols] if self.J else np.zeros(0)
         self.c_rank = self.rank[self.cols] if self.J else np.zeros(0, dtype=np.int64)
@@ -129,12 +137,6 @@ class EqualShares:
         self.msat = np.add.reduceat(self.e_m_f * self.e_sat_f, self.ptr[:-1]) if self.J else np.zeros(0)
         self.initial_lower = self.c_cost_f / self.msat if self.J else np.zeros(0)
         self.gamma = (self.n + self.P + 4) * EPS
-        # clones: the same cost and the same scores, so the same price in every round (ties for certain)
-        keys: dict = {}
-        self.clone = np.array([keys.setdefault((self.cost_x[q], tuple(row[q] for row in score_x)), j)
-                               for j, q in enumerate(self.cols)], dtype=np.int64)
-        # exact support per project (for the greedy completion: support per euro = Σ m·score)
-        self.density = [sum((self.m_int[i] * score_x[i][q] for i in range(self.n)), mpq(0)) for q in range(self.P)]
         self.supported = np.zeros(self.P, dtype=bool)
         self.supported[self.cols] = True
         self.runs = 0  # runs of the method (for the benchmark)
