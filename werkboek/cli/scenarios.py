@@ -1,4 +1,4 @@
-"""``werkboek scenarios``: run scenarios in a batch, compare them, export ballots for pabulib."""
+"""``werkboek scenarios``: run scenarios in a batch, sweep a grid, compare them, export ballots for pabulib."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ def add_parser(sub) -> None:
     run_p.add_argument("--cold", action="store_true",
                        help="elk scenario in een eigen, nieuwe kernel (trager; standaard houdt elke worker één kernel warm)")
     run_p.set_defaults(run=run_batch)
+
+    sweep_p = actions.add_parser("sweep", help="één selectie over regels × budgetten × wegingen (met trekkingen), "
+                                               "lokaal of op een Dask-cluster")
+    sweep_p.add_argument("spec", type=Path, help="het sweep-bestand (.yaml; zie docs/sweeps.md)")
+    sweep_p.add_argument("--scheduler", help="adres van een Dask-scheduler (bv. tcp://host:8786); zonder: lokale processen")
+    sweep_p.add_argument("--workers", type=int, help="aantal lokale processen (standaard: het aantal kernen)")
+    sweep_p.add_argument("--out", type=Path, default=Path("sweep.csv"), help="de tabel (.csv; standaard sweep.csv)")
+    sweep_p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+    sweep_p.set_defaults(run=run_sweep)
 
     cmp_p = actions.add_parser("compare", help="scenario's naast elkaar zetten (HTML-rapport)")
     cmp_p.add_argument("results", nargs="?", type=Path, help="map met resultaten (standaard $WERKBOEK_HOME/results)")
@@ -58,6 +67,23 @@ def run_batch(args) -> int:
     counts = {s: sum(r.status == s for r in results) for s in (DONE, SKIPPED, FAILED)}
     print(f"Klaar: {counts[DONE]}, overgeslagen: {counts[SKIPPED]}, mislukt: {counts[FAILED]}.")
     return 1 if counts[FAILED] else 0
+
+
+def run_sweep(args) -> int:
+    from werkboek.errors import ScenarioError
+    from werkboek.scenarios.sweep import load_sweep
+    from werkboek.scenarios.sweep import run_sweep as sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError("--workers moet 1 of meer zijn")
+    spec = load_sweep(args.spec)
+    table = sweep(spec, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out, index=False)
+    where = f"Dask ({args.scheduler})" if args.scheduler else "lokale processen"
+    print(f"Sweep '{spec.name}': {len(spec.cells)} cellen × {spec.bootstrap} trekkingen op {where}; "
+          f"{len(table)} rijen in {args.out}")
+    return 0
 
 
 def run_compare(args) -> int:
