@@ -32,7 +32,7 @@ A scenario file (keys in English, like the notebook's parameters)::
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -50,14 +50,6 @@ WEIGHTINGS = {
     "person": "Elke persoon telt even zwaar (een tafel telt voor het aantal mensen)",
     "buurt": "Gewogen naar het aantal inwoners per buurt",
 }
-
-# Every parameter a scenario file or the notebook's parameter cell may set, in one list; the
-# notebook's cell is kept in step with it by tests/scenarios/test_scenario_notebook_parameters.py.
-PARAMETERS = ("name", "budget_total", "budget_per_year", "start_year", "end_year", "workshops", "pb_file",
-           "weighting", "example_indicators", "rule", "min_share_per_leefgebied", "versnelling_first",
-           "forced_in", "forced_out", "tie_break", "seed", "bootstrap", "bootstrap_seed",
-           "from_decisions", "database_url", *rule_params())
-
 
 @dataclass(frozen=True)
 class Scenario:
@@ -115,6 +107,13 @@ class Scenario:
         d["forced_out"] = list(self.forced_out)
         d.pop("database_url")
         return d
+
+
+# Every parameter a scenario file or the notebook's parameter cell may set: the fields of
+# Scenario (one place: a new parameter is a new field), less the two filled in by the loader,
+# plus each rule's own parameters. The notebook's cell is kept in step with it by
+# tests/scenarios/test_scenario_notebook_parameters.py.
+PARAMETERS = (*(f.name for f in fields(Scenario) if f.name not in ("rule_params", "source")), *rule_params())
 
 
 def slugify(text: str) -> str:
