@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from support.old_schema import database_at
 from werkboek.errors import DataError
 from werkboek.model.monitor import HEERLEN_NOORD, TARGET_YEAR
 from werkboek.model.programme import GEKOZEN
@@ -43,35 +44,19 @@ def test_a_bad_target_names_every_field_and_writes_nothing(store):
 
 
 def test_a_0007_database_with_ballots_and_decisions_is_brought_up_to_date(db_url, catalogue):
-    import datetime as dt
 
     import sqlalchemy as sa
 
     from werkboek.store.engine import make_engine
 
     engine = make_engine(db_url)
-    migrate.upgrade(engine, "0007")
     acties = [a.id for lg in catalogue.leefgebieden for a in catalogue.acties_in(lg)[:1]][:2]
-    meta = sa.MetaData()
-    t = {name: sa.Table(name, meta, autoload_with=engine)
-         for name in ("workshops", "workshop_acties", "codes", "ballots", "ballot_choices", "decisions")}
-    now = dt.datetime.now(dt.timezone.utc)
     codes = ["ACD-EFH", "ACD-EFJ"]
-    with engine.begin() as conn:  # written as the code of 0007 wrote them (today's Store needs today's schema)
-        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="gesloten", kind="workshop",
-                                                      method="punten", method_params={"points": 5}, basemap=False,
-                                                      created_at=now, updated_at=now, location="", voting_round=1))
-        conn.execute(sa.insert(t["workshop_acties"]), [{"workshop_id": 1, "actie_id": a, "position": i}
-                                                       for i, a in enumerate(acties)])
-        for i, code in enumerate(codes, start=1):
-            conn.execute(sa.insert(t["codes"]).values(code=code, workshop_id=1, kind="individual", label="",
-                                                      created_at=now))
-            conn.execute(sa.insert(t["ballots"]).values(id=i, workshop_id=1, code=code, group_size=1,
-                                                        submitted_at=now, voting_round=1))
-            conn.execute(sa.insert(t["ballot_choices"]).values(ballot_id=i, actie_id=acties[0], value=3))
-        conn.execute(sa.insert(t["decisions"]).values(
+    written = database_at(engine, "0007", codes=codes, acties=acties, value=3)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(written["tables"]["decisions"]).values(
             actie_id=acties[0], version=1, besluit=GEKOZEN, reden="Veel steun.", budget=10, jaar=2026,
-            partners=[], workshops=[1], scenario="", changed_by="A", changed_at=now))
+            partners=[], workshops=[1], scenario="", changed_by="A", changed_at=written["now"]))
     assert not sa.inspect(engine).has_table("monitor_targets")
     new = Store(db_url, catalogue=catalogue)
     try:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
+from support.old_schema import database_at
 from werkboek.errors import BallotRejected
 from werkboek.model.ballot import BallotSubmission
 from werkboek.model.records import PAPER, PHONE
@@ -96,24 +95,11 @@ def test_excluded_paper_ballots_leave_the_channel_count(store, open_workshop):
 
 
 def test_a_0004_database_is_upgraded_its_ballots_came_by_phone(db_url, catalogue):
-    import sqlalchemy as sa
-
     from werkboek.store.engine import make_engine
 
     engine = make_engine(db_url)
-    migrate.upgrade(engine, "0004")
-    meta = sa.MetaData()
-    t = {name: sa.Table(name, meta, autoload_with=engine) for name in ("workshops", "codes", "ballots")}
-    assert "channel" not in t["ballots"].c
-    now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as conn:
-        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="open", kind="workshop",
-                                                      method="punten", method_params={"points": 5}, basemap=False,
-                                                      created_at=now, updated_at=now, location=""))
-        conn.execute(sa.insert(t["codes"]).values(code="ACD-EFH", workshop_id=1, kind="individual", label="",
-                                                  created_at=now))
-        conn.execute(sa.insert(t["ballots"]).values(id=1, workshop_id=1, code="ACD-EFH", group_size=1,
-                                                    submitted_at=now))
+    written = database_at(engine, "0004", status="open")
+    assert "channel" not in written["tables"]["ballots"].c
     new = Store(db_url, catalogue=catalogue)
     try:
         assert migrate.current_revision(engine) == SCHEMA_REVISION

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from support.old_schema import database_at
 from werkboek.errors import DataError
 from werkboek.model.programme import AFGEWEZEN, GEKOZEN, NIET_NU, new_decision, new_progress
 from werkboek.store import Store, migrate
@@ -170,32 +171,15 @@ def test_exports_hold_every_version_and_every_update(programme, catalogue, tmp_p
 
 
 def test_a_0005_database_with_ballots_is_brought_up_to_date(db_url, catalogue):
-    import datetime as dt
 
     import sqlalchemy as sa
 
     from werkboek.store.engine import make_engine
 
     engine = make_engine(db_url)
-    migrate.upgrade(engine, "0005")
     acties = _acties(catalogue, 2)
-    meta = sa.MetaData()
-    t = {name: sa.Table(name, meta, autoload_with=engine)
-         for name in ("workshops", "workshop_acties", "codes", "ballots", "ballot_choices")}
-    now = dt.datetime.now(dt.timezone.utc)
     codes = ["ACD-EFH", "ACD-EFJ"]
-    with engine.begin() as conn:  # written as the code of 0005 wrote them (today's Store needs today's schema)
-        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="gesloten", kind="workshop",
-                                                      method="punten", method_params={"points": 5}, basemap=False,
-                                                      created_at=now, updated_at=now, location=""))
-        conn.execute(sa.insert(t["workshop_acties"]), [{"workshop_id": 1, "actie_id": a, "position": i}
-                                                       for i, a in enumerate(acties)])
-        for i, code in enumerate(codes, start=1):
-            conn.execute(sa.insert(t["codes"]).values(code=code, workshop_id=1, kind="individual", label="",
-                                                      created_at=now))
-            conn.execute(sa.insert(t["ballots"]).values(id=i, workshop_id=1, code=code, group_size=1,
-                                                        submitted_at=now))
-            conn.execute(sa.insert(t["ballot_choices"]).values(ballot_id=i, actie_id=acties[0], value=3))
+    database_at(engine, "0005", codes=codes, acties=acties, value=3)
     assert not sa.inspect(engine).has_table("decisions")
     new = Store(db_url, catalogue=catalogue)
     try:

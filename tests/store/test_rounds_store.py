@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
+from support.old_schema import database_at
 from werkboek.errors import BallotRejected, WorkshopStateError
 from werkboek.model.ballot import BallotSubmission
 from werkboek.model.records import PAPER
@@ -118,18 +117,7 @@ def test_a_0006_database_is_upgraded_its_ballots_are_round_1_and_goes_down_again
     from werkboek.store.engine import make_engine
 
     engine = make_engine(db_url)
-    migrate.upgrade(engine, "0006")
-    meta = sa.MetaData()
-    t = {name: sa.Table(name, meta, autoload_with=engine) for name in ("workshops", "codes", "ballots")}
-    now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as conn:
-        conn.execute(sa.insert(t["workshops"]).values(id=1, title="Oud", status="gesloten", kind="workshop",
-                                                      method="punten", method_params={"points": 5}, basemap=False,
-                                                      created_at=now, updated_at=now, location=""))
-        conn.execute(sa.insert(t["codes"]).values(code="ACD-EFH", workshop_id=1, kind="individual", label="",
-                                                  created_at=now))
-        conn.execute(sa.insert(t["ballots"]).values(id=1, workshop_id=1, code="ACD-EFH", group_size=1,
-                                                    submitted_at=now))
+    now = database_at(engine, "0006")["now"]
     new = Store(db_url, catalogue=catalogue)
     try:
         assert migrate.current_revision(engine) == SCHEMA_REVISION
