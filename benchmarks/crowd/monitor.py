@@ -41,11 +41,52 @@ class Sample:
     kernel_rss_median_mb: float
     cpu_percent: float  # the whole tree since the previous sample, summed over cores (200 % = both cores)
     cpu_seconds: float = 0.0  # user + system CPU time of the processes alive now, since they started
+    # Where the CPU went, cumulative since the monitor started (seconds): the Voilà process, its
+    # kernels, the store service, this generator, and everything else on the machine (other work:
+    # a busy machine shows up here instead of silently slowing the residents).
+    cpu_parts: dict = field(default_factory=dict)
+
+
+PARTS = ("server", "kernels", "store", "generator", "other")
+
+
+class CpuAccount:
+    """CPU seconds per part, summed over processes that come and go (a kernel that ends between two
+    samples loses only its last interval, instead of all its time as a sum over live processes would)."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, float] = {}
+        self.totals = dict.fromkeys(PARTS, 0.0)
+        self.me = psutil.Process()
+        self.machine0 = self._machine()
+        self.me0 = self._cpu(self.me)
+
+    @staticmethod
+    def _machine() -> float:
+        t = psutil.cpu_times()
+        return t.user + t.nice + t.system + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
+
+    @staticmethod
+    def _cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    def add(self, process: psutil.Process, part: str, seconds: float) -> None:
+        before = self.last.get(process.pid)
+        self.last[process.pid] = seconds
+        self.totals[part] += seconds - before if before is not None else 0.0
+
+    def parts(self) -> dict[str, float]:
+        self.totals["generator"] = self._cpu(self.me) - self.me0
+        known = sum(v for k, v in self.totals.items() if k != "other")
+        self.totals["other"] = max(0.0, self._machine() - self.machine0 - known)
+        return {k: round(v, 1) for k, v in self.totals.items()}
 
 
 def sample(server: psutil.Process, t: float, previous: "Sample | None" = None,
-           also: tuple[psutil.Process, ...] = ()) -> Sample:
-    """``also``: processes outside Voilà's tree that serve the residents too (the store service)."""
+           also: tuple[psutil.Process, ...] = (), account: CpuAccount | None = None) -> Sample:
+    """``also``: processes outside Voilà's tree that serve the residents too (the store service).
+    ``account``: where to add each process's CPU time by part (see :class:`CpuAccount`)."""
     try:
         processes = [server] + server.children(recursive=True) + list(also)
     except psutil.NoSuchProcess:
@@ -58,6 +99,10 @@ def sample(server: psutil.Process, t: float, previous: "Sample | None" = None,
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         cpu_seconds += times.user + times.system
+        if account is not None:
+            part = ("server" if process.pid == server.pid else "store" if process in also
+                    else "kernels" if is_kernel(process) else "server")
+            account.add(process, part, times.user + times.system)
         total += rss
         if process.pid == server.pid:
             server_rss = rss
@@ -70,7 +115,7 @@ def sample(server: psutil.Process, t: float, previous: "Sample | None" = None,
     return Sample(round(t, 1), len(kernel_rss), round(server_rss / MB, 1), round(total / MB, 1),
                   round(max(kernel_rss, default=0) / MB, 1),
                   round(statistics.median(kernel_rss) / MB, 1) if kernel_rss else 0.0, round(cpu_percent, 1),
-                  round(cpu_seconds, 1))
+                  round(cpu_seconds, 1), account.parts() if account is not None else {})
 
 
 @dataclass
@@ -90,10 +135,11 @@ class Monitor:
     async def run(self, stop: asyncio.Event) -> None:
         server = psutil.Process(self.pid)
         also = tuple(psutil.Process(pid) for pid in self.also_pids)
+        account = CpuAccount()
         deadline = time.monotonic() + self.max_seconds
         while not stop.is_set() and time.monotonic() < deadline:
             self.samples.append(await asyncio.to_thread(sample, server, time.monotonic() - self.t0, self._last(),
-                                                        also))
+                                                        also, account))
             available = psutil.virtual_memory().available / MB
             if available < self.min_available_mb and not self.abort.is_set():
                 # the machine is shared: stop before the kernels push it into swap or the OOM killer
@@ -104,7 +150,7 @@ class Monitor:
                 await asyncio.wait_for(stop.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
-        self.samples.append(sample(server, time.monotonic() - self.t0, self._last(), also))
+        self.samples.append(sample(server, time.monotonic() - self.t0, self._last(), also, account))
 
     def _last(self) -> Sample | None:
         return self.samples[-1] if self.samples else None

@@ -68,3 +68,52 @@ def test_the_cross_check_notices_a_lost_and_a_changed_ballot(crowd):
     assert check.missing == [lost]
     assert [d["code"] for d in check.different] == [changed]
     assert check.acknowledged == RESIDENTS and check.stored == RESIDENTS - 1
+
+
+KERNEL_SHUTDOWN_RACE = """\
+[ResidentVoila] Kernel shutdown: 458e08b5
+ERROR:tornado.general:Uncaught exception in ZMQStream callback
+Traceback (most recent call last):
+  File "/x/zmq/eventloop/zmqstream.py", line 585, in _log_error
+    f.result()
+  File "/x/ipykernel/kernelbase.py", line 406, in process_control
+    sys.stdout.flush()
+  File "/x/ipykernel/iostream.py", line 343, in schedule
+    self._event_pipe.send(b"")
+zmq.error.ZMQError: Socket operation on non-socket
+[ResidentVoila] Kernel shutdown: db7a2877
+Traceback (most recent call last):
+  File "/x/jupyter_server/services/kernels/connection/channels.py", line 40, in handle_outgoing_message
+    self.websocket_handler.write_message(msg)
+zmq.error.ZMQError: Socket operation on non-socket
+Traceback (most recent call last):
+  File "/x/tornado/websocket.py", line 1, in write_message
+tornado.websocket.WebSocketClosedError
+"""
+
+
+def test_the_crowd_counts_the_kernel_shutdown_race_apart_and_nothing_else():
+    """ipykernel's flush-during-shutdown race is counted apart; the same exception raised in the
+    server (not in a kernel's control handler) still counts as a server error."""
+    from benchmarks.crowd.run import kernel_shutdown_tracebacks, traceback_counts
+
+    assert kernel_shutdown_tracebacks(KERNEL_SHUTDOWN_RACE) == 1
+    assert traceback_counts(KERNEL_SHUTDOWN_RACE) == {
+        "zmq.error.ZMQError: Socket operation on non-socket": 2, "tornado.websocket.WebSocketClosedError": 1}
+
+
+def test_the_server_profile_counts_the_event_loop_thread_only():
+    """py-spy's raw stacks: the heartbeat threads (waiting) are left out; a function's share is
+    the busy samples it is on the stack of, once per stack."""
+    from benchmarks.crowd.profile import summarise
+
+    loop = "_run_module_as_main (<frozen runpy>:198);BaseEventLoop._run_once (asyncio/base_events.py:1922)"
+    raw = "\n".join([
+        f"{loop};RequestHandler._execute (tornado/web.py:1);render (voila/handler.py:2) 3",
+        f"{loop};ZMQStream._handle_recv (zmq/eventloop/zmqstream.py:5);f (x.py:1);f (x.py:2) 1",
+        "Thread._bootstrap (threading.py:1);HBChannel.run (jupyter_client/channels.py:3) 40",
+    ])
+    s = summarise(raw)
+    assert s["busy_samples"] == 4
+    assert dict(s["top"]) == {"RequestHandler._execute (tornado/web.py)": 0.75, "render (voila/handler.py)": 0.75,
+                              "ZMQStream._handle_recv (zmq/eventloop/zmqstream.py)": 0.25, "f (x.py)": 0.25}
