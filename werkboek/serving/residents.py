@@ -62,7 +62,8 @@ KERNEL_IPYTHON_CONFIG = """\
 # No input history: 160 kernels starting at once raced for the one history.sqlite
 # ("database is locked", seen in the crowd run), and a ballot has no history to keep.
 c.HistoryManager.enabled = False
-# A memory limit, and kernel logs to the server's log instead of the page (werkboek.serving.resident_kernel).
+# A memory limit, no debugger (debugpy), kernel logs to the server's log instead of the page
+# (werkboek.serving.resident_kernel).
 c.IPKernelApp.capture_fd_output = False
 import werkboek.serving.resident_kernel
 werkboek.serving.resident_kernel.harden()
