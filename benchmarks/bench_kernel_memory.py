@@ -14,8 +14,10 @@ kernels is worth; USS is what each more resident really costs the laptop.
 
 Two variants in the same run, alternating (``--rounds``):
 
-* ``before``: the kernel as it was before issue 17: ipykernel loads its debugger (debugpy/pydevd);
-* ``after``: the residents' profile as it is now (no debugger).
+* ``before``: the kernel as it was before issue 17: ipykernel loads its debugger (debugpy/pydevd)
+  and PyYAML is imported (the catalogue parsed ``leefgebieden.yaml`` in every kernel);
+* ``after``: as it is now: no debugger, the catalogue's YAML read from its JSON cache
+  (prepared by the residents' server, here by the benchmark).
 
 Target (issue 17): ≤ 50 MB RSS per kernel after the ballot renders.
 ``--modules``: also print which modules the ballot's cells add to a bare kernel, by top-level package.
@@ -38,8 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_MB = 50
 
-# Prepended to the residents' profile for the "before" variant: harden() then lets ipykernel load debugpy.
-BEFORE_CONFIG = "import werkboek.serving.resident_kernel as _rk\n_rk.keep_the_debugger_out = lambda: False\n"
+# Prepended to the residents' profile for the "before" variant: harden() then lets ipykernel load
+# debugpy, and PyYAML is imported as the catalogue did in every kernel (it now reads its JSON cache).
+BEFORE_CONFIG = ("import werkboek.serving.resident_kernel as _rk\n_rk.keep_the_debugger_out = lambda: False\n"
+                 "import yaml\n")
 
 MODULES = "import json as _j, sys as _s; print(_j.dumps(sorted(_s.modules)))"
 
@@ -154,6 +158,9 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-kernel-memory-"))
     url = f"sqlite:///{workdir / 'werkboek.sqlite'}"
     Store(url).close()
+    from werkboek.serving.residents import prepare_kernel_caches
+
+    prepare_kernel_caches(dict(os.environ))  # as the residents' server does before it starts
     service = start_store_service(url, log_path=workdir / "store-service.log")
     results: dict[str, list[dict]] = {"before": [], "after": []}
     try:

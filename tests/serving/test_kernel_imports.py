@@ -22,10 +22,12 @@ from werkboek.store import Store
 
 # Top-level packages the ballot never needs; each costs a resident kernel from ~2 MB (jinja2)
 # to ~50 MB (pandas). ipyleaflet comes only when a resident opens the map; debugpy (pydevd,
-# ~7.5 MB) is kept out by the residents' profile (werkboek.serving.resident_kernel).
+# ~7.5 MB) is kept out by the residents' profile (werkboek.serving.resident_kernel); PyYAML
+# (~0.9 MB): the server parses the catalogue's YAML once, the kernels read its JSON cache.
 HEAVY = ("debugpy", "pydevd", "_pydevd_bundle", "_pydev_bundle", "ipyleaflet", "pandas", "numpy", "scipy",
          "pabutools", "openpyxl", "sqlalchemy", "alembic", "psycopg", "shapely", "jinja2", "babel", "jedi",
-         "matplotlib", "PIL", "nbformat", "nbconvert", "papermill", "jupyter_server", "voila", "websockets")
+         "matplotlib", "PIL", "nbformat", "nbconvert", "papermill", "jupyter_server", "voila", "websockets",
+         "yaml")
 
 PROBE = (
     "import json as _json, sys as _sys\n"

@@ -189,6 +189,15 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
     return argv, env
 
 
+def prepare_kernel_caches(env: dict[str, str]) -> None:
+    """What every resident kernel would otherwise work out for itself, done once here, for the
+    home and data folder the kernels will see: the catalogue's YAML parsed into its JSON cache,
+    so the kernels never import PyYAML (~0.9 MB each; issue 17)."""
+    from werkboek.model.catalogue import prepare_yaml_cache
+
+    prepare_yaml_cache(env.get("WERKBOEK_DATA_DIR") or None, env.get("WERKBOEK_HOME") or None)
+
+
 @dataclass
 class ResidentServer:
     process: subprocess.Popen
@@ -221,6 +230,7 @@ def start_resident_server(port: int, ip: str, pool_size: int, *, log_path: Path 
                                         store_service_socket=store_service.socket_path if store_service else None,
                                         **command_options)
     env.update(env_extra or {})
+    prepare_kernel_caches(env)
     return ResidentServer(spawn(argv, env=env, log_path=log_path), port, ip, Path(log_path), store_service)
 
 
