@@ -128,7 +128,7 @@ class ServingDefaults:
     cull_connected: int = 1200  # s: an open page without a tap for 20 minutes loses its kernel (the draft stays)
     kernels_per_address: int = 12  # kernels at once, and new ones a minute, for one client address
     kernels_per_browser: int = 3  # kernels at once for one browser
-    kernel_memory_mb: int = 400  # RLIMIT_DATA of a resident kernel (it renders in ~56 MB)
+    kernel_memory_mb: int = 400  # RLIMIT_DATA of a resident kernel (it renders in ~47 MB RSS)
     kernel_mb_estimate: int = 70  # what one more resident kernel costs (USS with the map open, rounded up)
     max_kernels_cap: int = 400  # the most kernels the automatic cap ever allows
     max_kernels_share: float = 0.6  # of the free memory, for resident kernels

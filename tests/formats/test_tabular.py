@@ -53,3 +53,57 @@ def test_data_check_reports_an_unclosed_quote_in_the_real_catalogue(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "In orde" not in done.stdout
     assert f"acties.csv, rij {row + 1}" in done.stderr and "aanhalingsteken" in done.stderr, done.stderr
+
+
+# -- YAML with its JSON cache (issue 17: resident kernels never import PyYAML) ----------------------
+
+def test_a_yaml_file_is_parsed_once_then_read_from_its_json_cache(tmp_path):
+    import hashlib
+    import subprocess
+    import sys
+
+    from werkboek.formats.tabular import read_yaml
+
+    path = tmp_path / "leefgebieden.yaml"
+    path.write_text("# comment\nleefgebieden:\n  - id: leren\n    beschrijving: >-\n      Een\n      twee\n"
+                    "    kleur: '#0072B2'\n    n: 3\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    expected = {"leefgebieden": [{"id": "leren", "beschrijving": "Een twee", "kleur": "#0072B2", "n": 3}]}
+    assert read_yaml(path) == expected
+    assert not cache.exists()  # no cache unless asked for
+    assert read_yaml(path, cache_dir=cache) == expected
+    (cached,) = cache.iterdir()
+    assert cached.name == hashlib.sha256(path.read_bytes()).hexdigest() + ".json"
+    assert cache.stat().st_mode & 0o777 == 0o700
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom werkboek.formats.tabular import read_yaml\n"
+        f"doc = read_yaml(Path({str(path)!r}), cache_dir=Path({str(cache)!r}))\n"
+        "print(doc == " + repr(expected) + ", 'yaml' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr  # the same document, without PyYAML
+
+    path.write_text("leefgebieden: []\n", encoding="utf-8")  # an edited file has another hash: parsed again
+    assert read_yaml(path, cache_dir=cache) == {"leefgebieden": []}
+    assert len(list(cache.iterdir())) == 2
+
+
+def test_what_json_cannot_hold_is_never_cached_and_errors_stay_the_same(tmp_path):
+    import datetime as dt
+
+    from werkboek.formats.tabular import read_yaml
+
+    cache = tmp_path / "cache"
+    for text, doc in (("datum: 2026-12-02\n", {"datum": dt.date(2026, 12, 2)}), ("1: een\n", {1: "een"})):
+        path = tmp_path / "x.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert read_yaml(path, cache_dir=cache) == doc
+        assert read_yaml(path, cache_dir=cache) == doc  # parsed again, same types
+    assert not cache.exists() or not list(cache.iterdir())
+    path.write_text("a: [1, 2\nb: 3\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_yaml(path, cache_dir=cache)
+    assert "geen geldige YAML" in str(caught.value) and "x.yaml" in str(caught.value)
+    (tmp_path / "file").write_text("")  # a cache folder that cannot be made: read without it
+    path.write_text("a: 1\n", encoding="utf-8")
+    assert read_yaml(path, cache_dir=tmp_path / "file" / "cache") == {"a": 1}

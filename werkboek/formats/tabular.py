@@ -8,6 +8,8 @@ because every message must name the file's own line number, including comment li
 from __future__ import annotations
 
 import csv
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,20 +182,62 @@ def _lines(text: str) -> Iterator[str]:
     yield from text.splitlines(keepends=True)
 
 
-def read_yaml(path: Path):
-    """Load a YAML file; syntax errors name the file and line."""
-    import yaml  # only the catalogue's YAML files need it
+def read_yaml(path: Path, cache_dir: Path | None = None):
+    """Load a YAML file; syntax errors name the file and line.
 
+    ``cache_dir``: keep the parsed document there as JSON, named by the SHA-256 of the file's
+    text, and read it from there the next time the text is the same. Every resident kernel
+    loads the catalogue's ``leefgebieden.yaml``; importing PyYAML costs each of them ~0.9 MB
+    RSS (issue 17), the cached JSON nothing. A changed file has another hash, so it is parsed
+    again; a document JSON cannot hold exactly (dates, non-string keys) is never cached; a
+    cache that cannot be read or written is skipped.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError.at(path, None, None, "bestand niet gevonden") from None
+    cached = None
+    if cache_dir is not None:
+        import hashlib
+
+        cached = Path(cache_dir) / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.json"
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    doc = _parse_yaml(path, text)
+    if cached is not None:
+        _write_json_cache(cached, doc)
+    return doc
+
+
+def _parse_yaml(path: Path, text: str):
+    import yaml  # only the catalogue's YAML files need it
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise DataError.at(path, line, None, f"geen geldige YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _write_json_cache(cached: Path, doc) -> None:
+    from werkboek.settings import private_directory
+
+    try:
+        encoded = json.dumps(doc, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return  # e.g. a date: JSON cannot hold it
+    if json.loads(encoded) != doc:
+        return  # e.g. an integer key, which JSON turns into a string
+    try:
+        private_directory(cached.parent)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        partial.write_text(encoded, encoding="utf-8")
+        os.replace(partial, cached)  # kernels starting at once each write whole files
+    except OSError:
+        pass
 
 
 def split_list(value: str) -> list[str]:

@@ -164,8 +164,23 @@ def catalogue(data_dir: Path | str | None = None) -> Catalogue:
 
 # -- leefgebieden -------------------------------------------------------------------------
 
+def yaml_cache_dir(home: Path | str | None = None) -> Path:
+    """Where the catalogue's parsed YAML is kept as JSON (:func:`werkboek.formats.tabular.read_yaml`)."""
+    return Path(home or config.home_dir()) / "cache" / "yaml"
+
+
+def prepare_yaml_cache(data_dir: Path | str | None = None, home: Path | str | None = None) -> None:
+    """Parse ``leefgebieden.yaml`` now, so that processes reading it later (every resident kernel)
+    find it as JSON and never import PyYAML (issue 17). A broken file is left for them to report."""
+    root = Path(data_dir) if data_dir is not None else config.data_dir()
+    try:
+        read_yaml(root / "leefgebieden.yaml", cache_dir=yaml_cache_dir(home))
+    except DataError:
+        pass
+
+
 def load_leefgebieden(path: Path) -> dict[str, Leefgebied]:
-    doc = read_yaml(path)
+    doc = read_yaml(path, cache_dir=yaml_cache_dir())  # once parsed, read as JSON (no PyYAML: issue 17)
     shown = _display(path)
     items = doc.get("leefgebieden") if isinstance(doc, dict) else None
     if not isinstance(items, list):

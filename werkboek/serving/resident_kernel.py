@@ -1,9 +1,9 @@
 """Run inside every resident kernel as it starts (from the residents' own IPython profile).
 
 * The kernel dies with its Voilà (``PR_SET_PDEATHSIG``): a residents' server killed with
-  ``kill -9`` left its kernels running, each holding ~56 MB, until somebody noticed.
+  ``kill -9`` left its kernels running, each holding ~47 MB, until somebody noticed.
 * A memory limit (``RLIMIT_DATA``, ``WERKBOEK_KERNEL_MEMORY_MB``): a kernel renders one
-  ballot in ~56 MB; a page that finds a way to make its kernel grow hits the limit and
+  ballot in ~47 MB RSS; a page that finds a way to make its kernel grow hits the limit and
   gets a ``MemoryError`` (or loses its kernel) long before it takes the laptop's memory
   from everybody else. ``RLIMIT_DATA`` counts what a process writes to (heap, anonymous
   maps, thread stacks), not the shared libraries it maps, so the limit reads as memory.
@@ -18,6 +18,12 @@
   Those logs, and Python warnings, now go to the server's log: the kernel's real stderr,
   which ipykernel leaves alone because the profile also sets
   ``IPKernelApp.capture_fd_output = False`` (by default it forwards fd 2 to the page too).
+* No debugger (issue 17): ipykernel builds its debugger in every kernel whose Python can
+  import ``debugpy``, and importing it loads pydevd (about 100 modules, ~7.5 MB of each
+  kernel's 54 MB; the residents' server has 250 of them). Nobody debugs a ballot, and a
+  resident kernel refuses code from the browser anyway; the profile runs this before the
+  kernel is built, so ``debugpy`` is marked as absent and ipykernel goes without (it then
+  no longer advertises the ``debugger`` feature).
 """
 
 from __future__ import annotations
@@ -72,9 +78,19 @@ def keep_tracebacks_in_the_log() -> None:
     ZMQInteractiveShell._showtraceback = _showtraceback
 
 
+def keep_the_debugger_out() -> bool:
+    """Mark ``debugpy`` as absent for this kernel; False when it is too late (ipykernel already has it)."""
+    if "ipykernel.debugger" in sys.modules:
+        logging.getLogger("werkboek.resident_kernel").warning("debugpy was loaded before the residents' profile ran")
+        return False
+    sys.modules.setdefault("debugpy", None)  # ``import debugpy`` now raises ImportError: no debugger
+    return True
+
+
 def harden() -> None:
     from werkboek.serving.lifeline import die_with_parent
 
+    keep_the_debugger_out()
     die_with_parent(signal.SIGTERM, os.getppid())  # a kernel never outlives its Voilà (no orphans after a kill -9)
     limit_memory(int(os.environ.get(MEMORY_ENV) or 0))
     route_logs_to_server()

@@ -62,7 +62,8 @@ KERNEL_IPYTHON_CONFIG = """\
 # No input history: 160 kernels starting at once raced for the one history.sqlite
 # ("database is locked", seen in the crowd run), and a ballot has no history to keep.
 c.HistoryManager.enabled = False
-# A memory limit, and kernel logs to the server's log instead of the page (werkboek.serving.resident_kernel).
+# A memory limit, no debugger (debugpy), kernel logs to the server's log instead of the page
+# (werkboek.serving.resident_kernel).
 c.IPKernelApp.capture_fd_output = False
 import werkboek.serving.resident_kernel
 werkboek.serving.resident_kernel.harden()
@@ -188,6 +189,15 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
     return argv, env
 
 
+def prepare_kernel_caches(env: dict[str, str]) -> None:
+    """What every resident kernel would otherwise work out for itself, done once here, for the
+    home and data folder the kernels will see: the catalogue's YAML parsed into its JSON cache,
+    so the kernels never import PyYAML (~0.9 MB each; issue 17)."""
+    from werkboek.model.catalogue import prepare_yaml_cache
+
+    prepare_yaml_cache(env.get("WERKBOEK_DATA_DIR") or None, env.get("WERKBOEK_HOME") or None)
+
+
 @dataclass
 class ResidentServer:
     process: subprocess.Popen
@@ -220,6 +230,7 @@ def start_resident_server(port: int, ip: str, pool_size: int, *, log_path: Path 
                                         store_service_socket=store_service.socket_path if store_service else None,
                                         **command_options)
     env.update(env_extra or {})
+    prepare_kernel_caches(env)
     return ResidentServer(spawn(argv, env=env, log_path=log_path), port, ip, Path(log_path), store_service)
 
 

@@ -1,6 +1,6 @@
 """Who is asking: a page request's client (address and browser), and whether a browser sent it on purpose.
 
-A kernel costs ~56 MB and a second of CPU, and every page view of the ballot starts one.
+A kernel costs ~47 MB and a second of CPU, and every page view of the ballot starts one.
 So kernels are handed out per *client* (:class:`Client`), with a budget
 (:class:`werkboek.serving.voila_patches.kernel_cap.CappedKernelManager`), and only to a request a resident's
 browser made as a top-level navigation to the ballot (:func:`fetch_refusal`).
