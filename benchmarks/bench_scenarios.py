@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 RULES = ("support", "support_per_euro", "equal_shares", "phragmen", "max_welfare")
 WEIGHTINGS = ("person", "ballot", "buurt")
@@ -69,11 +70,22 @@ def main() -> None:
     print(f"{args.scenarios} scenarios ({', '.join(rules)}), {args.ballots} invented ballots, {os.cpu_count()} cores, "
           f"load average before: {os.getloadavg()[0]:.1f}")
 
+    if "equal_shares" in rules:
+        from bench_mes import print_jit_costs
+
+        from werkboek.scenarios import mes
+
+        print_jit_costs()  # once per machine (compile) / once per worker kernel (from the cache)
+        mes.EqualShares([10, 20], [[1, 0], [0, 1]], [1, 1], 30, [0, 1]).run(15)  # this process: from the cache
     started = time.perf_counter()
-    for f in files:
+    per_rule: dict[str, list[float]] = {}
+    for i, f in enumerate(files):
+        one = time.perf_counter()
         run_scenario(load_scenario(f, catalogue()), catalogue())
+        per_rule.setdefault(rules[i % len(rules)], []).append(time.perf_counter() - one)
     inprocess = (time.perf_counter() - started) / len(files)
-    print(f"computation alone (in this process, warm): {inprocess:.3f} s per scenario")
+    print(f"computation alone (in this process, warm): {inprocess:.3f} s per scenario; per rule: "
+          + ", ".join(f"{r} {statistics.mean(v):.3f}" for r, v in per_rule.items()))
 
     walls = {}
     timings = {}
