@@ -5,7 +5,7 @@ Prints the wall time of each batch, the speed-ups, and where the time goes per s
 (kernel start-up, imports and catalogue in the kernel, the computation, the report cells
 plus the HTML export), next to the computation alone in this process.
 
-    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120] [--rules a,b] [--keep]
+    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120] [--rules a,b] [--no-cold] [--keep]
 
 Runs on invented ballots in a temporary WERKBOEK_HOME; nothing of the user's is touched.
 """
@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--rules", default=",".join(RULES),
                         help="rules to cycle through, comma-separated (e.g. without equal_shares, whose add1 "
                              "completion takes seconds: the overhead alone)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold batch (a kernel per scenario)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the results")
     args = parser.parse_args()
 
@@ -89,7 +90,7 @@ def main() -> None:
 
     walls = {}
     timings = {}
-    runs = (("cold", 1), ("warm", 1), ("warm", 2))
+    runs = (("cold", 1), ("warm", 1), ("warm", 2))[1 if args.no_cold else 0:]
     for kind, workers in runs:
         started = time.perf_counter()
         results = run_batch([home / "scenarios"], home / f"results-{kind}-{workers}", workers=workers, force=True,
@@ -101,7 +102,8 @@ def main() -> None:
         timings[kind, workers] = results
         print(f"{kind}, {workers} worker(s): {walls[kind, workers]:.1f} s wall, "
               f"{walls[kind, workers] / len(files):.2f} s per scenario")
-    print(f"warm vs cold, 1 worker: {walls['cold', 1] / walls['warm', 1]:.2f}x fewer seconds per scenario")
+    if not args.no_cold:
+        print(f"warm vs cold, 1 worker: {walls['cold', 1] / walls['warm', 1]:.2f}x fewer seconds per scenario")
     print(f"speed-up 2 workers vs 1 (warm): {walls['warm', 1] / walls['warm', 2]:.2f}x")
     print(f"overhead per scenario beyond the computation alone ({inprocess:.3f} s): "
           + ", ".join(f"{k} {w} worker(s) {walls[k, w] * w / len(files) - inprocess:.2f} s" for k, w in runs))
