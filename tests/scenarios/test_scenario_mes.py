@@ -235,3 +235,31 @@ def test_larger_random_instances_give_what_pabutools_gives(chunk):
             if ours != theirs:
                 differ.append((seed, completion, ours, theirs))
     assert not differ
+
+
+def test_a_supporter_who_pays_exactly_all_she_has_is_decided_in_rationals():
+    """Budgets equal to price × satisfaction ("poor" or not: too close for floats): the compiled run
+    decides them in rationals and goes on, with the outcome and signature of the run in rationals."""
+    # by hand: acties a (10) and b (6); voters with scores 1, 1, 2 for a, t = 5: a's price gives voter 3
+    # exactly her 5 to pay (poor, as pabutools counts b <= price × sat)
+    es = mes.EqualShares([10, 6], [[1, 1], [1, 0], [2, 1]], [1, 1, 1], 15, [0, 1])
+    compiled, exact = es.run(5), es._run(mes.mpq(5), exact=True)
+    assert es.partition_resumes >= 1 and es.exact_runs == 0
+    assert (compiled.selected, compiled.seen, compiled.sig) == (exact.selected, exact.seen, exact.sig)
+    resumes = 0
+    for seed in range(60):  # random elections whose starting budget is exactly someone's share of one actie
+        costs, scores, weights, _, rank = _random_table(seed)
+        rng = random.Random(seed)
+        q = rng.randrange(len(costs))
+        voters = [i for i, row in enumerate(scores) if row[q]]
+        if not voters:
+            continue
+        v = rng.choice(voters)
+        t = mes.mpq(scores[v][q] * costs[q], sum(weights[i] * scores[i][q] for i in voters))
+        es = mes.EqualShares(costs, scores, weights, t * sum(weights), rank)
+        for k in range(3):
+            at = t + k * mes.mpq(1, 3)
+            compiled, exact = es.run(at), es._run(at, exact=True)
+            assert (compiled.selected, compiled.seen, compiled.sig) == (exact.selected, exact.seen, exact.sig), seed
+        resumes += es.partition_resumes
+    assert resumes > 5

@@ -148,6 +148,7 @@ class EqualShares:
         self.supported[self.cols] = True
         self.runs = 0  # runs of the method (for the benchmark)
         self.exact_runs = 0  # of which in rationals
+        self.partition_resumes = 0  # partitions decided in rationals inside a compiled run
         self.steps = 0
 
     # -- one run of the method at a per-voter budget t ----------------------------------------
@@ -184,7 +185,7 @@ class EqualShares:
         b = np.full(self.n, float(t))
         active = np.ones(J, dtype=bool)
         lower = self.initial_lower.copy()
-        st_i = np.zeros(7, dtype=np.int64)
+        st_i = np.zeros(8, dtype=np.int64)
         st_f = np.zeros(3)
         sig_u8 = np.empty(J * (J + nE) + 1, dtype=np.uint8)
         sig_i32 = np.empty(J * (J + 3) + 1, dtype=np.int32)
@@ -194,6 +195,8 @@ class EqualShares:
         close_out = np.empty(J + 1, dtype=np.int64)
         resume = np.empty(J + 1, dtype=np.int64)
         n_resume = 0
+        force = np.full(nE, -1, dtype=np.int8)  # a partition decided in rationals (NEEDS_PARTITION)
+        unsure = np.empty(nE, dtype=np.int64)
         replay = {"b": None, "done": 0}  # the exact budgets, replayed on demand (near-ties)
 
         def exact_budgets():
@@ -207,11 +210,20 @@ class EqualShares:
             code = mc.float_run(float(t), self.ptr, self.e_row, self.e_col, self.e_sat_f, self.e_m_f, self.c_cost_f,
                                 self.m_supp, self.msat, self.initial_lower, self.clone, self.c_rank, self.gamma, EPS,
                                 SAFETY, b, active, lower, st_i, st_f, sig_u8, sig_i32, sel, chosen_poor, poor,
-                                close_out, resume, n_resume)
+                                close_out, resume, n_resume, force, unsure)
             if code == mc.DONE:
                 break
             if code == mc.NOT_CERTAIN:
                 raise _NotCertain
+            if code == mc.NEEDS_PARTITION:  # is she poor at the exact price of the chosen column?
+                self.partition_resumes += 1
+                bx = exact_budgets()
+                rho, _ = self._price(int(st_i[mc.P_]), bx[self.e_row], self.e_sat_x, self.e_m_x, self.c_cost_x, 0.0,
+                                     True)
+                for e in unsure[:st_i[mc.NUNSURE]]:
+                    force[e] = 1 if bx[self.e_row[e]] <= rho * self.e_sat_x[e] else 0
+                n_resume = 0
+                continue
             # a near-tie between different acties: decided in rationals on the exact budgets so far
             close = close_out[:st_i[mc.NCLOSE]].copy()
             tied = self._exact_ties(int(st_i[mc.P_]), close, poor.copy(), exact_budgets)

@@ -16,7 +16,19 @@ reassociation; LLVM does not fuse multiply-adds without it).
 A near-tie between acties that are not clones cannot be decided in floats; then the function
 returns :data:`NEEDS_TIES` with the candidates in ``close_out`` and the "poor" partition in
 ``poor``; the caller decides the tie in rationals and calls again with the tied acties
-(``resume_tied``), which finishes that round and goes on.
+(``resume_tied``), which finishes that round and goes on. Likewise a supporter whose budget
+is too close to the price × her satisfaction (does she pay all she has left?): the function
+returns :data:`NEEDS_PARTITION` with those entries in ``unsure_out``, the round undone (the
+guidance ``lower`` restored; budgets and payable columns are not changed before that point);
+the caller decides them in rationals at the exact price of the chosen column and writes the
+answers in ``force`` (1 poor, 0 not, -1 undecided), and the round is redone bit for bit up to
+that point, taking the forced answers. Why that is the exact partition: for every other entry
+the float answer has a margin above its error bound, so it is the same at the exact price.
+The exact price is that column's price, and it is the lowest. No other column is cheaper by
+more than the float bound, and columns within it are clones (the same price), or else the
+near-tie path decides them in rationals; a cheaper one found there sends the whole run to
+rationals. For a supporter with budget exactly price × satisfaction both answers pay the
+same, so the price does not depend on how she is counted.
 
 The signature of the run (see :mod:`.mes`) is written in two buffers: ``sig_u8`` per round
 the payable columns (J flags) and the "poor" flag of every entry of a payable column, in entry
@@ -30,10 +42,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-DONE, NOT_CERTAIN, NEEDS_TIES = 0, 1, 2
+DONE, NOT_CERTAIN, NEEDS_TIES, NEEDS_PARTITION = 0, 1, 2, 3
 
-# st_i: [rounds done, u8 length, i32 length, p, close count, tie seen, not affine]
-R, LU8, LI32, P_, NCLOSE, SEEN, NOT_AFFINE = range(7)
+# st_i: [rounds done, u8 length, i32 length, p, close count, tie seen, not affine, unsure entries]
+R, LU8, LI32, P_, NCLOSE, SEEN, NOT_AFFINE, NUNSURE = range(8)
 # st_f: [E, best price, its error bound]
 E_, BEST, BEST_ERR = range(3)
 
@@ -76,7 +88,7 @@ def _price(j, ptr, b_e, sat, m, cost_j, E, gamma, ratio_buf):
 @njit(cache=True)
 def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clone, rank, gamma, eps, safety,
               b, active, lower, st_i, st_f, sig_u8, sig_i32, sel, chosen_poor, poor, close_out,
-              resume_tied, n_resume):
+              resume_tied, n_resume, force, unsure_out):
     """Rounds of one float run from the state given (``b``, ``active``, ``lower``, ``st_*``); see the module doc."""
     J = len(cost)
     nE = len(e_row)
@@ -104,6 +116,7 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
             for e in range(nE):
                 pay_e[e] = best * sat[e]
         else:
+            lower_save = lower.copy()  # to redo this round as it was (NEEDS_PARTITION)
             # which columns can still be paid for by their supporters
             naff = 0
             for j in range(J):
@@ -165,13 +178,25 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
                     if p == before:
                         return NOT_CERTAIN
                     continue
+                nun = 0
                 for j in range(J):
                     if not active[j]:
                         continue
                     for e in range(ptr[j], ptr[j + 1]):
+                        if force[e] >= 0:
+                            continue  # decided in rationals by the caller
                         gap = abs(b_e[e] - pay_e[e])
                         if gap <= safety * (E + sat[e] * best_err + eps * (b_e[e] + pay_e[e])) + 1e-300:
-                            return NOT_CERTAIN
+                            unsure_out[nun] = e
+                            nun += 1
+                if nun:  # is she poor? too close to call: the caller decides in rationals, then redo this round
+                    for j in range(J):
+                        lower[j] = lower_save[j]
+                    st_i[NUNSURE] = nun
+                    st_i[P_] = p
+                    st_f[BEST] = best
+                    st_f[E_] = E
+                    return NEEDS_PARTITION
                 found = True
                 break
             if not found:
@@ -188,7 +213,7 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
             st_f[BEST_ERR] = best_err
             if other:  # a near-tie between different acties: the caller decides it in rationals
                 for e in range(nE):
-                    poor[e] = active[e_col[e]] and b_e[e] <= pay_e[e]
+                    poor[e] = active[e_col[e]] and (force[e] == 1 if force[e] >= 0 else b_e[e] <= pay_e[e])
                 for i in range(nt):
                     close_out[i] = tied[i]
                 st_i[NCLOSE] = nt
@@ -218,7 +243,7 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
         for j in range(J):
             if active[j]:
                 for e in range(ptr[j], ptr[j + 1]):
-                    sig_u8[u] = 1 if b_e[e] <= pay_e[e] else 0
+                    sig_u8[u] = 1 if (force[e] == 1 if force[e] >= 0 else b_e[e] <= pay_e[e]) else 0
                     u += 1
         st_i[LU8] = u
         w = st_i[LI32]
@@ -232,7 +257,7 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
         all_poor = True
         smax = 0.0
         for e in range(ptr[c], ptr[c + 1]):
-            chosen_poor[e] = b_e[e] <= pay_e[e]
+            chosen_poor[e] = force[e] == 1 if force[e] >= 0 else b_e[e] <= pay_e[e]
             if not chosen_poor[e]:
                 all_poor = False
             if sat[e] > smax:
@@ -249,6 +274,10 @@ def float_run(t, ptr, e_row, e_col, sat, m, cost, m_supp, msat, init_lower, clon
                 b[e_row[e]] = 0.0
             else:
                 b[e_row[e]] = b[e_row[e]] - pay_e[e]
+        if st_i[NUNSURE]:  # the decided partition belonged to this round only
+            for e in range(nE):
+                force[e] = -1
+            st_i[NUNSURE] = 0
         sel[st_i[R]] = c
         st_i[R] += 1
         active[c] = False
