@@ -22,8 +22,11 @@ same tie-break, in a fraction of that time, by two means:
    decisions with the same bounds as the numpy run ``_run``, as loops (on 120 ballots the numpy
    run is bound by the cost of ~1,500 small numpy calls; the compiled one is ~15× faster per
    add1 on the demo). A near-tie between different acties is decided in rationals as in the
-   numpy run, and the compiled run goes on from there. Tested equal to the numpy run
-   (selected, tie seen, signature) and to pabutools.
+   numpy run, and the compiled run goes on from there; so is a supporter's budget too close to
+   price × satisfaction to tell whether she pays all she has (see :mod:`.mes_compiled`: the
+   round is redone with the exact answers), where the numpy run redoes the whole run in
+   rationals. Tested equal to the numpy run and the exact run (selected, tie seen, signature)
+   and to pabutools.
 2. **add1 skips steps that cannot change anything — exactly.** Take the per-voter budget ``t``
    as the variable. Given the *signature* of a run (per round: which acties can still be paid
    for, the chosen actie, the tied acties, and for every actie that can be paid for which of
@@ -196,6 +199,7 @@ class EqualShares:
         resume = np.empty(J + 1, dtype=np.int64)
         n_resume = 0
         force = np.full(nE, -1, dtype=np.int8)  # a partition decided in rationals (NEEDS_PARTITION)
+        partitioned = -1  # the round it was decided for
         unsure = np.empty(nE, dtype=np.int64)
         replay = {"b": None, "done": 0}  # the exact budgets, replayed on demand (near-ties)
 
@@ -216,6 +220,9 @@ class EqualShares:
             if code == mc.NOT_CERTAIN:
                 raise _NotCertain
             if code == mc.NEEDS_PARTITION:  # is she poor at the exact price of the chosen column?
+                if st_i[mc.R] == partitioned:  # the redone round cannot ask again (same floats); never loop
+                    raise _NotCertain
+                partitioned = int(st_i[mc.R])
                 self.partition_resumes += 1
                 bx = exact_budgets()
                 rho, _ = self._price(int(st_i[mc.P_]), bx[self.e_row], self.e_sat_x, self.e_m_x, self.c_cost_x, 0.0,
