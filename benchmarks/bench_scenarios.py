@@ -5,7 +5,7 @@ Prints the wall time of each batch, the speed-ups, and where the time goes per s
 (kernel start-up, imports and catalogue in the kernel, the computation, the report cells
 plus the HTML export), next to the computation alone in this process.
 
-    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120] [--rules a,b] [--keep]
+    .venv/bin/python benchmarks/bench_scenarios.py [--scenarios 20] [--ballots 120] [--rules a,b] [--no-cold] [--keep]
 
 Runs on invented ballots in a temporary WERKBOEK_HOME; nothing of the user's is touched.
 """
@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 RULES = ("support", "support_per_euro", "equal_shares", "phragmen", "max_welfare")
 WEIGHTINGS = ("person", "ballot", "buurt")
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--rules", default=",".join(RULES),
                         help="rules to cycle through, comma-separated (e.g. without equal_shares, whose add1 "
                              "completion takes seconds: the overhead alone)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold batch (a kernel per scenario)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the results")
     args = parser.parse_args()
 
@@ -69,15 +71,26 @@ def main() -> None:
     print(f"{args.scenarios} scenarios ({', '.join(rules)}), {args.ballots} invented ballots, {os.cpu_count()} cores, "
           f"load average before: {os.getloadavg()[0]:.1f}")
 
+    if "equal_shares" in rules:
+        from bench_mes import print_jit_costs
+
+        from werkboek.scenarios import mes
+
+        print_jit_costs()  # once per machine (compile) / once per worker kernel (from the cache)
+        mes.EqualShares([10, 20], [[1, 0], [0, 1]], [1, 1], 30, [0, 1]).run(15)  # this process: from the cache
     started = time.perf_counter()
-    for f in files:
+    per_rule: dict[str, list[float]] = {}
+    for i, f in enumerate(files):
+        one = time.perf_counter()
         run_scenario(load_scenario(f, catalogue()), catalogue())
+        per_rule.setdefault(rules[i % len(rules)], []).append(time.perf_counter() - one)
     inprocess = (time.perf_counter() - started) / len(files)
-    print(f"computation alone (in this process, warm): {inprocess:.3f} s per scenario")
+    print(f"computation alone (in this process, warm): {inprocess:.3f} s per scenario; per rule: "
+          + ", ".join(f"{r} {statistics.mean(v):.3f}" for r, v in per_rule.items()))
 
     walls = {}
     timings = {}
-    runs = (("cold", 1), ("warm", 1), ("warm", 2))
+    runs = (("cold", 1), ("warm", 1), ("warm", 2))[1 if args.no_cold else 0:]
     for kind, workers in runs:
         started = time.perf_counter()
         results = run_batch([home / "scenarios"], home / f"results-{kind}-{workers}", workers=workers, force=True,
@@ -89,7 +102,8 @@ def main() -> None:
         timings[kind, workers] = results
         print(f"{kind}, {workers} worker(s): {walls[kind, workers]:.1f} s wall, "
               f"{walls[kind, workers] / len(files):.2f} s per scenario")
-    print(f"warm vs cold, 1 worker: {walls['cold', 1] / walls['warm', 1]:.2f}x fewer seconds per scenario")
+    if not args.no_cold:
+        print(f"warm vs cold, 1 worker: {walls['cold', 1] / walls['warm', 1]:.2f}x fewer seconds per scenario")
     print(f"speed-up 2 workers vs 1 (warm): {walls['warm', 1] / walls['warm', 2]:.2f}x")
     print(f"overhead per scenario beyond the computation alone ({inprocess:.3f} s): "
           + ", ".join(f"{k} {w} worker(s) {walls[k, w] * w / len(files) - inprocess:.2f} s" for k, w in runs))

@@ -172,3 +172,34 @@ def test_a_warm_kernel_that_died_is_started_again_with_a_new_client(setting, tmp
     assert first.status == second.status == DONE, (first.message, second.message)
     assert WarmKernelEngine.kernels_started == before + 2
     assert json.loads((tmp_path / "b" / "outcome.json").read_text(encoding="utf-8"))["chosen"]
+
+
+def test_two_workers_give_the_files_and_the_order_of_one_worker(setting, tmp_path):
+    """The batch hands scenarios out longest first (Equal Shares before the greedy rules): the
+    results list, each scenario's folder and what is in it are the same as with one worker."""
+    from werkboek.scenarios.batch import dispatch_order, plan, run_batch
+
+    home, url, wid = setting
+    folder = tmp_path / "s"
+    write_scenarios(folder, url, wid)
+    (folder / "zz-mes-greedy.yaml").write_text((folder / "mes.yaml").read_text() + "completion: greedy\n")
+    files = sorted(folder.iterdir())
+    order = dispatch_order(plan(files, tmp_path), list(range(len(files))))
+    assert [files[i].stem for i in order][:2] == ["mes", "zz-mes-greedy"]  # not the input order
+    runs = {w: run_batch([folder], tmp_path / f"r{w}", workers=w, progress=False) for w in (1, 2)}
+    listed = {w: [(r.name, r.status, r.message, Path(r.source).name, Path(r.out_dir).name) for r in runs[w]]
+              for w in runs}
+    assert listed[1] == listed[2]
+    assert [x[3] for x in listed[1]] == [f.name for f in files]  # input order
+    assert [x[1] for x in listed[1]].count("klaar") == 4
+    for r in runs[1]:
+        one, two = Path(r.out_dir), tmp_path / "r2" / Path(r.out_dir).name
+        assert sorted(p.name for p in one.iterdir()) == sorted(p.name for p in two.iterdir())
+        if r.status != "klaar":
+            continue
+        a, b = (json.loads((d / "outcome.json").read_text(encoding="utf-8")) for d in (one, two))
+        for key in ("scenario", "spent", "chosen", "not_chosen", "per_leefgebied", "per_year", "support", "ties"):
+            assert a.get(key) == b.get(key), (r.name, key)
+        html = [re.sub(r"cell-id=[0-9a-f-]+", "cell-id=?", (d / "report.html").read_text(encoding="utf-8"))
+                for d in (one, two)]
+        assert html[0] == html[1], r.name

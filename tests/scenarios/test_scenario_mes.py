@@ -168,3 +168,98 @@ def test_pabutools_stays_selectable():
     with pytest.raises(ValueError):
         with mes.use_engine("nope"):
             pass
+
+
+def _random_table(seed: int):
+    """A small random election as the engine takes it: costs, scores, weights, budget, tie-break ranks."""
+    rng = random.Random(1000 + seed)
+    n_projects = rng.randint(2, 10)
+    costs = [rng.choice([10, 20, 30, rng.randrange(5, 60)]) for _ in range(n_projects)]
+    points = seed % 2 == 1
+    scores = [[rng.choice([0, 0, 1, 2, 3] if points else [0, 0, 1]) for _ in costs] for _ in range(rng.randint(1, 25))]
+    scores = [row if any(row) else [1] + row[1:] for row in scores]
+    if seed % 3 == 0:  # a clone of project 0 (same cost, same scores)
+        costs.append(costs[0])
+        scores = [row + [row[0]] for row in scores]
+    weights = [rng.randint(1, 3) for _ in scores]
+    rank = list(range(len(costs)))
+    rng.shuffle(rank)
+    return costs, scores, weights, rng.randrange(30, 300), rank
+
+
+def test_the_compiled_run_takes_the_decisions_of_the_numpy_run(monkeypatch):
+    """mes_compiled.float_run against EqualShares._run in floats: the same funded columns, the
+    same tie seen and the same signature (which add1's skipping compares) at many budgets."""
+    compared = seen = resumed = 0
+    for seed in range(80):
+        es = mes.EqualShares(*_random_table(seed))
+        for k in range(0, 30, 3):
+            t = es.budget / es.N + k * mes.mpq(1, 2)
+            monkeypatch.setattr(mes, "COMPILED", False)
+            numpy_run = es.run(t)
+            monkeypatch.setattr(mes, "COMPILED", True)
+            calls = []
+            original = es._exact_ties
+            monkeypatch.setattr(es, "_exact_ties", lambda *a: calls.append(1) or original(*a))
+            compiled_run = es.run(t)
+            monkeypatch.undo()
+            assert (compiled_run.selected, compiled_run.seen, compiled_run.sig) == \
+                (numpy_run.selected, numpy_run.seen, numpy_run.sig), (seed, k)
+            compared += 1
+            seen += compiled_run.seen
+            resumed += bool(calls) and not compiled_run.exact
+    assert compared == 800 and seen > 50 and resumed > 20, (seen, resumed)  # ties and near-tie resumes were tested
+
+
+@pytest.mark.parametrize("chunk", range(2))
+def test_larger_random_instances_give_what_pabutools_gives(chunk):
+    """More voters and acties than above, points and approval, a small add1 step (many steps skipped)."""
+    differ = []
+    for seed in range(200 + chunk * 6, 206 + chunk * 6):
+        rng = random.Random(seed)
+        projects = {f"p{i}": Project(f"p{i}", rng.choice([100, 150, 200, rng.randrange(50, 400)])) for i in range(14)}
+        instance = Instance(projects.values(), budget_limit=rng.randrange(600, 1500))
+        profile = CardinalMultiProfile(instance=instance)
+        for _ in range(60):
+            chosen = rng.sample(sorted(projects), rng.randint(1, 5))
+            ballot = CardinalBallot({projects[a]: rng.randint(1, 4) if seed % 2 else 1 for a in chosen}).frozen()
+            profile[ballot] = profile.get(ballot, 0) + 1
+        order = tie_order("kosten", {a: p.cost for a, p in projects.items()}, seed)
+        for completion in ("add1", "add1+greedy"):
+            def run():
+                call = RuleCall(tie_breaking_rule(order), {"completion": completion, "mes_step": 1})
+                allocation = RULES["equal_shares"].run(instance, profile, call)
+                return [p.name for p in allocation], call.tie_breaking.seen
+
+            ours, theirs = both(run)
+            if ours != theirs:
+                differ.append((seed, completion, ours, theirs))
+    assert not differ
+
+
+def test_a_supporter_who_pays_exactly_all_she_has_is_decided_in_rationals():
+    """Budgets equal to price × satisfaction ("poor" or not: too close for floats): the compiled run
+    decides them in rationals and goes on, with the outcome and signature of the run in rationals."""
+    # by hand: acties a (10) and b (6); voters with scores 1, 1, 2 for a, t = 5: a's price gives voter 3
+    # exactly her 5 to pay (poor, as pabutools counts b <= price × sat)
+    es = mes.EqualShares([10, 6], [[1, 1], [1, 0], [2, 1]], [1, 1, 1], 15, [0, 1])
+    compiled, exact = es.run(5), es._run(mes.mpq(5), exact=True)
+    assert es.partition_resumes >= 1 and es.exact_runs == 0
+    assert (compiled.selected, compiled.seen, compiled.sig) == (exact.selected, exact.seen, exact.sig)
+    resumes = 0
+    for seed in range(60):  # random elections whose starting budget is exactly someone's share of one actie
+        costs, scores, weights, _, rank = _random_table(seed)
+        rng = random.Random(seed)
+        q = rng.randrange(len(costs))
+        voters = [i for i, row in enumerate(scores) if row[q]]
+        if not voters:
+            continue
+        v = rng.choice(voters)
+        t = mes.mpq(scores[v][q] * costs[q], sum(weights[i] * scores[i][q] for i in voters))
+        es = mes.EqualShares(costs, scores, weights, t * sum(weights), rank)
+        for k in range(3):
+            at = t + k * mes.mpq(1, 3)
+            compiled, exact = es.run(at), es._run(at, exact=True)
+            assert (compiled.selected, compiled.seen, compiled.sig) == (exact.selected, exact.seen, exact.sig), seed
+        resumes += es.partition_resumes
+    assert resumes > 5

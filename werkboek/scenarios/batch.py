@@ -10,6 +10,12 @@ Per scenario, in ``<results>/<scenario>/``:
 ``report.html``     the HTML report (the notebook without code)
 ``status.json``     how it went: status, message, timings, the file's hash
 
+Scheduling: the scenarios go to the workers one at a time, each to whichever worker is free
+(the pool's one shared queue), longest expected first (:func:`dispatch_order`: Equal Shares
+and bootstraps before the greedy rules, larger budgets first), so that a long scenario does
+not start last and keep one worker busy while the other idles. The results and their order
+do not depend on it: each scenario writes its own folder, the list comes back in input order.
+
 A scenario that fails is reported with its message; the others go on. A scenario whose
 file has not changed since its last successful run is skipped unless ``force`` (the check
 looks at the file only: after new votes or a new catalogue, run with ``force``).
@@ -90,6 +96,32 @@ def is_done(source: Path, out_dir: Path) -> bool:
     except (OSError, json.JSONDecodeError):
         return False
     return doc.get("status") == DONE and doc.get("sha256") == _sha256(source)
+
+
+# How much longer than a greedy rule a rule is expected to take (only the order matters).
+_RULE_WEIGHT = {"equal_shares": 8.0, "phragmen": 2.0, "max_welfare": 2.0}
+
+
+def expected_cost(source: str | Path) -> tuple[float, float]:
+    """A scenario's expected run time, as a sort key: (rule weight × draws, budget). (0, 0) when unreadable."""
+    from werkboek.scenarios.params import load_scenario
+
+    try:
+        scenario = load_scenario(source)
+        budget = scenario.budget if (scenario.budget_total, scenario.budget_per_year) != (None, None) else 0.0
+    except Exception:  # noqa: BLE001 - a broken file fails fast in its worker, with its message
+        return 0.0, 0.0
+    weight = _RULE_WEIGHT.get(scenario.rule, 1.0)
+    if scenario.rule == "equal_shares" and scenario.rule_params.get("completion") == "greedy":
+        weight = 2.0  # one run of the method, no add1
+    return weight * (1 + max(0, scenario.bootstrap)), float(budget)
+
+
+def dispatch_order(pairs: list[tuple[Path, Path]], todo: list[int]) -> list[int]:
+    """The order in which the scenarios ``todo`` (indices into ``pairs``) are handed out: longest expected
+    first; equal ones in input order."""
+    cost = {i: expected_cost(pairs[i][0]) for i in todo}
+    return sorted(todo, key=lambda i: cost[i], reverse=True)  # sorted is stable, also with reverse
 
 
 def run_one(source: str | Path, out_dir: str | Path, notebook: str | Path = NOTEBOOK, force: bool = False,
@@ -188,8 +220,9 @@ def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, for
     bar = tqdm(total=len(todo), desc="Scenario's", unit="scenario", disable=not progress)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
+        # submitted longest first; a worker takes the next one from the shared queue when it is free
         futures = {pool.submit(run_one, str(pairs[i][0]), str(pairs[i][1]), str(notebook), True, warm): i
-                   for i in todo}
+                   for i in dispatch_order(pairs, todo)}
         for future in as_completed(futures):
             i = futures[future]
             try:
