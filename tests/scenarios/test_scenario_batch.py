@@ -203,3 +203,37 @@ def test_two_workers_give_the_files_and_the_order_of_one_worker(setting, tmp_pat
         html = [re.sub(r"cell-id=[0-9a-f-]+", "cell-id=?", (d / "report.html").read_text(encoding="utf-8"))
                 for d in (one, two)]
         assert html[0] == html[1], r.name
+
+
+def test_a_worker_warms_its_kernel_before_the_first_scenario_and_the_scenario_still_starts_clean(setting, tmp_path):
+    """The pool initializer (batch.warm_worker): the kernel is started and has imported the scenario
+    code (numba's compiled Equal Shares loaded) before the first scenario; that scenario uses the
+    same kernel and meets an empty namespace (the preload's names are gone)."""
+    from werkboek.scenarios.batch import DONE, run_one, warm_worker
+    from werkboek.scenarios.engine import WarmKernelEngine
+
+    home, url, wid = setting
+    write_scenarios(tmp_path / "s", url, wid)
+    before = WarmKernelEngine.kernels_started
+    try:
+        warm_worker()
+        assert WarmKernelEngine.kernels_started == before + 1
+        km = WarmKernelEngine._km
+        result = run_one(tmp_path / "s" / "mes.yaml", tmp_path / "out" / "mes", warm=True)
+        assert result.status == DONE, result.message
+        assert WarmKernelEngine._km is km and WarmKernelEngine.kernels_started == before + 1
+        client = km.client()
+        msg_id = client.execute("import sys; print(sorted(m for m in ('numba', 'werkboek.scenarios.mes_compiled')"
+                                " if m in sys.modules), [n for n in ('_c', '_e') if n in dir()])")
+        text = ""
+        while True:
+            msg = client.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                text += msg["content"]["text"]
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        assert text.strip() == "['numba', 'werkboek.scenarios.mes_compiled'] []"
+    finally:
+        WarmKernelEngine.shutdown()

@@ -59,7 +59,7 @@ def test_the_batch_dispatches_longest_first_to_free_workers_and_returns_input_or
         return batch.JobResult(Path(source).stem, str(source), str(out_dir), batch.DONE, message=threading.current_thread().name)
 
     monkeypatch.setattr(batch, "run_one", fake_run_one)
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", lambda max_workers, mp_context: ThreadPoolExecutor(max_workers))
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", lambda max_workers, mp_context, initializer=None: ThreadPoolExecutor(max_workers))
     results = batch.run_batch([tmp_path / "s"], tmp_path / "r", workers=2, force=True, progress=False)
     assert [r.name for r in results] == [f.stem for f in files]  # input order
     assert [Path(r.out_dir).name for r in results] == [batch.slugify(f.stem) for f in files]

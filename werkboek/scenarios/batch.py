@@ -196,6 +196,27 @@ def _timings(nb, export_seconds: float) -> dict[str, float]:
     }
 
 
+def warm_worker() -> None:
+    """Pool initializer: a worker's fixed start (its kernel, the kernel's imports and this
+    process's papermill/nbconvert/catalogue) overlapped instead of one after the other — ~3 s a
+    worker that 20–40 scenarios on 2 workers did not amortise (``./run bench scenarios``)."""
+    from werkboek.scenarios.engine import WarmKernelEngine
+
+    def here() -> None:
+        import papermill  # noqa: F401
+
+        from werkboek.model.catalogue import catalogue
+        from werkboek.scenarios.report import _exporter
+
+        catalogue()
+        _exporter()
+
+    try:
+        WarmKernelEngine.warm_up("python3", cwd=str(config.PROJECT_ROOT), while_booting=here)
+    except Exception:  # noqa: BLE001 - only a head start: the first scenario starts its kernel itself
+        pass
+
+
 def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, force: bool = False,
               notebook: str | Path = NOTEBOOK, progress: bool = True, warm: bool = True) -> list[JobResult]:
     """Run every scenario named by ``paths`` (files or folders); results in input order.
@@ -219,7 +240,8 @@ def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, for
         return [outcome[i] for i in range(len(pairs))]
     bar = tqdm(total=len(todo), desc="Scenario's", unit="scenario", disable=not progress)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context,
+                             initializer=warm_worker if warm else None) as pool:
         # submitted longest first; a worker takes the next one from the shared queue when it is free
         futures = {pool.submit(run_one, str(pairs[i][0]), str(pairs[i][1]), str(notebook), True, warm): i
                    for i in dispatch_order(pairs, todo)}

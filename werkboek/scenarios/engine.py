@@ -21,6 +21,17 @@ from papermill.engines import NBClientEngine, papermill_engines
 
 ENGINE = "werkboek-warm"
 RESET = "get_ipython().run_line_magic('reset', '-f')"
+# What a worker's kernel imports before its first scenario (the scenario notebook's setup cell,
+# the catalogue, and one tiny Equal Shares run that loads numba's compiled code from its cache);
+# the names go with the first reset, the modules and caches stay.
+PRELOAD = """\
+import werkboek.scenarios, werkboek.scenarios.report
+from werkboek.model.catalogue import catalogue as _c
+_c()
+from werkboek.scenarios.mes import equal_shares as _e
+_e([3, 5, 4], [[1, 0, 1], [0, 1, 0], [1, 1, 0]], [2, 1, 3], 7, [0, 1, 2], step=1)
+del _c, _e
+"""
 
 
 def _manager_class():
@@ -89,6 +100,23 @@ class WarmKernelEngine(NBClientEngine):
                 while client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
                     pass
             return km
+
+    @classmethod
+    def warm_up(cls, kernel_name: str, cwd: str | None = None, while_booting=None) -> None:
+        """Start this process's kernel and have it import the scenario code ahead of the first
+        scenario (:data:`PRELOAD`), without waiting for it: ``while_booting()`` runs here while
+        the kernel starts, and the kernel's imports overlap what this process does next. The
+        first scenario's reset waits for them (its shell reply comes after the preload's)."""
+        with cls._lock:
+            if cls._km is None:
+                km = _manager_class()(kernel_name=kernel_name)
+                km.start_kernel(cwd=cwd, extra_arguments=[])
+                cls._km, cls._kernel_name = km, kernel_name
+                cls.kernels_started += 1
+                atexit.register(cls.shutdown)
+        if while_booting is not None:
+            while_booting()
+        cls._km.client().execute(PRELOAD, silent=True, store_history=False)
 
     @classmethod
     def shutdown(cls) -> None:
