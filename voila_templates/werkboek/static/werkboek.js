@@ -115,7 +115,7 @@
       input.setAttribute('enterkeyhint', 'go');
     });
     // the page speaks the resident's language: <html lang> follows the ballot's switch
-    var app = document.querySelector('.wb-app');
+    var app = document.querySelector('.wb-app:not(.wb-html)');  // the widgets, not the HTML first screens
     if (app) {
       var lang = app.classList.contains('wb-lang-en') ? 'en' : 'nl';
       if (document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
