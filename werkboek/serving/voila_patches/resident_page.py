@@ -59,7 +59,7 @@ class FirstScreens:
         self.text: str | None = None
 
     def learn(self, start: str) -> None:
-        if start.endswith(FIRST_SCREENS_END) and "kernelId" not in start:
+        if start.endswith(FIRST_SCREENS_END) and '"kernelId"' not in start:  # Voilà's page config: per visitor
             self.text = start
 
 
@@ -125,7 +125,7 @@ class ResidentPageHandler(TornadoVoilaHandler):
         if hasattr(manager, "admit"):
             await manager.admit(client)
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie for the page's shutdown beacon
-        sent = FIRST.text
+        sent = FIRST.text if self._kernel_expected() else None  # a full server answers 503 (error.html)
         self._wb_output = _Output(sent)
         if sent is not None:
             # the headers Voilà sets before its first yield, which now comes later
@@ -146,6 +146,18 @@ class ResidentPageHandler(TornadoVoilaHandler):
             self.finish()
         finally:
             CURRENT_CLIENT.reset(token)
+
+    def _kernel_expected(self) -> bool:
+        """Will Voilà find a kernel for this visitor (not the kernel cap's HTTP 503)?"""
+        manager = self.kernel_manager
+        cap = getattr(manager, "max_kernels", 0)
+        if not cap or len(manager.list_kernel_ids()) < cap:
+            return True
+        usable = getattr(manager, "_usable", None)  # kernel_pool.ReadyFirstPool: ready or starting
+        if usable is None:
+            return False
+        return any(not (task.done() and (task.cancelled() or task.exception() is not None))
+                   for task in usable(self.notebook_path))
 
     def write(self, chunk):
         output = getattr(self, "_wb_output", None)
