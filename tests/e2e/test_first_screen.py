@@ -2,7 +2,7 @@
 
 index.html.j2 renders them, werkboek-first.js hands a tap, the language and the typed code to the
 kernel (``BallotApp._handed_over``) once the widgets are live. Never a blank page: the residents'
-server sends these screens before a kernel is ready (tests/serving/test_first_screen.py), and a page
+server sends these screens before a kernel is ready (tests/serving/test_page_start.py), and a page
 whose widgets will not come says so and reloads by itself.
 """
 
