@@ -150,8 +150,14 @@ BLANK_WATCH = """
   let max = Number(sessionStorage.getItem(KEY) || 0);
   function tick() {
     const now = performance.now();
-    const text = document.body ? document.body.innerText.trim() : '';
-    const visible = text && [...document.body.querySelectorAll('h1, p, button')].some(e => e.getClientRects().length);
+    // text that is really on screen: not covered (Voilà's JupyterLab shell, grey and full-screen,
+    // covered the HTML welcome while the widgets had not rendered yet)
+    const visible = document.body && [...document.body.querySelectorAll('h1, p, button')].some(e => {
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height || !e.innerText.trim() || r.top > innerHeight) { return false; }
+      const top = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + r.height / 2);
+      return top !== null && (top === e || e.contains(top));
+    });
     if (!visible) { if (since === null) { since = now; } max = Math.max(max, now - since); }
     else { since = null; }
     sessionStorage.setItem(KEY, String(max));
