@@ -52,7 +52,7 @@ TARGETS = {"wire_kb": 400, "requests": 30, "usable_s": 0.8, "ratio": 3.0, "phone
 
 # Watches the page from its first byte: when is a "Beginnen" usable (visible, enabled and, for the
 # page's own HTML screen, its handlers bound: data-wb-ready), when are the widgets live, and how long
-# was the page without any visible text.
+# was the page without any visible text (text on top at its own place: a covered page is blank).
 WATCH = """
 (() => {
   const w = window;
@@ -70,8 +70,15 @@ WATCH = """
       const app = document.querySelector('.wb-app:not(.wb-html)');  // the widgets, not the HTML welcome
       if (app && visible(app)) { w.__wb.live = now; }
     }
-    const text = document.body ? document.body.innerText.trim() : '';
-    if (!text) {
+    // text really on screen, not covered (Voilà's grey JupyterLab shell covered the page's HTML
+    // welcome until the widgets had rendered: innerText alone did not see that blank page)
+    const shown = document.body && [...document.body.querySelectorAll('h1, p, button')].some(e => {
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height || !e.innerText.trim() || r.top > innerHeight) { return false; }
+      const top = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + r.height / 2);
+      return top !== null && (top === e || e.contains(top));
+    });
+    if (!shown) {
       if (w.__wb.blankSince === null) { w.__wb.blankSince = now; }
       w.__wb.blankMax = Math.max(w.__wb.blankMax, now - w.__wb.blankSince);
     } else { w.__wb.blankSince = null; }

@@ -81,6 +81,9 @@ def make_ipython_dir(directory: Path | str) -> Path:
     return directory
 
 
+IOPUB_TIMEOUT_SECONDS = 30  # see resident_server_command
+
+
 def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.0.1", pool_size: int = 0, *,
                             jupyter_dir: Path | str | None = None, database_url: str | None = None,
                             home: Path | str | None = None, base_url: str = "/",
@@ -167,6 +170,10 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
         # After a preheated kernel is taken, start its replacement only this much later, so a
         # burst of arrivals is not slowed down by refills competing for the CPU.
         f"--VoilaKernelManager.fill_delay={max(0.0, float(pool_fill_delay))}",
+        # nbclient waits only 4 s after a cell's reply for the rest of its output; on a loaded
+        # machine (a burst of kernel starts) the ballot cell's widget output came later, was
+        # dropped ("Timeout waiting for IOPub output") and the page never showed its widgets.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_SECONDS}",
     ]
     # Only the frontend extensions the ballot needs: every other installed labextension
     # (plots, …) would be downloaded and started by each resident's phone.

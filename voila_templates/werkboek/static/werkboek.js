@@ -104,7 +104,7 @@
     if (event.key !== 'Enter' || !event.target.matches || !event.target.matches('.wb-app input[type="text"]')) { return; }
     var next = [...document.querySelectorAll('.wb-nav button')].filter(function (b) { return b.offsetParent !== null; }).pop();
     if (next && !next.disabled) { event.preventDefault(); next.click(); }
-  });
+  }, true);  // capture: ipywidgets' text field stops its keydown events from bubbling
   new MutationObserver(function () {
     document.querySelectorAll('.wb-code-input input:not([data-wb-set])').forEach(function (input) {
       input.setAttribute('data-wb-set', '1');
@@ -115,7 +115,7 @@
       input.setAttribute('enterkeyhint', 'go');
     });
     // the page speaks the resident's language: <html lang> follows the ballot's switch
-    var app = document.querySelector('.wb-app');
+    var app = document.querySelector('.wb-app:not(.wb-html)');  // the widgets, not the HTML first screens
     if (app) {
       var lang = app.classList.contains('wb-lang-en') ? 'en' : 'nl';
       if (document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
