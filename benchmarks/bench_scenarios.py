@@ -43,6 +43,29 @@ def write_scenarios(folder: Path, n: int, url: str, wid: int, rules=RULES) -> li
     return files
 
 
+def _spin(_=None) -> int:
+    total = 0
+    for i in range(6_000_000):
+        total += i * i % 7
+    return total
+
+
+def machine_ceiling() -> float:
+    """What 2 processes get on this machine for pure CPU work: the ratio a batch can approach."""
+    import multiprocessing
+
+    started = time.perf_counter()
+    for _ in range(4):
+        _spin()
+    one = time.perf_counter() - started
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, range(2))  # started
+        started = time.perf_counter()
+        pool.map(_spin, range(4), chunksize=1)
+        two = time.perf_counter() - started
+    return one / two
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=20)
@@ -89,13 +112,16 @@ def main() -> None:
           + ", ".join(f"{r} {statistics.mean(v):.3f}" for r, v in per_rule.items()))
 
     walls = {}
+    steady = {}  # first → last result: the batch without its workers' fixed start
     timings = {}
     runs = (("cold", 1), ("warm", 1), ("warm", 2))[1 if args.no_cold else 0:]
     for kind, workers in runs:
         started = time.perf_counter()
+        stamps: list[float] = []
         results = run_batch([home / "scenarios"], home / f"results-{kind}-{workers}", workers=workers, force=True,
-                            progress=False, warm=kind == "warm")
+                            progress=False, warm=kind == "warm", on_done=lambda r: stamps.append(time.perf_counter()))
         walls[kind, workers] = time.perf_counter() - started
+        steady[kind, workers] = ((stamps[-1] - stamps[0]) / (len(stamps) - 1), stamps[0] - started)
         failed = [r for r in results if r.status != DONE]
         if failed:
             raise SystemExit(f"{len(failed)} scenarios failed: {failed[0].message}")
@@ -105,6 +131,10 @@ def main() -> None:
     if not args.no_cold:
         print(f"warm vs cold, 1 worker: {walls['cold', 1] / walls['warm', 1]:.2f}x fewer seconds per scenario")
     print(f"speed-up 2 workers vs 1 (warm): {walls['warm', 1] / walls['warm', 2]:.2f}x")
+    (s1, first1), (s2, first2) = steady["warm", 1], steady["warm", 2]
+    print(f"  first result after {first1:.1f} s (1 worker) and {first2:.1f} s (2 workers: both start at once "
+          f"on the same 2 cores); from then on {s1:.3f} vs {s2:.3f} s a scenario: {s1 / s2:.2f}x "
+          f"(this machine's own ceiling, pure Python in 2 processes: {machine_ceiling():.2f}x)")
     print(f"overhead per scenario beyond the computation alone ({inprocess:.3f} s): "
           + ", ".join(f"{k} {w} worker(s) {walls[k, w] * w / len(files) - inprocess:.2f} s" for k, w in runs))
     for (kind, workers), results in timings.items():

@@ -224,7 +224,7 @@ def test_a_worker_warms_its_kernel_before_the_first_scenario_and_the_scenario_st
         assert WarmKernelEngine._km is km and WarmKernelEngine.kernels_started == before + 1
         client = km.client()
         msg_id = client.execute("import sys; print(sorted(m for m in ('numba', 'werkboek.scenarios.mes_compiled')"
-                                " if m in sys.modules), [n for n in ('_c', '_e') if n in dir()])")
+                                " if m in sys.modules), [n for n in ('_c', '_e', 'gc') if n in dir()])")
         text = ""
         while True:
             msg = client.get_iopub_msg(timeout=60)

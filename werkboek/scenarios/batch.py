@@ -197,31 +197,35 @@ def _timings(nb, export_seconds: float) -> dict[str, float]:
 
 
 def warm_worker() -> None:
-    """Pool initializer: a worker's fixed start (its kernel, the kernel's imports and this
-    process's papermill/nbconvert/catalogue) overlapped instead of one after the other — ~3 s a
-    worker that 20–40 scenarios on 2 workers did not amortise (``./run bench scenarios``)."""
-    from werkboek.scenarios.engine import WarmKernelEngine
-
-    def here() -> None:
-        import papermill  # noqa: F401
-
-        from werkboek.model.catalogue import catalogue
-        from werkboek.scenarios.report import _exporter
-
-        catalogue()
-        _exporter()
+    """Pool initializer: a worker's fixed start overlapped instead of one step after the other —
+    its kernel starts first and imports the scenario code (:mod:`.warm_kernel`) while this process
+    imports papermill, nbconvert and the catalogue. ~3.7 s a worker that 20–40 scenarios on 2
+    workers did not amortise (``./run bench scenarios``)."""
+    from werkboek.scenarios.warm_kernel import start_preloaded
 
     try:
-        WarmKernelEngine.warm_up("python3", cwd=str(config.PROJECT_ROOT), while_booting=here)
+        km, preloading = start_preloaded("python3", cwd=str(config.PROJECT_ROOT))
     except Exception:  # noqa: BLE001 - only a head start: the first scenario starts its kernel itself
-        pass
+        return
+    import papermill  # noqa: F401
+
+    from werkboek.model.catalogue import catalogue
+    from werkboek.scenarios.engine import WarmKernelEngine
+    from werkboek.scenarios.report import _exporter
+
+    catalogue()
+    _exporter()
+    preloading.join()
+    WarmKernelEngine.adopt(km, "python3")
 
 
 def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, force: bool = False,
-              notebook: str | Path = NOTEBOOK, progress: bool = True, warm: bool = True) -> list[JobResult]:
+              notebook: str | Path = NOTEBOOK, progress: bool = True, warm: bool = True,
+              on_done=None) -> list[JobResult]:
     """Run every scenario named by ``paths`` (files or folders); results in input order.
 
     ``warm`` (default): each worker keeps one kernel for all its scenarios (:mod:`.engine`).
+    ``on_done(result)``: called as each scenario finishes, in the order they finish.
     """
     from tqdm import tqdm
 
@@ -253,6 +257,8 @@ def run_batch(paths, results: str | Path | None = None, *, workers: int = 1, for
                 src, out = pairs[i]
                 res = JobResult(src.stem, str(src), str(out), FAILED, f"{type(exc).__name__}: {exc}")
             outcome[i] = res
+            if on_done is not None:
+                on_done(res)
             if res.status == FAILED:
                 bar.write(f"Mislukt: {Path(res.source).name} (zie het overzicht aan het eind)")
             bar.update(1)

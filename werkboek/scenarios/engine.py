@@ -19,58 +19,9 @@ import threading
 
 from papermill.engines import NBClientEngine, papermill_engines
 
+from .warm_kernel import RESET, WarmKernelManager
+
 ENGINE = "werkboek-warm"
-RESET = "get_ipython().run_line_magic('reset', '-f')"
-# What a worker's kernel imports before its first scenario (the scenario notebook's setup cell,
-# the catalogue, and one tiny Equal Shares run that loads numba's compiled code from its cache);
-# the names go with the first reset, the modules and caches stay.
-PRELOAD = """\
-import werkboek.scenarios, werkboek.scenarios.report
-from werkboek.model.catalogue import catalogue as _c
-_c()
-from werkboek.scenarios.mes import equal_shares as _e
-_e([3, 5, 4], [[1, 0, 1], [0, 1, 0], [1, 1, 0]], [2, 1, 3], 7, [0, 1, 2], step=1)
-del _c, _e
-"""
-
-
-def _manager_class():
-    from jupyter_client.manager import KernelManager
-
-    class WarmKernelManager(KernelManager):
-        """Hands nbclient one client for all notebooks of this kernel, its channels open.
-
-        A new client per notebook cost ~0.21 s of a warm scenario's ~0.9 s (cProfile, 8 warm
-        scenarios): ``wait_for_ready`` sends ``kernel_info`` and waits 0.2 s for an IOPub
-        message, which a freshly subscribed socket usually misses the first time (ZeroMQ's
-        slow joiner), so it asks again. The kept client is ready once; nbclient matches every
-        message to its own request (``parent_header.msg_id``), so what is left on the channels
-        from the reset or an earlier notebook is passed over.
-        """
-
-        def client(self, **kwargs):
-            kept = self.__dict__.get("kept_client")
-            if kept is not None and kept.channels_running:
-                return kept
-            made = super().client(**kwargs)
-            made.start_channels()
-            made.wait_for_ready(timeout=60)
-            # nbclient starts channels and waits for ready on whatever client() returns: already done
-            made.start_channels = lambda *args, **kw: None
-            made.wait_for_ready = lambda *args, **kw: None
-            self.__dict__["kept_client"] = made
-            return made
-
-        def close_clients(self) -> None:
-            """Close the kept client's channels (when the kernel is shut down)."""
-            made = self.__dict__.pop("kept_client", None)
-            if made is not None:
-                try:
-                    type(made).stop_channels(made)
-                except Exception:  # noqa: BLE001 - closing what may be closed already
-                    pass
-
-    return WarmKernelManager
 
 
 class WarmKernelEngine(NBClientEngine):
@@ -88,7 +39,7 @@ class WarmKernelEngine(NBClientEngine):
                 cls.shutdown()
                 km = None
             if km is None:
-                km = _manager_class()(kernel_name=kernel_name)
+                km = WarmKernelManager(kernel_name=kernel_name)
                 km.start_kernel(cwd=cwd, extra_arguments=[])
                 cls._km, cls._kernel_name = km, kernel_name
                 cls.kernels_started += 1
@@ -102,21 +53,14 @@ class WarmKernelEngine(NBClientEngine):
             return km
 
     @classmethod
-    def warm_up(cls, kernel_name: str, cwd: str | None = None, while_booting=None) -> None:
-        """Start this process's kernel and have it import the scenario code ahead of the first
-        scenario (:data:`PRELOAD`), without waiting for it: ``while_booting()`` runs here while
-        the kernel starts, and the kernel's imports overlap what this process does next. The
-        first scenario's reset waits for them (its shell reply comes after the preload's)."""
+    def adopt(cls, km, kernel_name: str) -> None:
+        """Take a kernel started ahead (:func:`.warm_kernel.start_preloaded`) as this process's kernel."""
         with cls._lock:
-            if cls._km is None:
-                km = _manager_class()(kernel_name=kernel_name)
-                km.start_kernel(cwd=cwd, extra_arguments=[])
-                cls._km, cls._kernel_name = km, kernel_name
-                cls.kernels_started += 1
-                atexit.register(cls.shutdown)
-        if while_booting is not None:
-            while_booting()
-        cls._km.client().execute(PRELOAD, silent=True, store_history=False)
+            if cls._km is not None:
+                cls.shutdown()
+            cls._km, cls._kernel_name = km, kernel_name
+            cls.kernels_started += 1
+            atexit.register(cls.shutdown)
 
     @classmethod
     def shutdown(cls) -> None:
