@@ -131,6 +131,7 @@ class Monitor:
     samples: list[Sample] = field(default_factory=list)
     abort: asyncio.Event = field(default_factory=asyncio.Event)
     abort_reason: str = ""
+    profiler_cpu_s: float | None = None  # py-spy's own CPU when --profile-server (under "other")
 
     async def run(self, stop: asyncio.Event) -> None:
         server = psutil.Process(self.pid)

@@ -10,6 +10,7 @@ py-spy (MIT) is optional; without it the option says so and the crowd runs unpro
 from __future__ import annotations
 
 import collections
+import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,13 @@ def start(pid: int, seconds: float, out: Path, rate: int = 20) -> subprocess.Pop
     return subprocess.Popen([exe, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
                              "--rate", str(rate), "--nonblocking", "--format", "raw", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_cpu_seconds(process: subprocess.Popen) -> float:
+    """Wait for py-spy to finish; its user + system CPU seconds (from the kernel's own account)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
 
 
 def summarise(raw: str, top: int = 15) -> dict:

@@ -96,6 +96,27 @@ def test_code_typed_by_hand_has_its_own_step(store, catalogue, open_workshop):
     assert "Stap 3 van 6" in app.progress.value
 
 
+def test_verder_carrying_the_code_wins_over_letters_still_on_their_way(store, catalogue, open_workshop):
+    """The page's "Verder" on the code screen carries the code as shown ("<tap>:<code>", werkboek.js):
+    the field's last letters may not have reached the kernel yet (ipywidgets holds them back while
+    the kernel is busy), the carried code is the one checked. A tap from a screen already left, or
+    a malformed value, moves nothing."""
+    code = store.create_codes(open_workshop.id, 1)[0].code
+    app = make_app(store, catalogue, "")
+    app.next_button.click()
+    step = app.step
+    step.input.value = code[:3]  # only the first letters arrived
+    step.go.value = "nonsense"
+    step.go.value = "1" + code  # no separator
+    assert app.flow.current.step == "code"
+    step.go.value = f"1:{code[:3]}"  # the page's own value short as well: refused as typed
+    assert app.flow.current.step == "code" and "wb-error" in app.message.value
+    step.go.value = f"2:{code.lower()}"
+    assert app.flow.current.step == "buurt" and "Deze code is goed" in app.message.value
+    step.go.value = f"3:{code}"  # a late second tap from the code screen: nothing moves
+    assert app.flow.current.step == "buurt"
+
+
 def test_a_refused_link_code_stays_on_the_code_screen(store, catalogue, open_workshop):
     store.create_codes(open_workshop.id, 1)
     app = make_app(store, catalogue, "code=ZZZ-ZZZ")

@@ -97,6 +97,28 @@
   }).observe(document.documentElement, {childList: true, subtree: true});
 })();
 
+// "Verder" on the code screen carries the code (werkboek_widgets.ballot.steps.code.CodeStep._go):
+// ipywidgets holds a field's next update back until the kernel has answered the previous one, a
+// click it sends at once, so a click could overtake the last letters typed. Registered after the
+// fast-thumb guard above, so a swallowed double tap stays swallowed.
+(function () {
+  var taps = 0;
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('.wb-nav button.wb-primary');
+    if (!button || button.closest('#wb-first') || button.disabled) { return; }
+    var app = button.closest('.wb-app');
+    var code = app && app.querySelector('.wb-code-input input');
+    var go = app && app.querySelector('.wb-code-go input');
+    if (!code || !go) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    taps += 1;
+    go.value = taps + ':' + code.value;
+    go.dispatchEvent(new Event('input', {bubbles: true}));
+    go.dispatchEvent(new Event('change', {bubbles: true}));
+  }, true);
+})();
+
 // Enter in a one-line field (the stemcode) does what "Verder" does, as on any web form; and the
 // code field does not auto-correct or capitalise words (ipywidgets cannot set these attributes).
 (function () {

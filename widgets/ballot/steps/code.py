@@ -20,11 +20,27 @@ class CodeStep(Step):
         self.input.add_class("wb-input")
         self.input.add_class("wb-code-input")  # werkboek-watch.js remembers the code for a reload
         self.input.observe(self._typed, "value")
+        # "Verder" with the code in it (werkboek.js): ipywidgets sends a text field's value at most
+        # one update at a time per field (the rest waits until the kernel is idle) but a click at
+        # once, so under load the click overtook the last letters and a right code was refused.
+        # The page writes "<tap number>:<code as shown>" here instead of clicking; one message.
+        self.go = w.Text(value="", continuous_update=True, layout=w.Layout(display="none"))
+        self.go.add_class("wb-code-go")
+        self.go.observe(app.on_this_screen(self._go), "value")
         self.widget = ui.column([
             ui.heading(t("code_heading", lang)),
             ui.para(t("code_intro", lang)),
             self.input,
+            self.go,
         ], "wb-step")
+
+    def _go(self, change) -> None:
+        """A tap on "Verder" carrying the code as the resident saw it (untrusted: as typed)."""
+        tap, sep, code = (change["new"] or "").partition(":")
+        if not sep or not tap.isdigit() or len(code) > 40 or self.app.flow.current.step != "code":
+            return
+        self.input.value = code
+        self.app.next()
 
     def _typed(self, change):
         self.app.code_typed = change["new"]
