@@ -30,7 +30,7 @@ def crowd(tmp_path_factory, catalogue):
                            "--timeout", "90", "--quiet"])
         ws, codes, titles = prepare(store, catalogue, args, "test")
         loop = asyncio.new_event_loop()  # not asyncio.run: later tests expect the main thread to keep a loop
-        outcomes, samples, _done, _starts, _stopped = loop.run_until_complete(
+        outcomes, samples, _done, _starts, _stopped, _profiler_cpu = loop.run_until_complete(
             play(args, server.url, server.process.pid, codes, titles, catalogue))
         loop.close()
     yield {"store": store, "workshop": ws, "codes": codes, "outcomes": outcomes, "samples": samples}
