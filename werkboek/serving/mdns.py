@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 SERVICE_TYPE = "_http._tcp.local."
 DEFAULT_HOST = "stemmen"
+ASK_MS = 500  # how long the holder of a name may take to answer (a quiet one: ~0.1 s)
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Announcement:
 
 def announce(ip: str, port: int, *, host: str = DEFAULT_HOST, interfaces=None, tries: int = 5) -> Announcement:
     """Announce ``http://<host>.local:<port>/`` for ``ip``; raises OSError when mDNS cannot be used here."""
-    from zeroconf import NonUniqueNameException, ServiceInfo, Zeroconf
+    from zeroconf import DNSQuestionType, NonUniqueNameException, ServiceInfo, Zeroconf
 
     zc = Zeroconf(interfaces=interfaces or [ip])
     try:
@@ -48,6 +49,12 @@ def announce(ip: str, port: int, *, host: str = DEFAULT_HOST, interfaces=None, t
             name = host if n == 1 else f"{host}-{n}"
             info = ServiceInfo(SERVICE_TYPE, f"Werkboek {name}.{SERVICE_TYPE}", addresses=[socket.inet_aton(ip)],
                                port=int(port), server=f"{name}.local.", properties={"path": "/"})
+            # Asked aloud first, then probed: zeroconf's probe alone sends "QU" questions (RFC 6762
+            # 8.1), answered by unicast to port 5353, which on a machine with two responders reaches
+            # only one of them (measured on loopback: the name taken twice); a "QM" question is
+            # answered by multicast, within ~0.1 s by a holder that has been up for a second or more.
+            if ServiceInfo(SERVICE_TYPE, info.name).request(zc, ASK_MS, question_type=DNSQuestionType.QM):
+                continue
             try:
                 zc.register_service(info, allow_name_change=False)
             except NonUniqueNameException:
