@@ -49,3 +49,14 @@ def test_every_package_is_listed_for_installation():
     found |= {".".join(("werkboek_widgets",) + p.parent.relative_to(ROOT / "widgets").parts)
               for p in (ROOT / "widgets").rglob("__init__.py")}
     assert found == listed
+
+
+def test_nbformat_does_not_build_the_slow_iri_parsers():
+    """With ``rfc3987`` installed jsonschema takes it for IRIs instead of rfc3987-syntax, whose import
+    builds ~35 Lark parsers (1.2 s of every papermill, Voilà and batch worker start)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, nbformat; print(sorted(m for m in ('rfc3987', 'rfc3987_syntax', 'lark') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['rfc3987']"

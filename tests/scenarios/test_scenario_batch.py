@@ -223,8 +223,13 @@ def test_a_worker_warms_its_kernel_before_the_first_scenario_and_the_scenario_st
         assert result.status == DONE, result.message
         assert WarmKernelEngine._km is km and WarmKernelEngine.kernels_started == before + 1
         client = km.client()
+        # and the batch's own IPython profile (warm_kernel.BATCH_IPYTHON_CONFIG): no input history, no
+        # debugger (ipykernel builds none when debugpy cannot be imported), no user profile
         msg_id = client.execute("import sys; print(sorted(m for m in ('numba', 'werkboek.scenarios.mes_compiled')"
-                                " if m in sys.modules), [n for n in ('_c', '_e', 'gc') if n in dir()])")
+                                " if m in sys.modules), [n for n in ('_c', '_e', 'gc') if n in dir()],"
+                                " get_ipython().history_manager.enabled, get_ipython().kernel.debugger is None"
+                                " if hasattr(get_ipython().kernel, 'debugger') else True,"
+                                " sys.modules.get('debugpy', 'absent'), get_ipython().profile_dir.location)")
         text = ""
         while True:
             msg = client.get_iopub_msg(timeout=60)
@@ -234,6 +239,9 @@ def test_a_worker_warms_its_kernel_before_the_first_scenario_and_the_scenario_st
                 text += msg["content"]["text"]
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 break
-        assert text.strip() == "['numba', 'werkboek.scenarios.mes_compiled'] []"
+        from werkboek.scenarios.warm_kernel import batch_ipython_dir
+
+        profile = str(batch_ipython_dir() / "profile_default")
+        assert text.strip() == f"['numba', 'werkboek.scenarios.mes_compiled'] [] False True None {profile}"
     finally:
         WarmKernelEngine.shutdown()

@@ -19,7 +19,7 @@ import threading
 
 from papermill.engines import NBClientEngine, papermill_engines
 
-from .warm_kernel import RESET, WarmKernelManager
+from .warm_kernel import RESET, WarmKernelManager, start_batch_kernel
 
 ENGINE = "werkboek-warm"
 
@@ -40,7 +40,7 @@ class WarmKernelEngine(NBClientEngine):
                 km = None
             if km is None:
                 km = WarmKernelManager(kernel_name=kernel_name)
-                km.start_kernel(cwd=cwd, extra_arguments=[])
+                start_batch_kernel(km, cwd)
                 cls._km, cls._kernel_name = km, kernel_name
                 cls.kernels_started += 1
                 atexit.register(cls.shutdown)

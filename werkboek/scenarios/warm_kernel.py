@@ -8,9 +8,13 @@ the scenario code on a thread, while the worker imports its own; :mod:`.engine` 
 
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 
 from jupyter_client.manager import KernelManager
+
+from werkboek import settings as config
 
 # The namespace cleared between scenarios, then what survives frozen (gc.freeze: the modules and
 # caches a scenario leaves behind are long-lived): %reset's full garbage collections then scan only
@@ -33,6 +37,40 @@ gc.collect()
 gc.freeze()  # see RESET
 del gc
 """
+
+
+# The batch kernels' own IPython directory (as the residents' kernels have theirs): no input history
+# (two workers' kernels starting at once raced for the one history.sqlite; a batch keeps no
+# history), no user profile or startup files (a scenario's report must not depend on whose
+# machine ran it), and no debugger: ipykernel builds one in every kernel whose Python can import
+# ``debugpy``, and importing it loads pydevd (~100 modules) in each worker's kernel start; nobody
+# debugs a headless batch (135 modules fewer; the start itself only ~0.04 s faster, measured by hand:
+# docs/notes/issue-15-batch.md).
+BATCH_IPYTHON_CONFIG = """\
+# Written by werkboek.scenarios.warm_kernel: the scenario batch's kernels use this IPython directory.
+c.HistoryManager.enabled = False
+import sys
+if "ipykernel.debugger" not in sys.modules:  # else it is too late: ipykernel has its debugger
+    sys.modules.setdefault("debugpy", None)  # ``import debugpy`` raises ImportError: no debugger
+"""
+
+
+def batch_ipython_dir(home: Path | None = None) -> Path:
+    """The batch kernels' IPython directory (written when missing or changed)."""
+    directory = (home or config.home_dir()) / "batch-ipython"
+    profile = directory / "profile_default" / "ipython_kernel_config.py"
+    if not profile.exists() or profile.read_text(encoding="utf-8") != BATCH_IPYTHON_CONFIG:
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        partial = profile.with_suffix(f".{os.getpid()}.tmp")  # two workers may write it at once
+        partial.write_text(BATCH_IPYTHON_CONFIG, encoding="utf-8")
+        partial.replace(profile)
+    return directory
+
+
+def start_batch_kernel(km: KernelManager, cwd: str | None = None) -> None:
+    """Start ``km``'s kernel with the batch's IPython directory."""
+    env = {**os.environ, "IPYTHONDIR": str(batch_ipython_dir())}
+    km.start_kernel(cwd=cwd, extra_arguments=[], env=env)
 
 
 class WarmKernelManager(KernelManager):
@@ -73,7 +111,7 @@ def start_preloaded(kernel_name: str, cwd: str | None = None) -> tuple[WarmKerne
     """Start a kernel now; a thread waits until it is ready and sends :data:`PRELOAD` (not waiting
     for it to finish: the first scenario's reset does). Join the thread before using the kernel."""
     km = WarmKernelManager(kernel_name=kernel_name)
-    km.start_kernel(cwd=cwd, extra_arguments=[])
+    start_batch_kernel(km, cwd)
 
     def preload() -> None:
         km.client().execute(PRELOAD, silent=True, store_history=False)
