@@ -24,10 +24,11 @@ from support.browser import (
     screenshot,
     wait_for_widgets,
 )
+from werkboek.errors import BallotRejected
 from werkboek.serving.residents import running_resident_server
 from werkboek.store import Store
 from werkboek_widgets.ballot.flow import STEPS
-from werkboek_widgets.ballot.texts import t
+from werkboek_widgets.ballot.texts import rejected, t
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "voila_templates" / "werkboek" / "index.html.j2"
 LOAD_TIMEOUT = 60_000
@@ -47,6 +48,13 @@ def test_the_html_welcome_says_what_the_widgets_say():
             if key == "code_step":  # the code screen is step 2 of all six (no code in the link)
                 assert value == t("step_of", lang, n=STEPS.index("code") + 1, total=len(STEPS)), lang
                 continue
+            if key in ("welcome_step", "welcome_step_link"):  # six steps; five when the link has the code
+                total = len(STEPS) - (key == "welcome_step_link")
+                assert value == t("step_of", lang, n=STEPS.index("welkom") + 1, total=total), (lang, key)
+                continue
+            if key == "code_not_usable":  # the store's answer for every code that cannot vote now
+                assert value == rejected(BallotRejected("code_not_usable"), lang), lang
+                continue
             assert value == t(key, lang), (lang, key)
 
 
@@ -59,7 +67,11 @@ def room(tmp_path_factory, catalogue):
     acties = [a.id for lg in ("leren", "wonen") for a in catalogue.acties_in(lg)[:2]]
     ws = store.create_workshop("Avond in De Erk", method="punten", method_params={"points": 3}, acties=acties)
     store.open_voting(ws.id)
-    with running_resident_server(pool_size=2, database_url=url, home=home) as server, chromium_browser() as browser:
+    # every page of this module comes from 127.0.0.1 and their kernels outlive the closed pages for a
+    # while: without a per-address limit (as for a room behind one NAT address) no page meets the
+    # 429 waiting page (which retries after 25 s) because of the tests before it
+    with running_resident_server(pool_size=2, database_url=url, home=home, kernels_per_address=0) as server, \
+            chromium_browser() as browser:
         yield {"store": store, "workshop": store.workshop(ws.id), "server": server, "browser": browser}
     store.close()
 
@@ -114,14 +126,27 @@ def test_english_chosen_on_the_html_welcome_reaches_the_widgets(room):
     page.context.close()
 
 
-def test_without_a_tap_the_widgets_take_over_with_the_workshop_title(room):
+def test_without_a_tap_the_widgets_take_over_with_the_workshop_title_and_nothing_jumps(room):
+    """A link with a valid code: "Stap 1 van 5" on both welcomes, the heading on the same spot."""
     code = room["store"].create_codes(room["workshop"].id, 1)[0].code
     page = phone_page(room["browser"])
-    page.goto(room["server"].ballot_url(code))
+    release = _held_frontend(page)
+    page.goto(room["server"].ballot_url(code), wait_until="commit")
+    page.get_by_role("button", name="Beginnen").wait_for(timeout=LOAD_TIMEOUT)
+    step = page.inner_text("#wb-first section:not([hidden]) .wb-progress-text")
+    assert step == "Stap 1 van 5"
+    html_heading = _box(page, "#wb-first section:not([hidden]) h1")
+    html_step = _box(page, "#wb-first section:not([hidden]) .wb-progress-text")
+    screenshot(page, "first-welcome-html")
+    release()
     wait_for_widgets(page, LOAD_TIMEOUT)
     body = page.inner_text("body")
     assert "Avond in De Erk" in body and "Stap 1 van 5" in body and f"Uw code {code} is goed" in body
     assert page.get_by_role("button", name="Beginnen").count() == 1  # only the widgets' own
+    assert page.inner_text(".wb-app .wb-progress-text") == step
+    assert _box(page, ".wb-app .wb-progress-text") == html_step
+    assert _box(page, ".wb-body h1") == html_heading
+    screenshot(page, "first-welcome-widgets")
     page.context.close()
 
 
@@ -145,9 +170,14 @@ def test_the_ballot_fetches_no_typesetter_and_mathjax_calls_do_nothing(room):
 # time the page showed no text at all, until the widgets are live; kept over the page's own reloads.
 BLANK_WATCH = """
 (() => {
-  const KEY = 'test-blank-max';
-  let since = 0;  // navigation start: nothing on screen yet
-  let max = Number(sessionStorage.getItem(KEY) || 0);
+  // Two figures per document, the worst kept in sessionStorage so that they survive the page's own
+  // reload: test-first-text, ms from navigation start until text was first on screen (the server's
+  // answer and the HTML's parse: it grows with the machine's load, but the bug was 60-120 s of
+  // grey); test-blank-max, the longest time without text after that (the hand-over must never
+  // blank it).
+  const FIRST = 'test-first-text', GAP = 'test-blank-max';
+  let since = null, seen = false;
+  let gap = Number(sessionStorage.getItem(GAP) || 0);
   function tick() {
     const now = performance.now();
     // text that is really on screen: not covered (Voilà's JupyterLab shell, grey and full-screen,
@@ -158,9 +188,17 @@ BLANK_WATCH = """
       const top = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + r.height / 2);
       return top !== null && (top === e || e.contains(top));
     });
-    if (!visible) { if (since === null) { since = now; } max = Math.max(max, now - since); }
-    else { since = null; }
-    sessionStorage.setItem(KEY, String(max));
+    if (visible) {
+      if (!seen) {
+        seen = true;
+        sessionStorage.setItem(FIRST, String(Math.max(now, Number(sessionStorage.getItem(FIRST) || 0))));
+      }
+      since = null;
+    } else if (seen) {
+      if (since === null) { since = now; }
+      gap = Math.max(gap, now - since);
+    }
+    sessionStorage.setItem(GAP, String(gap));
     const live = document.querySelector('.wb-app:not(.wb-html) .wb-nav button') && !document.getElementById('wb-first');
     if (!live) { setTimeout(tick, 10); }
   }
@@ -170,7 +208,13 @@ BLANK_WATCH = """
 
 
 def blank_max(page) -> float:
+    """The longest time (ms) the page was without text after its first text was on screen."""
     return float(page.evaluate("Number(sessionStorage.getItem('test-blank-max') || 0)"))
+
+
+def first_text(page) -> float:
+    """Milliseconds from navigation start until text was first on screen (the worst document)."""
+    return float(page.evaluate("Number(sessionStorage.getItem('test-first-text'))"))
 
 
 def test_several_phones_at_once_never_see_a_page_without_text(room):
@@ -185,9 +229,14 @@ def test_several_phones_at_once_never_see_a_page_without_text(room):
         pages.append(page)
     for page in pages:
         wait_for_widgets(page, LOAD_TIMEOUT)
+    firsts = [first_text(page) for page in pages]
     blanks = [blank_max(page) for page in pages]
-    print("longest time without text per page (ms):", [round(b) for b in blanks])
-    assert max(blanks) < 2000, blanks
+    print("first text after (ms):", [round(f) for f in firsts], "longest blank after it (ms):", [round(b) for b in blanks])
+    # Once text is on screen it stays there through the hand-over to the widgets (a frame or two at
+    # most); before it, only the server's answer and the parse, which the old page stretched to a
+    # minute or two of grey. The first bound is loose because a busy CI machine slows the answer.
+    assert max(blanks) < 500, blanks
+    assert max(firsts) < 10_000, firsts
     for page in pages:
         assert "Stap 1 van 5" in page.inner_text("body")
         page.context.close()
@@ -226,7 +275,7 @@ def test_a_page_whose_widgets_never_come_says_so_and_reloads_by_itself(room):
     wait_for_widgets(page, LOAD_TIMEOUT)  # nobody tapped: the page reloaded by itself
     assert len(documents) >= 2 and all(f"code={code}" in url for url in documents)
     assert "Stap 1 van 5" in page.inner_text("body")
-    assert blank_max(page) < 2000
+    assert blank_max(page) < 500 and first_text(page) < 10_000
     assert page.evaluate("sessionStorage.getItem('werkboek-dead')") is None  # live again: no back-off left
     page.context.close()
 
@@ -318,9 +367,13 @@ def test_a_code_submitted_on_the_html_screen_is_checked_by_the_kernel(room):
     page = phone_page(room["browser"])
     release = _held_frontend(page)
     page.goto(room["server"].ballot_url("XQ1"), wait_until="commit")  # a link whose code cannot be a code
+    refusal = rejected(BallotRejected("code_not_usable"))  # what the widgets' welcome says of it
+    page.get_by_role("alert").get_by_text(refusal).wait_for(timeout=LOAD_TIMEOUT)  # said at once
+    assert "Stap 1 van 6" in page.inner_text("#wb-first section:not([hidden])")  # the code screen comes
     page.get_by_role("button", name="Beginnen").click(timeout=LOAD_TIMEOUT)
     box = page.get_by_label("Stemcode")
     assert box.input_value() == "XQ1"  # to correct, not to type again
+    assert page.get_by_role("alert").inner_text() == refusal  # and why
     box.fill("")
     box.type("k7p-4qx")  # well formed, but no code of this workshop
     box.press("Enter")

@@ -76,14 +76,25 @@
   function say(key) {
     var status = current().querySelector('.wb-first-status');
     status.textContent = status.getAttribute('data-' + key);
-    status.classList.toggle('wb-error', key === 'missing');
-    status.setAttribute('role', key === 'missing' ? 'alert' : 'status');
+    var error = key === 'missing' || key === 'not-usable';
+    status.classList.toggle('wb-error', error);
+    status.setAttribute('role', error ? 'alert' : 'status');
   }
   function remember(value) {
     try { if (value.trim()) { sessionStorage.setItem(CODE_KEY, value.trim()); } } catch (e) { /* private mode */ }
   }
+  if (!codeWanted) {  // no code screen to come: "Stap 1 van 5", as the widgets will say
+    first.querySelectorAll('.wb-first-welcome .wb-progress').forEach(function (bar) {
+      var line = bar.querySelector('.wb-progress-text');
+      line.textContent = line.getAttribute('data-link');
+      bar.querySelector('progress').max = 5;
+    });
+  }
   if (codeWanted && linkCode) { inputs().forEach(function (box) { box.value = linkCode; }); }
   show(lang);
+  // A link whose code cannot be a code: said at once, in the widgets' words (the same answer for
+  // every code that cannot vote now), and again on the code screen, where it is to be corrected
+  if (codeWanted && linkCode) { say('not-usable'); }
 
   first.addEventListener('click', function (event) {
     var button = event.target.closest('button');
@@ -92,9 +103,10 @@
     if (action === 'lang') {
       show(lang === 'nl' ? 'en' : 'nl');
       langChanged = true;
-      if (tappedAt !== null) { say('wait'); }
+      if (tappedAt !== null) { say('wait'); } else if (codeWanted && linkCode && screen === 'welkom') { say('not-usable'); }
     } else if (action === 'start' && codeWanted) {
       show(lang, 'code');
+      if (linkCode && typed() === linkCode) { say('not-usable'); }
       var box = current().querySelector('input');
       box.focus();  // in the tap itself: a phone opens its keyboard
     } else if (action === 'start' && tappedAt === null) {

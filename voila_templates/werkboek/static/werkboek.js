@@ -3,7 +3,7 @@
 (function () {
   var last = null;
   function check() {
-    var progress = document.querySelector('.wb-progress');
+    var progress = document.querySelector('.wb-app:not(.wb-html) .wb-progress');  // the widgets' own, not the HTML screens'
     var heading = document.querySelector('.wb-body h1');
     var key = (progress ? progress.textContent : '') + '|' + (heading ? heading.textContent : '');
     if (!heading || key === last) { return; }
@@ -151,7 +151,7 @@
   var shown = null;
   var depth = 0;
   function key() {
-    var progress = document.querySelector('.wb-progress');
+    var progress = document.querySelector('.wb-app:not(.wb-html) .wb-progress');  // the widgets' own, not the HTML screens'
     var heading = document.querySelector('.wb-body h1');
     return (progress ? progress.textContent : '') + '|' + (heading ? heading.textContent : '');
   }
