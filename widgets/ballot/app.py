@@ -174,10 +174,9 @@ class BallotApp:
         They go to the page before the screen's content changes, so a tap on what reads as the
         new screen is never a tap on the old screen's button (which would be ignored)."""
         old = [b for b in (self.back_button, self.next_button) if b is not None]
-        self.back_button = ui.button(t("back", self.lang), "secondary")
-        self.next_button = ui.button(t(self.step.next_key or "next", self.lang), "primary")
-        self.back_button.layout.display = None if self.step.show_back else "none"
-        self.next_button.layout.display = None if self.step.next_key else "none"
+        self.back_button = ui.button(t("back", self.lang), "secondary", hidden=not self.step.show_back)
+        self.next_button = ui.button(t(self.step.next_key or "next", self.lang), "primary",
+                                     hidden=not self.step.next_key)
         self.back_button.on_click(self.on_this_screen(lambda _b: self.back()))
         self.next_button.on_click(self.on_this_screen(lambda _b: self.next()))
         self.nav.children = [self.back_button, self.next_button]

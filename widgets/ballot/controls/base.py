@@ -49,7 +49,7 @@ class Control:
     left_classes: ClassVar[tuple[str, ...]] = ()  # extra classes of that line (a budget's bar)
 
     @classmethod
-    def show_left(cls, widget, left: int, method, lang: str) -> None:
-        """Write what is left (``left``, from ``method.left``) into ``widget``, a status line
-        that screen readers announce (aria-live); by default counted with :attr:`left_key`."""
-        ui.set_status(widget, counted(cls.left_key, left, lang))
+    def left_markup(cls, left: int, method, lang: str) -> str:
+        """What is left (``left``, from ``method.left``) for a status line that screen readers
+        announce (aria-live); by default counted with :attr:`left_key`."""
+        return ui.status_markup(counted(cls.left_key, left, lang))

@@ -10,21 +10,23 @@ from werkboek_widgets.ballot.texts import t
 class ChoiceControl(Control):
     def __init__(self, step, actie):
         super().__init__(step, actie)
-        self.button = ui.button("", "choice")
+        label, disabled, chosen = self._look(step.app.draft, step.app.draft.left(step.leefgebied))
+        self.button = ui.button(label, "choice", "", *(("wb-chosen",) if chosen else ()), disabled=disabled)
         self.button.on_click(lambda _b: self.tap("toggle"))
         self.widget = self.button
 
     def label(self, value: int) -> str:
         raise NotImplementedError
 
-    def refresh(self, draft, left: int) -> None:
+    def _look(self, draft, left: int) -> tuple[str, bool, bool]:
+        """The button's text, whether it cannot be tapped, whether the actie is chosen."""
         value = draft.value(self.actie.id)
-        self.button.description = self.label(value)
-        self.button.disabled = not value and left <= 0
-        if value:
-            self.button.add_class("wb-chosen")
-        else:
-            self.button.remove_class("wb-chosen")
+        return self.label(value), not value and left <= 0, bool(value)
+
+    def refresh(self, draft, left: int) -> None:
+        label, disabled, chosen = self._look(draft, left)
+        self.button.description, self.button.disabled = label, disabled
+        ui.mark(self.button, "wb-chosen", chosen)
 
 
 @register("goedkeuren")

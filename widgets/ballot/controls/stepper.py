@@ -13,13 +13,19 @@ class PointsControl(Control):
 
     def __init__(self, step, actie):
         super().__init__(step, actie)
-        self.stepper = ui.Stepper("", t("stip_less", self.lang, titel=actie.titel_in(self.lang)),
+        text, can_minus, can_plus = self._look(step.app.draft)
+        self.stepper = ui.Stepper(text, t("stip_less", self.lang, titel=actie.titel_in(self.lang)),
                                   t("stip_more", self.lang, titel=actie.titel_in(self.lang)),
-                                  lambda: self.tap("remove"), lambda: self.tap("add"))
+                                  lambda: self.tap("remove"), lambda: self.tap("add"),
+                                  can_minus=can_minus, can_plus=can_plus)
         self.widget = self.stepper.widget
         self.minus, self.plus, self.value = self.stepper.minus, self.stepper.plus, self.stepper.value
 
+    def _look(self, draft) -> tuple[str, bool, bool]:
+        """The count, and whether − and + can be tapped."""
+        return (counted("stippen", draft.value(self.actie.id), self.lang), draft.can(self.actie.id, "remove"),
+                draft.can(self.actie.id, "add"))
+
     def refresh(self, draft, left: int) -> None:
-        value = draft.value(self.actie.id)
-        self.stepper.show(counted("stippen", value, self.lang), can_minus=draft.can(self.actie.id, "remove"),
-                          can_plus=draft.can(self.actie.id, "add"))
+        text, can_minus, can_plus = self._look(draft)
+        self.stepper.show(text, can_minus=can_minus, can_plus=can_plus)

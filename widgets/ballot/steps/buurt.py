@@ -17,13 +17,13 @@ class BuurtStep(Step):
         buurten = sorted(app.catalogue.heerlen_noord.values(), key=lambda b: b.naam)
         self.buurt = w.Dropdown(options=[(t("rather_not", lang), "")] + [(b.naam, b.statcode) for b in buurten],
                                 value=draft.buurt or "", description=t("buurt_label", lang),
-                                style={"description_width": "initial"}, layout=w.Layout(width="100%"))
-        self.buurt.add_class("wb-input")
+                                style={"description_width": "initial"}, layout=ui.shared(ui.SharedLayout, width="100%"),
+                                _dom_classes=("wb-input",))
         self.buurt.observe(self._buurt_changed, "value")
         self.age = w.Dropdown(options=[(t("rather_not", lang), "")] + [(age_label(k, lang), k) for k in AGE_GROUPS],
                               value=draft.age_group or "", description=t("age_label", lang),
-                              style={"description_width": "initial"}, layout=w.Layout(width="100%"))
-        self.age.add_class("wb-input")
+                              style={"description_width": "initial"}, layout=ui.shared(ui.SharedLayout, width="100%"),
+                              _dom_classes=("wb-input",))
         self.age.observe(self._age_changed, "value")
         self.map_button = ui.button(t("show_map", lang), "secondary")
         self.map_button.on_click(lambda _b: self.toggle_map())

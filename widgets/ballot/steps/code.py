@@ -16,16 +16,16 @@ class CodeStep(Step):
         lang = self.lang
         self.input = w.Text(value=app.code_typed, description=t("code_label", lang),
                             placeholder=t("code_placeholder", lang), continuous_update=True,
-                            style={"description_width": "initial"}, layout=w.Layout(width="100%"))
-        self.input.add_class("wb-input")
-        self.input.add_class("wb-code-input")  # werkboek-watch.js remembers the code for a reload
+                            style={"description_width": "initial"}, layout=ui.shared(ui.SharedLayout, width="100%"),
+                            # wb-code-input: werkboek-watch.js remembers the code for a reload
+                            _dom_classes=("wb-input", "wb-code-input"))
         self.input.observe(self._typed, "value")
         # "Verder" with the code in it (werkboek.js): ipywidgets sends a text field's value at most
         # one update at a time per field (the rest waits until the kernel is idle) but a click at
         # once, so under load the click overtook the last letters and a right code was refused.
         # The page writes "<tap number>:<code as shown>" here instead of clicking; one message.
-        self.go = w.Text(value="", continuous_update=True, layout=w.Layout(display="none"))
-        self.go.add_class("wb-code-go")
+        self.go = w.Text(value="", continuous_update=True, layout=ui.shared(ui.SharedLayout, display="none"),
+                         _dom_classes=("wb-code-go",))
         self.go.observe(app.on_this_screen(self._go), "value")
         self.widget = ui.column([
             ui.heading(t("code_heading", lang)),

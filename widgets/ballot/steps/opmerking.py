@@ -16,8 +16,7 @@ class OpmerkingStep(Step):
         lang = self.lang
         self.input = w.Textarea(value=app.draft.remark, description=t("remark_label", lang), rows=5,
                                 continuous_update=True, style={"description_width": "initial"},
-                                layout=w.Layout(width="100%"))
-        self.input.add_class("wb-input")
+                                layout=ui.shared(ui.SharedLayout, width="100%"), _dom_classes=("wb-input",))
         self.counter = ui.status()
         self.input.observe(self._typed, "value")
         self._typed({"new": self.input.value})

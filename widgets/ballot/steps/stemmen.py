@@ -27,10 +27,9 @@ class StemmenStep(Step):
         lg = app.catalogue.leefgebieden[self.leefgebied]
         naam = lg.naam_en if lang == "en" and lg.naam_en else lg.naam
         i, n = app.flow.part()
-        self.left = ui.status()
         self.control_class = control_for(draft.method.key)
-        for cls in self.control_class.left_classes:
-            self.left.add_class(cls)
+        # every widget built as it first looks (a change after creation is one more message)
+        self.left = ui.status("", "info", *self.control_class.left_classes, markup=self._left_markup())
         self.controls = {}
         cards = []
         for actie in draft.per_leefgebied[self.leefgebied]:
@@ -50,7 +49,6 @@ class StemmenStep(Step):
             self.left, *cards,
             ui.heading(t("pin_heading", lang), 2), self.pin_button, self.pin_box, self.pin_status,
         ], "wb-step")
-        self.refresh()
 
     # -- acties ---------------------------------------------------------------------------
 
@@ -66,10 +64,14 @@ class StemmenStep(Step):
         if ok:
             self.app.draft_changed()
 
+    def _left_markup(self) -> str:
+        draft = self.app.draft
+        return self.control_class.left_markup(draft.left(self.leefgebied), draft.method, self.lang)
+
     def refresh(self) -> None:
-        draft, lang = self.app.draft, self.lang
+        draft = self.app.draft
         left = draft.left(self.leefgebied)
-        self.control_class.show_left(self.left, left, draft.method, lang)
+        self.left.value = self.control_class.left_markup(left, draft.method, self.lang)
         for control in self.controls.values():
             control.refresh(draft, left)
 
@@ -88,8 +90,7 @@ class StemmenStep(Step):
                                 chosen=self.app.draft.buurt, hint=t("pin_hint", self.lang),
                                 label=t("pin_map_label", self.lang), on_place=lambda lat, lon: ui.set_status(self.pin_status, ""))
         self.pin_text = w.Text(description=t("pin_text_label", self.lang), style={"description_width": "initial"},
-                               layout=w.Layout(width="100%"))
-        self.pin_text.add_class("wb-input")
+                               layout=ui.shared(ui.SharedLayout, width="100%"), _dom_classes=("wb-input",))
         self.pin_save = ui.button(t("pin_save", self.lang), "secondary")
         self.pin_save.on_click(lambda _b: self.save_pin())
         self.pin_box.children = [self.kaart.widget, self.pin_text, self.pin_save]
