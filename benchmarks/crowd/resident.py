@@ -48,6 +48,9 @@ class Outcome:
     behaviour: str
     ready: list[float] = field(default_factory=list)  # GET → first usable control known, per page load
     ready_at: list[float] = field(default_factory=list)  # when (since the crowd started) each became ready
+    # per page load, the parts of ``ready``: the page's HTML (GET), the websocket (open and
+    # kernel_info), the widgets' state (request_states → update_states)
+    ready_parts: list[tuple[float, float, float]] = field(default_factory=list)
     submit: float | None = None  # click on "Stem versturen" → "Bedankt" state
     submit_through_drop: float | None = None  # the same, when the wifi dropped right after the click
     acknowledged: bool = False
@@ -230,13 +233,17 @@ class Resident:
             if "HTTP 5" in str(exc):
                 self.outcome.http_5xx += 1
             raise
+        loaded = time.monotonic()
         self.outcome.kernels.append(page.kernel_id)
         await page.connect()
+        connected = time.monotonic()
         await page.sync_widgets()
         # ready: the first usable control is known ("Beginnen", or "Verder" on a resumed draft)
         if not page.find("ButtonModel", css="wb-primary", enabled=True):
             raise ProtocolError(f"no usable button after loading: {page.text()[:200]!r}")
-        self.outcome.ready.append(time.monotonic() - start)
+        now = time.monotonic()
+        self.outcome.ready_parts.append((loaded - start, connected - loaded, now - connected))
+        self.outcome.ready.append(now - start)
         self.outcome.ready_at.append(time.monotonic() - self.t0)
         return page
 

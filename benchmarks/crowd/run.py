@@ -37,6 +37,8 @@ from .resident import BEHAVIOURS, Resident
 from .stats import percentiles
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# the parts of "ready" (benchmarks/crowd/resident.py, Outcome.ready_parts)
+READY_PARTS = ("page (GET)", "websocket", "widget state")
 TARGETS = {"ready_p95_s": 3.0, "submit_p95_ms": 300.0, "kernel_rss_mb": 65.0, "tree_rss_mb": 16 * 1024.0,
            "kernels_freed_s": 300.0}
 
@@ -293,6 +295,8 @@ def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: st
         "finished": finished,
         "crowd_seconds": round(crowd_done, 1),
         "ready_s": percentiles(ready_all), "ready_peak_s": percentiles(ready_peak),
+        "ready_parts_s": {part: percentiles([p[i] for o in outcomes for p in o.ready_parts])
+                          for i, part in enumerate(READY_PARTS)},
         "submit_ms": {k: (v if k == "n" or v is None else round(v * 1000, 1)) for k, v in percentiles(submits).items()},
         "submit_peak_ms": {k: (v if k == "n" or v is None else round(v * 1000, 1))
                            for k, v in percentiles(submits_peak).items()},
@@ -433,6 +437,7 @@ def report(s: dict) -> str:
         f"  {'':<26} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}",
         row("ready ballot (s), all", s["ready_s"]),
         row("ready ballot (s), peak", s["ready_peak_s"]),
+        *[row(f"  of which {part}", s["ready_parts_s"][part]) for part in READY_PARTS if "ready_parts_s" in s],
         row("submit → Bedankt (ms)", s["submit_ms"]),
         row("submit (ms), peak", s["submit_peak_ms"]),
         "",

@@ -34,7 +34,7 @@ def test_a_bad_frame_is_refused_at_once(data):
     started = time.monotonic()
     with pytest.raises(FrameError):
         parse_v1(data)
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 2  # a count of 2**60 walked would never end; a busy CI machine can pause us briefly
 
 
 def test_the_websocket_policy_allows_what_a_ballot_page_sends_and_nothing_else():
