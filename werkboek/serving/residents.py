@@ -35,6 +35,7 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "stemmen.ipynb"
 TEMPLATE = PROJECT_ROOT / "voila_templates" / "werkboek"
 TEMPLATE_NAME = "werkboek"
 KERNEL_MANAGER = "werkboek.serving.voila_patches.kernel_cap.CappedKernelManager"
+KERNEL_CLIENT = "werkboek.serving.voila_patches.kernel_cap.NoHeartbeatKernelClient"
 FRONTEND_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet")
 
 
@@ -150,6 +151,8 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
         "--show_tracebacks=False",
         "--VoilaExporter.language_code=nl",
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        # the notebook runner's kernel clients without a heartbeat thread each (kernel_cap's docstring)
+        f"--ServerKernelManager.client_class={KERNEL_CLIENT}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
         f"--MappingKernelManager.cull_interval={max(1, int(cull_interval_seconds))}",
         "--MappingKernelManager.cull_connected=False",

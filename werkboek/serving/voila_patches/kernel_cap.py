@@ -38,6 +38,14 @@ kernel manager with a few more rules:
   :meth:`start_watching_activity` keeps the same bookkeeping and reads only the JSON it needs
   (the websocket relay does not verify signatures either; the messages come from our own kernels
   over local ZeroMQ). ``./run bench activity`` times the two;
+* the kernel client Voilà's notebook runner makes for each kernel (nbclient, ``km.client()``)
+  started a heartbeat thread that pings its kernel once a second for as long as the notebook
+  runs — and a preheated kernel's notebook runs until its visitor comes: 260 threads waking
+  the server every second, competing for its GIL with the event loop (3.4 % of a core with 100
+  waiting kernels and nothing else to do). :class:`NoHeartbeatKernelClient` starts every channel
+  but that one (whether a kernel lives is asked of its manager, the process, as jupyter_client
+  already does for a client made by a manager), on the server's one ZeroMQ context instead of a
+  context of its own per client (two native threads each);
 * "idle" for a kernel with an open websocket means no *widget traffic* from its page
   (taps, typing; recorded by the guarded websocket handler), not jupyter_server's
   ``last_activity``, which any ``kernel_info_request`` refreshes — an open websocket that
@@ -56,6 +64,7 @@ from datetime import datetime, timedelta
 
 import zmq
 import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.session import DELIM
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -67,6 +76,25 @@ from werkboek.serving.voila_patches.clients import CURRENT_CLIENT, Client
 FULL_REASON = "Even geduld"
 KERNEL_DIED_GRACE_SECONDS = 3.0  # a restart of a died kernel takes ~1 s; only then is it stopped for good
 CLIENT_BUSY_REASON = "Te veel stembiljetten open"
+
+
+class NoHeartbeatKernelClient(AsyncKernelClient):
+    """A kernel client without the heartbeat thread (see the module docstring); set as
+    ``--ServerKernelManager.client_class`` by :func:`werkboek.serving.residents.resident_server_command`."""
+
+    def start_channels(self, shell: bool = True, iopub: bool = True, stdin: bool = True, hb: bool = False,
+                       control: bool = True) -> None:
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        # the server's one ZeroMQ context (the kernel manager's, shared by every kernel), not a
+        # context of its own: jupyter_client makes one per client, each with an I/O and a reaper
+        # thread, destroyed again when the notebook has run
+        shared = getattr(self.parent, "context", None)
+        if isinstance(shared, zmq.asyncio.Context) and not shared.closed:
+            return shared  # not created here, so stop_channels leaves it alone
+        return super()._context_default()
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
