@@ -17,7 +17,9 @@ module                 what it changes
 
 (``werkboek.serving.voila_patches.kernel_pool`` and ``werkboek.serving.voila_patches.kernel_cap`` patch Voilà's pool and jupyter_server's
 kernel manager the same way; ``kernel_cap`` also has a lighter copy of jupyter_server's activity
-watch, ``start_watching_activity``, to review when jupyter_server changes it.)
+watch, ``start_watching_activity``, to review when jupyter_server changes it, and the kernel
+client the server's notebook runner uses, ``NoHeartbeatKernelClient``, to review when
+jupyter_client changes its channels.)
 """
 
 from __future__ import annotations
