@@ -318,7 +318,8 @@ def test_the_cluster_command_serves_through_nginx_and_stops_everything(tmp_path)
     import signal
     import subprocess
     import sys
-    import time
+
+    from support.workshop_command import read_until_ready
 
     need(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
     port = free_port()
@@ -327,15 +328,8 @@ def test_the_cluster_command_serves_through_nginx_and_stops_everything(tmp_path)
         [sys.executable, "-m", "werkboek", "cluster", "--servers", "2", "--pool-size", "0", "--port", str(port),
          "--ip", "127.0.0.1", "--no-console", "--no-qr", "--database-url", f"sqlite:///{tmp_path / 'w.sqlite'}"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    output = []
     try:
-        deadline = time.monotonic() + 120
-        for line in process.stdout:
-            output.append(line)
-            if line.strip() == "READY" or time.monotonic() > deadline:
-                break
-        text = "".join(output)
-        assert "READY" in text, text
+        text = read_until_ready(process, 120)
         assert f"http://127.0.0.1:{port}/" in text and "PostgreSQL" in text  # the advice for SQLite
         backends = [int(p) for p in re.findall(r"server s\d:\s+http://127\.0\.0\.1:(\d+)/", text)]
         assert len(backends) == 2, text

@@ -20,6 +20,7 @@ from conftest import ROOT
 
 from benchmarks.crowd.run import parse_args, play, prepare
 from support.kernels import kernel_pids, wait_for
+from support.workshop_command import read_until_ready
 from werkboek.errors import DataError, WerkboekError
 from werkboek.serving.process import ProcessRecord, free_port, port_in_use
 from werkboek.serving.workshop import WorkshopOptions, running_workshop
@@ -194,12 +195,11 @@ def test_kill_9_of_werkboek_workshop_takes_its_servers_and_kernels_with_it(tmp_p
 
     def start():
         proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.strip() == "READY":
-                return proc, "".join(lines)
-        raise AssertionError("".join(lines))
+        try:
+            return proc, read_until_ready(proc, 120)
+        except AssertionError:
+            proc.kill()
+            raise
 
     main, _out = start()
     children = psutil.Process(main.pid).children(recursive=True)
