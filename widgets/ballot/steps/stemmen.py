@@ -64,14 +64,15 @@ class StemmenStep(Step):
         if ok:
             self.app.draft_changed()
 
-    def _left_markup(self) -> str:
+    def _left_markup(self, left: int | None = None) -> str:
         draft = self.app.draft
-        return self.control_class.left_markup(draft.left(self.leefgebied), draft.method, self.lang)
+        left = draft.left(self.leefgebied) if left is None else left
+        return self.control_class.left_markup(left, draft.method, self.lang)
 
     def refresh(self) -> None:
         draft = self.app.draft
         left = draft.left(self.leefgebied)
-        self.left.value = self.control_class.left_markup(left, draft.method, self.lang)
+        self.left.value = self._left_markup(left)
         for control in self.controls.values():
             control.refresh(draft, left)
 
