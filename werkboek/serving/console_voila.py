@@ -11,9 +11,10 @@ import sys
 
 
 def main() -> None:
-    from werkboek.serving.voila_patches import check_versions
+    from werkboek.serving.voila_patches import check_versions, templates
 
     check_versions()
+    templates.install()  # the console renders a page per facilitator tab, and report exports
     from werkboek.serving.voila_patches.apps import ConsoleVoila
 
     sys.exit(ConsoleVoila.launch_instance())

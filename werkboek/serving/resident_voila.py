@@ -1,6 +1,7 @@
 """``python -m werkboek.serving.resident_voila <voila arguments>``: the standalone ``voila`` application,
 with the kernel pool of :mod:`werkboek.serving.voila_patches.kernel_pool` (a postponed refill is never handed out),
-room for a few hundred kernels (open-files limit raised; see :mod:`werkboek.serving.voila_patches.kernel_cap`) and
+room for a few hundred kernels (open-files limit raised; see :mod:`werkboek.serving.voila_patches.kernel_cap`), page
+templates compiled once (:mod:`werkboek.serving.voila_patches.templates`) and
 the residents' guards (:class:`werkboek.serving.voila_patches.apps.ResidentVoila`).
 
 Everything else is Voilà's own application: the same command line, the same refusal to run
@@ -29,12 +30,12 @@ def raise_open_files_limit(wanted: int = 65536) -> int:
 
 
 def main() -> None:
-    from werkboek.serving.voila_patches import check_versions
-    from werkboek.serving.voila_patches.kernel_pool import install
+    from werkboek.serving.voila_patches import check_versions, kernel_pool, templates
 
     check_versions()
     raise_open_files_limit()
-    install()
+    kernel_pool.install()
+    templates.install()
     from werkboek.serving.voila_patches.apps import ResidentVoila
 
     sys.exit(ResidentVoila.launch_instance())

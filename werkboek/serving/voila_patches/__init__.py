@@ -13,6 +13,8 @@ module                 what it changes
                        a rate limit, no tracebacks or stderr to the page
 ``resident_page``      the residents' page: Fetch Metadata, per-client kernel budget, XSRF cookie
 ``clients``            who a page request is for (address, browser)
+``templates``          page templates compiled once per server, not once per page (a shared
+                       Jinja bytecode cache for nbconvert's and Voilà's exporters)
 =====================  =====================================================================
 
 (``werkboek.serving.voila_patches.kernel_pool`` and ``werkboek.serving.voila_patches.kernel_cap`` patch Voilà's pool and jupyter_server's
