@@ -53,6 +53,7 @@ VARIABLES = {v.name: v for v in (
 
 STORE_SERVICE_ENV = "WERKBOEK_STORE_SERVICE"
 KERNEL_MEMORY_ENV = "WERKBOEK_KERNEL_MEMORY_MB"
+KERNEL_NICE_ENV = "WERKBOEK_KERNEL_NICE"
 RESIDENT_URL_ENV = "WERKBOEK_RESIDENT_URL"
 RESIDENT_NAME_URL_ENV = "WERKBOEK_RESIDENT_NAME_URL"  # set when the laptop is announced as stemmen.local
 DASHBOARD_URL_ENV = "WERKBOEK_DASHBOARD_URL"
@@ -129,6 +130,9 @@ class ServingDefaults:
     kernels_per_address: int = 12  # kernels at once, and new ones a minute, for one client address
     kernels_per_browser: int = 3  # kernels at once for one browser
     kernel_memory_mb: int = 400  # RLIMIT_DATA of a resident kernel (it renders in ~47 MB RSS)
+    # how far resident kernels lower their CPU priority below the server's (resident_kernel.yield_to_the_server);
+    # 0: not lowered — +5 was not better in the crowd runs of 2026-12-04 (benchmarks/crowd/RESULTS.md, round 9)
+    kernel_nice: int = 0
     kernel_mb_estimate: int = 70  # what one more resident kernel costs (USS with the map open, rounded up)
     max_kernels_cap: int = 400  # the most kernels the automatic cap ever allows
     max_kernels_share: float = 0.6  # of the free memory, for resident kernels

@@ -9,10 +9,13 @@ its ``sys.modules``. The memory figures themselves are in ``benchmarks/bench_ker
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
+import psutil
 import pytest
 from jupyter_client import BlockingKernelClient
 
@@ -69,7 +72,7 @@ def test_a_resident_kernel_loads_nothing_heavy_once_the_ballot_has_rendered(sqli
     store.open_voting(workshop.id)
     code = store.create_codes(workshop.id, 1)[0].code
     store.close()
-    with running_resident_server(pool_size=0, database_url=sqlite_url, log_dir=tmp_path) as server:
+    with running_resident_server(pool_size=0, database_url=sqlite_url, log_dir=tmp_path, kernel_nice=5) as server:
         with urllib.request.urlopen(server.ballot_url(code), timeout=120) as response:
             assert response.status == 200  # Voilà has run the notebook in a new kernel while sending the page
             response.read()
@@ -77,11 +80,45 @@ def test_a_resident_kernel_loads_nothing_heavy_once_the_ballot_has_rendered(sqli
         (process,) = kernel_processes(server).values()
         connection_file = next(part for part in process.cmdline() if part.endswith(".json"))
         printed, info = ask_kernel(connection_file, PROBE)
+        kernel_nice, server_nice = process.nice(), psutil.Process(server.process.pid).nice()
+        kernel_group, server_group = autogroup_of(process.pid), autogroup_of(server.process.pid)
     state = json.loads(printed.strip().splitlines()[-1])
+    # the kernel yields the CPU to the server that relays for everyone, in both of Linux's ways
+    assert (kernel_nice, server_nice) == (5, 0)
+    if kernel_group is not None:  # a Linux kernel with autogroup scheduling (as here and on most desktops)
+        assert kernel_group.endswith("nice 5") and server_group.endswith("nice 0"), \
+            (kernel_group, server_group)
     assert state["rendered"] == "BallotApp" and state["step"] == "Welkom", state
     assert state["workshop"] == "Buurtavond Vrieheide", state  # the link's code was applied (store service)
     assert sorted(set(HEAVY) & set(state["loaded"])) == []
     assert "debugger" not in info.get("supported_features", [])  # ipykernel went without debugpy
+
+
+def autogroup_of(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/autogroup").read_text().strip()  # "/autogroup-123 nice 5"
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize("own_session", [True, False])
+def test_a_kernel_lowers_its_priority_and_its_own_sessions_group_only(own_session):
+    program = (
+        "import os\n"
+        "from werkboek.serving.resident_kernel import yield_to_the_server\n"
+        "yield_to_the_server(7)\n"
+        "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
+        "print(open('/proc/self/autogroup').read().split()[-1] if os.path.exists('/proc/self/autogroup') else '-')\n"
+    )
+    before = autogroup_of(os.getpid())
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                         start_new_session=own_session)
+    nice, group_nice = out.stdout.split()
+    assert int(nice) == max(7, os.getpriority(os.PRIO_PROCESS, 0)), out.stdout + out.stderr
+    if before is not None:
+        # its own session: its own group lowered; in this test's session: the test's group left alone
+        assert group_nice == ("7" if own_session else before.split()[-1]), out.stdout
+        assert autogroup_of(os.getpid()) == before
 
 
 def test_the_profile_keeps_the_debugger_out_before_ipykernel_looks_for_it():

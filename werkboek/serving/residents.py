@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from werkboek.serving.process import descendants, free_port, local_host, read_log, spawn, stop_process, wait_for_http
-from werkboek.settings import KERNEL_MEMORY_ENV, PROJECT_ROOT, SERVING, STORE_SERVICE_ENV
+from werkboek.settings import KERNEL_MEMORY_ENV, KERNEL_NICE_ENV, PROJECT_ROOT, SERVING, STORE_SERVICE_ENV
 
 if TYPE_CHECKING:
     from werkboek.store_service.process import StoreService
@@ -96,6 +96,7 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
                             kernels_per_browser: int = SERVING.kernels_per_browser,
                             kernels_per_address: int = SERVING.kernels_per_address,
                             kernel_memory_mb: int = SERVING.kernel_memory_mb, behind_proxy: bool = False,
+                            kernel_nice: int = SERVING.kernel_nice,
                             ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the residents' Voilà server.
 
@@ -112,7 +113,9 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
     (:mod:`werkboek.store_service`) instead of importing SQLAlchemy themselves.
     ``kernels_per_browser`` / ``kernels_per_address``: a client's budget of kernels
     (:mod:`werkboek.serving.voila_patches.kernel_cap`; 0: no limit). ``kernel_memory_mb``: each resident kernel's
-    memory limit (0: none). ``behind_proxy``: the client address comes from nginx's
+    memory limit (0: none). ``kernel_nice``: how far each resident kernel lowers its own CPU
+    priority below the server's (0: not at all; :func:`werkboek.serving.resident_kernel.yield_to_the_server`).
+    ``behind_proxy``: the client address comes from nginx's
     ``X-Real-IP`` (the cluster).
 
     Why these culling defaults (jupyter_server 2 / Voilà 0.5):
@@ -190,6 +193,7 @@ def resident_server_command(port: int = SERVING.resident_port, ip: str = "127.0.
     env["PYTHONUNBUFFERED"] = "1"
     env["IPYTHONDIR"] = str(make_ipython_dir(jupyter_dir / "ipython"))
     env[KERNEL_MEMORY_ENV] = str(max(0, int(kernel_memory_mb)))
+    env[KERNEL_NICE_ENV] = str(max(0, min(19, int(kernel_nice))))
     if database_url:
         env["WERKBOEK_DATABASE_URL"] = database_url
     if home:
