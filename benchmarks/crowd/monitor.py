@@ -140,6 +140,20 @@ class Monitor:
     abort: asyncio.Event = field(default_factory=asyncio.Event)
     abort_reason: str = ""
     profiler_cpu_s: float | None = None  # py-spy's own CPU when --profile-server (under "other")
+    # the generator's own event loop: (t, seconds late) of a 50 ms tick, so that a slow answer
+    # can be told from a generator that read it late
+    loop_lag: list[tuple[float, float]] = field(default_factory=list)
+
+    async def watch_loop(self, stop: asyncio.Event, tick: float = 0.05) -> None:
+        while not stop.is_set():
+            before = time.monotonic()
+            await asyncio.sleep(tick)
+            now = time.monotonic()
+            self.loop_lag.append((before - self.t0, max(0.0, now - before - tick)))
+
+    def lag_between(self, start: float, end: float) -> float:
+        """The generator's longest lateness (s) in [start, end] (times since t0)."""
+        return max((lag for t, lag in self.loop_lag if start - 0.05 <= t <= end), default=0.0)
 
     async def run(self, stop: asyncio.Event) -> None:
         server = psutil.Process(self.pid)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import json
 import re
 import time
@@ -57,6 +58,14 @@ class Message:
     @property
     def parent_id(self) -> str | None:
         return self.parent_header.get("msg_id") if self.parent_header else None
+
+    @property
+    def sent_at(self) -> float | None:
+        """When the kernel sent it (its header's ``date``, epoch seconds; same machine, same clock)."""
+        try:
+            return datetime.datetime.fromisoformat(self.header["date"]).timestamp()
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def summary(self) -> dict:
         """A short, readable form (for PROTOCOL.md)."""
@@ -182,6 +191,10 @@ class VoilaPage:
         self.frames_in = 0
         self.frames_out = 0
         self._states_for: str | None = None
+        # when (kernel clock, epoch s) the kernel began each of our comm messages (iopub status
+        # busy), and when it sent the newest message we handled: the parts of a submit
+        self.kernel_began: dict[str, float] = {}
+        self.last_sent_at: float | None = None
 
     # -- page and connection ------------------------------------------------------------
 
@@ -364,6 +377,10 @@ class VoilaPage:
             self.errors.append("traceback on stderr: " + content["text"].strip().splitlines()[-1][:200])
         elif kind == "status" and content.get("execution_state") == "idle":
             self.busy.discard(msg.parent_id)
+        elif kind == "status" and content.get("execution_state") == "busy" and msg.parent_id in self.busy:
+            if (began := msg.sent_at) is not None:
+                self.kernel_began[msg.parent_id] = began
+        self.last_sent_at = msg.sent_at or self.last_sent_at
         self.changed.set()
 
     async def wait_for(self, condition, *, what: str, timeout: float | None = None):

@@ -52,6 +52,11 @@ class Outcome:
     # kernel_info), the widgets' state (request_states → update_states)
     ready_parts: list[tuple[float, float, float]] = field(default_factory=list)
     submit: float | None = None  # click on "Stem versturen" → "Bedankt" state
+    # the parts of ``submit``: click → the kernel begins it (the server forwards, the kernel
+    # wakes), the kernel's work until it sends "Bedankt" (the store's answer included), and
+    # "Bedankt" on its way back through the server to the phone
+    submit_parts: tuple[float, float, float] | None = None
+    submit_at: float | None = None  # when (since the crowd started) "Stem versturen" was pressed
     submit_through_drop: float | None = None  # the same, when the wifi dropped right after the click
     acknowledged: bool = False
     choices: dict[str, int] = field(default_factory=dict)
@@ -183,9 +188,10 @@ class Resident:
     async def submit(self) -> str:
         page = self.page
         self.read_review()  # what the resident confirms is what must be in the store
-        start = time.monotonic()
-        await page.send_comm(self.one("ButtonModel", "Stem versturen").comm_id,
-                             {"method": "custom", "content": {"event": "click"}})
+        start, clicked_at = time.monotonic(), time.time()
+        self.outcome.submit_at = start - self.t0
+        click = await page.send_comm(self.one("ButtonModel", "Stem versturen").comm_id,
+                                     {"method": "custom", "content": {"event": "click"}})
         if await self.mishap("submit"):
             return "left"
         interrupted = self.mishap_at == "submit" and self.mishap_done
@@ -200,6 +206,9 @@ class Resident:
             self.outcome.submit_through_drop = time.monotonic() - start
         else:
             self.outcome.submit = time.monotonic() - start
+            began, thanked = page.kernel_began.get(click), page.last_sent_at
+            if began is not None and thanked is not None:
+                self.outcome.submit_parts = (began - clicked_at, thanked - began, time.time() - thanked)
         self.outcome.acknowledged = True
         await self.think()
         return "submitted"

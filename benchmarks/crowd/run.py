@@ -39,6 +39,8 @@ from .stats import percentiles
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # the parts of "ready" (benchmarks/crowd/resident.py, Outcome.ready_parts)
 READY_PARTS = ("page (GET)", "websocket", "widget state")
+# the parts of "submit" (Outcome.submit_parts)
+SUBMIT_PARTS = ("to the kernel", "in the kernel", "back to phone")
 TARGETS = {"ready_p95_s": 3.0, "submit_p95_ms": 300.0, "kernel_rss_mb": 65.0, "tree_rss_mb": 16 * 1024.0,
            "kernels_freed_s": 300.0}
 
@@ -58,6 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--pool", type=int, default=8, help="preheated kernels when starting a server (default 8)")
     p.add_argument("--fill-delay", type=float, default=5.0,
                    help="seconds before a used preheated kernel is replaced (own server; default 5)")
+    p.add_argument("--kernel-nice", type=int, default=None,
+                   help="how far resident kernels lower their CPU priority (own server; default the product's)")
     p.add_argument("--cull-idle", type=int, default=1800, help="cull idle kernels after s (own server; default 1800)")
     p.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                    help="extra Voilà argument for the own server (repeatable), e.g. "
@@ -71,6 +75,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=60.0, help="longest wait for any one server answer (s)")
     p.add_argument("--min-free-mb", type=float, default=4096,
                    help="stop the crowd when the machine has less memory available (default 4096)")
+    p.add_argument("--watch-server-loop", action="store_true",
+                   help="own server: record where its event loop is held up ≥ 100 ms (loopwatch/sitecustomize.py)")
     p.add_argument("--profile-server", action="store_true",
                    help="py-spy (nonblocking, 20 Hz) on the server during the ramp; top functions in the results")
     p.add_argument("--seed", type=int, default=6)
@@ -132,7 +138,11 @@ def own_server(args, database_url: str, home: Path):
                                         database_url=database_url, home=home, cull_idle_seconds=args.cull_idle,
                                         pool_fill_delay=args.fill_delay, store_service_socket=service.socket_path,
                                         # every simulated phone comes from 127.0.0.1: no per-address budget
-                                        kernels_per_address=0)
+                                        kernels_per_address=0,
+                                        **({} if args.kernel_nice is None else {"kernel_nice": args.kernel_nice}))
+    if args.watch_server_loop:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOOPWATCH), env.get("PYTHONPATH", "")]))
+        env["WERKBOEK_LOOP_WATCH"] = str(Path(args.json).with_suffix(".loop.jsonl").resolve())
     log_path = home / "voila.log"
     server = ResidentServer(spawn(argv + args.server_arg, env=env, log_path=log_path), port, "127.0.0.1", log_path,
                             service)
@@ -183,6 +193,7 @@ async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, l
     monitor = Monitor(server_pid, t0, min_available_mb=args.min_free_mb, also_pids=tuple(also_pids))
     stop = asyncio.Event()
     watcher = asyncio.create_task(monitor.run(stop))
+    lag_watcher = asyncio.create_task(monitor.watch_loop(stop))
     profiler = (profile.start(server_pid, args.ramp, Path(args.json).with_suffix(".pyspy.txt"))
                 if args.profile_server else None)
 
@@ -220,12 +231,13 @@ async def play(args, base_url: str, server_pid: int, codes, titles, catalogue, l
             await linger(monitor, args.linger, t0, crowd_done)
         stop.set()
         await watcher
+        await lag_watcher
     if profiler is not None:
         # py-spy's own CPU (it reads every thread of the server 20 times a second): reported, since
         # it is taken from the residents too — in the monitor's parts it falls under "other"
         monitor.profiler_cpu_s = round(await asyncio.to_thread(profile.wait_cpu_seconds, profiler), 1)
     return ([r.outcome for r in residents], monitor.samples, crowd_done, starts, monitor.abort_reason,
-            monitor.profiler_cpu_s)
+            monitor.profiler_cpu_s, monitor)
 
 
 async def linger(monitor: Monitor, seconds: float, t0: float, crowd_done: float) -> None:
@@ -300,6 +312,13 @@ def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: st
         "submit_ms": {k: (v if k == "n" or v is None else round(v * 1000, 1)) for k, v in percentiles(submits).items()},
         "submit_peak_ms": {k: (v if k == "n" or v is None else round(v * 1000, 1))
                            for k, v in percentiles(submits_peak).items()},
+        "submit_parts_ms": {part: {k: (v if k == "n" or v is None else round(v * 1000, 1))
+                                   for k, v in percentiles([o.submit_parts[i] for o in outcomes
+                                                            if o.submit_parts]).items()}
+                            for i, part in enumerate(SUBMIT_PARTS)},
+        # the ten slowest submits, split: which part makes the tail (main adds the generator's lag)
+        "submit_slowest_ms": [[round(1000 * o.submit), *(round(1000 * p) for p in o.submit_parts or (0, 0, 0))]
+                              for o in slowest_submits(outcomes)],
         "beacons_refused": sum(o.beacons_refused for o in outcomes),
         "page_loads": sum(o.page_loads for o in outcomes), "reconnects": sum(o.reconnects for o in outcomes),
         "errors": len(errors), "http_5xx": sum(o.http_5xx for o in outcomes),
@@ -321,6 +340,43 @@ def summarise(args, outcomes, samples, crowd_done, starts, check, server_log: st
     summary["cpu_parts_crowd_s"] = cpu_between(samples, 0.0, crowd_done)
     summary["targets"] = verdicts(summary)
     return summary
+
+
+LOOPWATCH = Path(__file__).parent / "loopwatch"
+
+
+def loop_blocks(path: Path, since: float, top: int = 8) -> dict:
+    """The server's event-loop blocks (≥ 100 ms) recorded by loopwatch after ``since`` (epoch s):
+    how many, how long, and the places the main thread was found in during them (the innermost
+    frame outside asyncio/tornado, each block counted once per place)."""
+    import collections
+    import json as _json
+
+    blocks = [b for b in (_json.loads(line) for line in path.read_text().splitlines() if line.strip())
+              if b["t"] >= since and not _idle_in_another_loop(b)]
+    places: collections.Counter = collections.Counter()
+    for block in blocks:
+        seen = set()
+        for stack in block["stacks"]:
+            inner = [f for f in stack if not f.startswith(("asyncio/", "tornado/", "threading.py", "selectors.py"))
+                     and "/asyncio/" not in f]
+            if inner:
+                seen.add(inner[-1])
+        places.update(seen)
+    return {"n": len(blocks), "ms": percentiles([b["ms"] for b in blocks]),
+            "total_s": round(sum(b["ms"] for b in blocks) / 1000, 1),
+            "places": places.most_common(top), "longest": sorted(blocks, key=lambda b: -b["ms"])[:5]}
+
+
+def _idle_in_another_loop(block: dict) -> bool:
+    """A "block" seen while the server stops: its loop waits in ``select`` inside Voilà's ``stop``
+    (run_until_complete of a new loop), where the watched loop's tick no longer runs."""
+    return all(stack and "select" in stack[-1] and any("voila/app.py" in f and " stop" in f for f in stack)
+               for stack in block["stacks"])
+
+
+def slowest_submits(outcomes, n: int = 10):
+    return sorted((o for o in outcomes if o.submit is not None), key=lambda o: -o.submit)[:n]
 
 
 def cpu_between(samples, start: float, end: float) -> dict[str, float]:
@@ -440,6 +496,16 @@ def report(s: dict) -> str:
         *[row(f"  of which {part}", s["ready_parts_s"][part]) for part in READY_PARTS if "ready_parts_s" in s],
         row("submit → Bedankt (ms)", s["submit_ms"]),
         row("submit (ms), peak", s["submit_peak_ms"]),
+        *[row(f"  of which {part}", s["submit_parts_ms"][part]) for part in SUBMIT_PARTS if "submit_parts_ms" in s],
+        *([f"  slowest submits (ms: total, {', '.join(SUBMIT_PARTS)}, the generator's own lag): "
+           f"{s['submit_slowest_ms']}"] if s.get("submit_slowest_ms") else []),
+        *([f"  the generator's event loop late by (ms) p50 {s['generator_loop_lag_ms']['p50']}, "
+           f"p99 {s['generator_loop_lag_ms']['p99']}, max {s['generator_loop_lag_ms']['max']}"]
+          if s.get("generator_loop_lag_ms") else []),
+        *([f"  the server's event loop held up ≥ 100 ms: {s['server_loop_blocks']['n']} times, "
+           f"{s['server_loop_blocks']['total_s']} s in all, p50 {s['server_loop_blocks']['ms']['p50']} ms, "
+           f"max {s['server_loop_blocks']['ms']['max']} ms; found in: {s['server_loop_blocks']['places']}"]
+          if s.get("server_loop_blocks") else []),
         "",
         f"  errors {s['errors']} (HTTP ≥ 500: {s['http_5xx']}; tracebacks in server log: {s['server_log_tracebacks']}, "
         f"of which {s.get('server_log_tracebacks_disconnect', 0)} a message for a websocket the phone had just closed, "
@@ -499,7 +565,8 @@ def main(argv=None) -> int:
             also = [server.store_service.process.pid]
             wait_for_pool(server, args.pool)  # the doors open when the pool is full
         print(f"crowd of {args.residents} → {base_url} (server pid {pid}), workshop {ws.id}, {database_url}", flush=True)
-        outcomes, samples, crowd_done, starts, stopped, profiler_cpu = asyncio.run(
+        crowd_wall0 = time.time()
+        outcomes, samples, crowd_done, starts, stopped, profiler_cpu, monitor = asyncio.run(
             play(args, base_url, pid, codes, titles, catalogue, log=lambda m: print(m, flush=True), also_pids=also))
         departed = check_departed(base_url, outcomes, args.check_departed, samples, crowd_done) \
             if args.check_departed > 0 else None
@@ -511,6 +578,13 @@ def main(argv=None) -> int:
         summary["departed"] = departed
         summary["targets"] = verdicts(summary)
     summary["stopped"] = stopped
+    watched = Path(args.json).with_suffix(".loop.jsonl")
+    if args.watch_server_loop and watched.exists():
+        summary["server_loop_blocks"] = loop_blocks(watched, crowd_wall0)
+    summary["generator_loop_lag_ms"] = {k: (v if k == "n" or v is None else round(v * 1000, 1))
+                                        for k, v in percentiles([lag for _t, lag in monitor.loop_lag]).items()}
+    for row_ms, o in zip(summary["submit_slowest_ms"], slowest_submits(outcomes)):
+        row_ms.append(round(1000 * monitor.lag_between(o.submit_at, o.submit_at + o.submit)))
     raw = Path(args.json).with_suffix(".pyspy.txt")
     if args.profile_server and raw.exists():
         summary["server_profile_ramp"] = profile.summarise(raw.read_text()) | {"py_spy_cpu_s": profiler_cpu}

@@ -30,7 +30,7 @@ def crowd(tmp_path_factory, catalogue):
                            "--timeout", "90", "--quiet"])
         ws, codes, titles = prepare(store, catalogue, args, "test")
         loop = asyncio.new_event_loop()  # not asyncio.run: later tests expect the main thread to keep a loop
-        outcomes, samples, _done, _starts, _stopped, _profiler_cpu = loop.run_until_complete(
+        outcomes, samples, _done, _starts, _stopped, _profiler_cpu, _monitor = loop.run_until_complete(
             play(args, server.url, server.process.pid, codes, titles, catalogue))
         loop.close()
     yield {"store": store, "workshop": ws, "codes": codes, "outcomes": outcomes, "samples": samples}
@@ -42,6 +42,10 @@ def test_every_acknowledged_ballot_is_in_the_store_exactly_once(crowd):
     assert [o.errors for o in outcomes] == [[]] * RESIDENTS
     assert all(o.acknowledged and o.finished == "submitted" for o in outcomes)
     assert all(o.ready and o.submit is not None and o.choices for o in outcomes)
+    # a submit's parts (click → kernel → "Bedankt" → phone) are measured and add up to the whole
+    for o in outcomes:
+        assert o.submit_parts is not None and all(part > -0.005 for part in o.submit_parts), o.submit_parts
+        assert abs(sum(o.submit_parts) - o.submit) < 0.01, (o.submit_parts, o.submit)
     stored = store.ballots(crowd["workshop"].id, include_superseded=True)
     assert sorted(b.code for b in stored) == sorted(crowd["codes"])  # each code once, nothing superseded
     for outcome in outcomes:
